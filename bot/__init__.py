@@ -1,0 +1,1 @@
+"""citebot: cited answers about one news article."""

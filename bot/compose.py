@@ -1,0 +1,88 @@
+"""Builds the `Reply` for each outcome: answer, did you mean, decline, small talk."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.model import Fact, KnowledgeBase, Kind, Reply, Suggestion
+
+
+def suggestion(fact: Fact) -> Suggestion:
+    return Suggestion(fact=fact.id, question=fact.questions[0])
+
+
+def answer(kb: KnowledgeBase, question: str, fact: Fact, *, score: float) -> Reply:
+    source = kb.source(fact.citations[0].source)
+    related = tuple(suggestion(f) for f in (kb.fact(r) for r in fact.related) if f is not None)
+    return Reply(
+        kind=Kind.ANSWER,
+        question=question,
+        text=fact.answer,
+        score=score,
+        fact=fact,
+        citations=fact.citations,
+        source=source,
+        speaker=source.speaker(fact.speaker),
+        related=related,
+    )
+
+
+def did_you_mean(question: str, facts: Sequence[Fact], *, score: float) -> Reply:
+    return Reply(
+        kind=Kind.DID_YOU_MEAN,
+        question=question,
+        text="I'm not sure which of these you mean:",
+        score=score,
+        suggestions=tuple(suggestion(f) for f in facts),
+    )
+
+
+def decline(
+    kb: KnowledgeBase,
+    question: str,
+    *,
+    unexplained: Sequence[str] = (),
+    figure_missing: bool = False,
+    nearest: Sequence[Fact] = (),
+    score: float = 0.0,
+) -> Reply:
+    if figure_missing:
+        reason = "The article does not give that figure."
+    elif unexplained:
+        words = ", ".join(f"\u201c{w}\u201d" for w in unexplained[:3])
+        reason = f"The article does not say anything about {words} in that sense."
+        if len(unexplained) == 1:
+            reason = f"The article does not say anything about {words}."
+    else:
+        reason = "I could not find that in the article."
+    lines = [reason, scope(kb)]
+    if not nearest:
+        lines.append(f"For example, ask: \u201c{example_question(kb)}\u201d")
+    return Reply(
+        kind=Kind.DECLINE,
+        question=question,
+        text="\n".join(lines),
+        score=score,
+        suggestions=tuple(suggestion(f) for f in nearest),
+        unexplained=tuple(unexplained),
+    )
+
+
+def small_talk(question: str, text: str) -> Reply:
+    return Reply(kind=Kind.SMALL_TALK, question=question, text=text)
+
+
+def scope(kb: KnowledgeBase) -> str:
+    """One sentence on what the bot can answer from."""
+    if len(kb.sources) == 1:
+        s = kb.sources[0]
+        what = f"{s.publisher}'s article \u201c{s.title}\u201d ({s.published})"
+    else:
+        what = f"{len(kb.sources)} articles"
+    topics = "; ".join(t.title for t in kb.topics[:8])
+    return f"I answer only from {what}. I know about: {topics}."
+
+
+def example_question(kb: KnowledgeBase) -> str:
+    # The fact with most alternates is the one the operator expects people to ask about most.
+    return max(kb.facts, key=lambda f: (len(f.questions), f.id)).questions[0]

@@ -1,0 +1,111 @@
+"""The pure core: `Engine(kb).answer(question) -> Reply`. No I/O, no telegram, no yaml."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+from bot import compose
+from bot.index import Index
+from bot.matching import Match, Query, analyse, numbers_unexplained, score
+from bot.model import KnowledgeBase, Reply
+from bot.thresholds import DEFAULT, Thresholds
+
+# Past this length a message is a paste, not a question: the start is what gets matched.
+MAX_QUESTION_CHARS = 1000
+# A knowledge base of this many facts is scored whole; larger ones go through the candidate step.
+DEFAULT_CANDIDATE_LIMIT = 200
+# How close (rapidfuzz ratio) a whole question must be to a small-talk pattern to be one.
+SMALL_TALK_SIMILARITY = 85
+
+
+class Engine:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        thresholds: Thresholds = DEFAULT,
+        candidate_limit: int | None = DEFAULT_CANDIDATE_LIMIT,
+    ) -> None:
+        self.kb = kb
+        self.thresholds = thresholds
+        self.candidate_limit = candidate_limit
+        self.index = Index(kb, thresholds=thresholds)
+
+    def answer(self, question: str) -> Reply:
+        question = question[:MAX_QUESTION_CHARS]
+        query = analyse(self.index, question)
+        talk = self._small_talk(question, query)
+        if talk is not None:
+            return talk
+        matches = score(self.index, query, limit=self.candidate_limit)
+        return self._decide(question, matches)
+
+    def answer_fact(self, fact_id: str) -> Reply | None:
+        fact = self.kb.fact(fact_id)
+        if fact is None:
+            return None
+        return compose.answer(self.kb, fact.questions[0], fact, score=100.0)
+
+    def answers(self, question: str, *, limit: int = 3) -> tuple[Reply, ...]:
+        """Up to `limit` answers that would each be acceptable on their own (for inline mode)."""
+        question = question[:MAX_QUESTION_CHARS]
+        query = analyse(self.index, question)
+        if query.empty:
+            return ()
+        matches = score(self.index, query, limit=self.candidate_limit)
+        good = [m for m in matches if m.score >= self.thresholds.suggest and self._acceptable(m)]
+        return tuple(
+            compose.answer(self.kb, question, m.profile.fact, score=m.score) for m in good[:limit]
+        )
+
+    def _acceptable(self, match: Match) -> bool:
+        """Whether the fact explains the question well enough to be its answer."""
+        return (
+            match.coverage >= self.thresholds.coverage
+            and not numbers_unexplained(match)
+            and not match.figure_missing
+        )
+
+    def _decide(self, question: str, matches: list[Match]) -> Reply:
+        t = self.thresholds
+        if not matches:
+            return compose.decline(self.kb, question)
+        best = matches[0]
+        if not self._acceptable(best) or best.score < t.suggest:
+            nearest = [m.profile.fact for m in matches[:2] if m.coverage >= 0.5]
+            return compose.decline(
+                self.kb,
+                question,
+                unexplained=[m for m in best.unexplained],
+                figure_missing=best.figure_missing and not best.unexplained,
+                nearest=nearest if best.unexplained or best.figure_missing else [],
+                score=best.score,
+            )
+        rivals = [
+            m for m in matches[1:]
+            if best.score - m.score < t.margin and m.score >= t.suggest and self._acceptable(m)
+        ]
+        if best.score >= t.answer and not rivals:
+            return compose.answer(self.kb, question, best.profile.fact, score=best.score)
+        if best.score < t.answer:
+            rivals = [m for m in matches[1:] if m.score >= t.suggest and self._acceptable(m)]
+        chosen = [best, *rivals][: t.max_suggestions]
+        return compose.did_you_mean(question, [m.profile.fact for m in chosen], score=best.score)
+
+    def _small_talk(self, question: str, query: Query) -> Reply | None:
+        """The small-talk reply when the question is only that ("hi", "thanks!", "/start")."""
+        patterns = self.index.small_talk
+        texts = [p.text for p in patterns]
+        command = question.strip().startswith("/")
+        if not (query.empty or query.small_talk_only or command):
+            # A question may still be a greeting made of words the article also uses.
+            found = process.extractOne(query.text, texts, scorer=fuzz.ratio,
+                                       score_cutoff=SMALL_TALK_SIMILARITY)
+            if found is None:
+                return None
+        found = process.extractOne(query.text, texts, scorer=fuzz.WRatio, score_cutoff=60)
+        intent = patterns[found[2]].intent if found is not None and not command else "help"
+        reply = next((s.reply for s in self.kb.small_talk if s.intent == intent), None)
+        if reply is None:
+            return compose.decline(self.kb, question) if query.empty else None
+        return compose.small_talk(question, reply)

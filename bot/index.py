@@ -1,0 +1,191 @@
+"""Everything the matcher precomputes from a knowledge base, built once at start-up."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.lexicon import FILLERS, NUMBER_WORDS, STOPWORDS
+from bot.model import Fact, KnowledgeBase
+from bot.text import is_number, stem, tokens
+from bot.thresholds import DEFAULT, Thresholds
+
+# Words a question may ask with; compared with alternates but never needing an explanation.
+CUE_WORDS = frozenset({"how", "much", "many", "when", "where", "who", "why", "which", "what"})
+
+
+@dataclass(frozen=True)
+class Alternate:
+    text: str  # content stems joined by spaces, for rapidfuzz
+    stems: frozenset[str]  # content stems and cue words
+
+
+@dataclass(frozen=True)
+class FactProfile:
+    fact: Fact
+    alternates: tuple[Alternate, ...]
+    vocabulary: frozenset[str]  # stems that this fact can be said to be about
+    has_figure: bool  # the answer gives a number
+
+
+class AliasRewriter:
+    """Rewrites every variant phrase to its canonical form, longest phrase first."""
+
+    def __init__(self, groups: Iterable[tuple[str, Sequence[str]]]) -> None:
+        by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+        for canonical, variants in groups:
+            target = tuple(tokens(canonical))
+            for variant in variants:
+                phrase = tuple(tokens(variant))
+                if phrase and phrase != target:
+                    by_first[phrase[0]].append((phrase, target))
+        self._by_first = {k: sorted(v, key=lambda p: -len(p[0])) for k, v in by_first.items()}
+
+    def rewrite(self, words: Sequence[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for phrase, target in self._by_first.get(words[i], ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    out.extend(target)
+                    i += len(phrase)
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+
+class Speller:
+    """Corrects a word that is not in the vocabulary to its nearest known word, if near enough."""
+
+    def __init__(self, counts: Counter[str], *, thresholds: Thresholds) -> None:
+        self._counts = counts
+        self._stems = frozenset(stem(w) for w in counts)
+        self._t = thresholds
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for word in counts:
+            if word.isalpha():
+                by_length[len(word)].append(word)
+        self._by_length = dict(by_length)
+
+    def known(self, word: str) -> bool:
+        return word in self._counts or stem(word) in self._stems
+
+    def correct(self, word: str) -> str | None:
+        """The known word meant by `word`, or None when it is known, a number, or too far."""
+        if self.known(word) or not word.isalpha() or len(word) < self._t.min_typo_length:
+            return None
+        limit = self._t.long_word_edits if len(word) >= 8 else 1
+        best: tuple[int, int, str] | None = None
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            bucket = self._by_length.get(length)
+            if not bucket:
+                continue
+            for candidate, distance, _ in process.extract(
+                word, bucket, scorer=OSA.distance, score_cutoff=limit, limit=5
+            ):
+                rank = (int(distance), -self._counts[candidate], candidate)
+                if best is None or rank < best:
+                    best = rank
+        return best[2] if best else None
+
+
+@dataclass(frozen=True)
+class SmallTalkPattern:
+    intent: str
+    text: str  # normalized
+
+
+class Index:
+    """The knowledge base, prepared for matching: profiles, postings, weights, speller."""
+
+    def __init__(self, kb: KnowledgeBase, *, thresholds: Thresholds = DEFAULT) -> None:
+        self.kb = kb
+        self.thresholds = thresholds
+        self.aliases = AliasRewriter((g.canonical, g.variants) for g in kb.aliases)
+        self.speller = Speller(_vocabulary(kb), thresholds=thresholds)
+        self.profiles = tuple(self._profile(fact) for fact in kb.facts)
+        self.position = {p.fact.id: i for i, p in enumerate(self.profiles)}
+
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, profile in enumerate(self.profiles):
+            for word in profile.vocabulary:
+                postings[word].append(i)
+        self.postings = {w: tuple(ids) for w, ids in postings.items()}
+        n = max(len(self.profiles), 1)
+        # Smoothed IDF: a word in every fact still weighs a little.
+        self.idf = {w: math.log(1 + n / len(ids)) for w, ids in self.postings.items()}
+        rarest = max(self.idf.values(), default=1.0)
+        self.unknown_weight = thresholds.unknown_weight * rarest
+        self.name_weight = thresholds.name_weight * rarest
+
+        self.small_talk = tuple(
+            SmallTalkPattern(item.intent, " ".join(self.words(p)))
+            for item in kb.small_talk
+            for p in item.patterns
+        )
+        talk_words = {w for p in self.small_talk for w in p.text.split()}
+        self.small_talk_words = frozenset(
+            stem(w) for w in talk_words if stem(w) not in self.postings
+        )
+
+    def words(self, text: str) -> list[str]:
+        """Normalized, alias-rewritten words of knowledge-base text (no spelling correction)."""
+        return self.aliases.rewrite(tokens(text))
+
+    def weight(self, word: str) -> float:
+        return self.idf.get(word, self.unknown_weight)
+
+    def _profile(self, fact: Fact) -> FactProfile:
+        alternates = []
+        vocabulary: set[str] = set()
+        for question in fact.questions:
+            words = self.words(question)
+            content = content_stems(words)
+            vocabulary.update(content)
+            cues = {w for w in words if w in CUE_WORDS}
+            alternates.append(Alternate(" ".join(content), frozenset(content) | cues))
+        for text in (fact.answer, *(c.quote for c in fact.citations)):
+            vocabulary.update(content_stems(self.words(text)))
+        topic = self.kb.topic(fact.topic)
+        if topic is not None:
+            vocabulary.update(content_stems(self.words(topic.title)))
+        answer_words = tokens(fact.answer)
+        has_figure = any(is_number(w) or w in NUMBER_WORDS for w in answer_words)
+        return FactProfile(fact, tuple(alternates), frozenset(vocabulary), has_figure)
+
+
+def content_stems(words: Iterable[str]) -> list[str]:
+    """Stems of the words that say what a question is about, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for word in words:
+        if word not in STOPWORDS and word not in FILLERS:
+            seen.setdefault(stem(word), None)
+    return list(seen)
+
+
+def _vocabulary(kb: KnowledgeBase) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    texts: list[str] = [t.title for t in kb.topics]
+    for fact in kb.facts:
+        texts.extend(fact.questions)
+        texts.append(fact.answer)
+    for source in kb.sources:
+        texts.extend(source.paragraphs)
+        texts.extend((source.title, *source.authors, source.publisher))
+    for group in kb.aliases:
+        texts.append(group.canonical)
+        texts.extend(group.variants)
+    for item in kb.small_talk:
+        texts.extend(item.patterns)
+    for text in texts:
+        counts.update(tokens(text))
+    for word in STOPWORDS | FILLERS | NUMBER_WORDS | CUE_WORDS:
+        counts[word] += 1
+    return counts

@@ -1,0 +1,49 @@
+"""English words that carry no fact of their own: the matcher neither needs them explained by a
+fact nor counts them as evidence. Kept apart from the knowledge base because they are about the
+language, not the article."""
+
+# Function words: they shape a question but never name what it is about.
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing done down during each either else ever
+every few for from further had has have having he her here hers him his how i if in into is it
+its itself just me might more most much must my myself no nor not now of off on once only or
+other our ours out over own per same shall she should so some such than that the their theirs
+them then there these they this those through to too under until up upon us very was we were
+what whats when where which while who whom whose why will with within without would yet you
+your yours yourself hers thats theres whos dont doesnt didnt isnt wasnt arent werent cant wont
+whats hows wheres whens many
+""".split())
+
+# Conversational padding: how people wrap a question in a chat, never what it asks.
+FILLERS = frozenset("""
+actually again ah anybody anyone anything article bot briefly btw buddy bro chat cheers
+clarify could curious dear detail details do explain fact facts find folks friend give go
+guess guy guys happen happened hear heard hello help hey hi hmm info information interested
+just kind kinda know let like look lol look mate mean mention mentioned mentions me mind
+news okay ok oh piece please pls plz possibly question quick quickly quite read reading real
+really regard regarding report reported reporting reports said say saying says see show
+something sorry speak story summarize summary sure talk talked talking tell text thank thanks
+thing things think thx told uh um want wanted was well wonder wondering word words would yeah
+yes yo you
+again already always basically being bit certain certainly come comes coming exactly
+fine generally get gets getting go goes going gone got gotten guess hear honestly idea
+kind literally lot lots maybe mentioned mostly my need often perhaps
+pretty probably put puts rather recall recently remember roughly saw seem seems
+seen simply so somehow someone sometimes somewhat stuff suppose supposed supposedly
+tho though thought totally true try trying understand us use used wait way ways
+whatever wondered wonder yeah
+""".split())
+
+# Questions that ask for a figure: the fact that answers them must contain one.
+QUANTITY_CUES = (
+    ("how", "many"), ("how", "much"), ("what", "number"), ("number", "of"),
+    ("what", "percentage"), ("what", "percent"), ("how", "big"), ("how", "large"),
+    ("how", "long"), ("how", "far"), ("what", "amount"), ("what", "size"),
+)
+
+NUMBER_WORDS = frozenset("""
+one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+hundred thousand million billion trillion half quarter twice double first second third
+""".split())

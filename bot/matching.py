@@ -1,0 +1,154 @@
+"""Scores the facts of an `Index` against one question. Pure: no I/O, no rendering.
+
+A fact's score mixes two things: how much of the question's weight the fact explains
+(its `coverage`), and how close the question is to one of the fact's alternate questions.
+Words the fact does not explain are kept, so that a question about what the article does not
+say (another year, another country) is declined rather than answered with the nearest fact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.index import CUE_WORDS, FactProfile, Index, content_stems
+from bot.lexicon import QUANTITY_CUES
+from bot.text import is_number, stem, tokens
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    words: tuple[str, ...]  # corrected, alias-rewritten
+    content: tuple[str, ...]  # stems that need explaining
+    cues: frozenset[str]
+    corrections: tuple[tuple[str, str], ...]  # (typed, meant)
+    asks_quantity: bool
+    small_talk_only: bool
+    surface: dict[str, str]  # content stem -> the word as typed (corrected), for messages
+    names: frozenset[str]  # unknown words written as names ("Mongolia"): weigh heavily
+
+    def weight(self, index: Index, word: str) -> float:
+        if word in self.names:
+            return index.name_weight
+        return index.weight(word)
+
+    @property
+    def empty(self) -> bool:
+        return not self.content
+
+
+@dataclass(frozen=True)
+class Match:
+    profile: FactProfile
+    score: float  # 0-100
+    coverage: float  # 0-1
+    unexplained: tuple[str, ...]
+    figure_missing: bool  # a figure was asked for and the fact gives none
+
+
+def analyse(index: Index, question: str) -> Query:
+    words: list[str] = []
+    corrections: list[tuple[str, str]] = []
+    names = _names(question)
+    for word in tokens(question):
+        meant = index.speller.correct(word)
+        if meant is not None:
+            corrections.append((word, meant))
+            word = meant
+        words.append(word)
+    words = index.aliases.rewrite(words)
+    stems = content_stems(words)
+    content = [s for s in stems if s not in index.small_talk_words]
+    pairs = set(zip(words, words[1:], strict=False))
+    return Query(
+        text=" ".join(words),
+        words=tuple(words),
+        content=tuple(content),
+        cues=frozenset(w for w in words if w in CUE_WORDS),
+        corrections=tuple(corrections),
+        asks_quantity=any(cue in pairs for cue in QUANTITY_CUES),
+        small_talk_only=bool(stems) and not content,
+        surface={s: w for w in reversed(words) for s in content_stems([w])},
+        names=frozenset(s for s in content if s in names and not index.speller.known(s)),
+    )
+
+
+def _names(question: str) -> frozenset[str]:
+    """Words written as names (capitalised, not first): a strong sign of a specific thing asked.
+
+    Only when the writer uses case at all; ALL CAPS and all-lowercase questions carry no signal.
+    """
+    words = re.findall(r"[^\W\d_]+", question)
+    if not words or question.upper() == question or question.lower() == question:
+        return frozenset()
+    return frozenset(stem(w.casefold()) for w in words[1:] if w[0].isupper() and w[1:].islower())
+
+
+def candidates(index: Index, query: Query, *, limit: int | None) -> list[int]:
+    """Facts sharing at least one word with the question; with `limit`, the best by weight.
+
+    A fact sharing no word has coverage 0 and can never be answered, so skipping it changes
+    nothing; `limit` is the scale knob for large knowledge bases.
+    """
+    weights: dict[int, float] = {}
+    for word in query.content:
+        w = query.weight(index, word)
+        for i in index.postings.get(word, ()):
+            weights[i] = weights.get(i, 0.0) + w
+    ranked = sorted(weights, key=lambda i: (-weights[i], i))
+    return ranked if limit is None else ranked[:limit]
+
+
+def score(index: Index, query: Query, *, limit: int | None = None) -> list[Match]:
+    """Matches for the candidate facts, best first."""
+    t = index.thresholds
+    total = sum(query.weight(index, w) for w in query.content)
+    if total == 0:
+        return []
+    asked = set(query.content)
+    matches = []
+    for i in candidates(index, query, limit=limit):
+        profile = index.profiles[i]
+        explained = [w for w in query.content if w in profile.vocabulary]
+        coverage = sum(query.weight(index, w) for w in explained) / total
+        closeness = _closeness(index, query, asked, profile)
+        value = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
+        matches.append(
+            Match(
+                profile=profile,
+                score=round(value, 1),
+                coverage=coverage,
+                unexplained=tuple(w for w in query.content if w not in profile.vocabulary),
+                figure_missing=query.asks_quantity and not profile.has_figure,
+            )
+        )
+    matches.sort(key=lambda m: (-m.score, m.profile.fact.id))
+    return matches
+
+
+def _closeness(index: Index, query: Query, asked: set[str], profile: FactProfile) -> float:
+    """How near the question is to the fact's nearest alternate question (0-1)."""
+    t = index.thresholds
+
+    def weight(word: str) -> float:
+        return t.cue_weight if word in CUE_WORDS else query.weight(index, word)
+
+    q_words = asked | query.cues
+    q_weight = sum(weight(w) for w in q_words)
+    best_overlap = 0.0
+    for alternate in profile.alternates:
+        shared = sum(weight(w) for w in q_words & alternate.stems)
+        if shared:
+            a_weight = sum(weight(w) for w in alternate.stems)
+            best_overlap = max(best_overlap, 2 * shared / (q_weight + a_weight))
+    texts = [a.text for a in profile.alternates]
+    found = process.extractOne(" ".join(query.content), texts, scorer=fuzz.token_sort_ratio)
+    ratio = found[1] / 100 if found else 0.0
+    return t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
+
+
+def numbers_unexplained(match: Match) -> tuple[str, ...]:
+    return tuple(w for w in match.unexplained if is_number(w))

@@ -1,0 +1,135 @@
+"""Domain objects: immutable values that flow from the knowledge base to the renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Speaker:
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    section: str
+    authors: tuple[str, ...]
+    published: str  # ISO date, as the publisher dates it
+    url: str
+    photo_credit: str | None
+    context: str
+    speakers: tuple[Speaker, ...]
+    paragraphs: tuple[str, ...]  # paragraph N is paragraphs[N - 1]
+
+    def paragraph(self, number: int) -> str:
+        return self.paragraphs[number - 1]
+
+    def speaker(self, speaker_id: str) -> Speaker | None:
+        return next((s for s in self.speakers if s.id == speaker_id), None)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim quote: from a paragraph, or (paragraph None) from a metadata field."""
+
+    source: str
+    quote: str
+    paragraph: int | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    topic: str
+    questions: tuple[str, ...]
+    answer: str
+    citations: tuple[Citation, ...]
+    speaker: str  # a speaker id of the cited source ("article" for the publisher's own reporting)
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AliasGroup:
+    """Spellings that mean the same thing; the matcher rewrites every variant to `canonical`."""
+
+    canonical: str
+    variants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    intent: str
+    patterns: tuple[str, ...]
+    reply: str
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    sources: tuple[Source, ...]
+    topics: tuple[Topic, ...]
+    facts: tuple[Fact, ...]
+    aliases: tuple[AliasGroup, ...] = ()
+    small_talk: tuple[SmallTalk, ...] = ()
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        return next((f for f in self.facts if f.id == fact_id), None)
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    def facts_of(self, topic_id: str) -> tuple[Fact, ...]:
+        return tuple(f for f in self.facts if f.topic == topic_id)
+
+
+class Kind(str, Enum):
+    ANSWER = "answer"
+    DID_YOU_MEAN = "did_you_mean"
+    DECLINE = "decline"
+    SMALL_TALK = "small_talk"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    fact: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the engine says to one question, before any channel renders it.
+
+    `text` is the short answer (kind ANSWER) or the whole message (other kinds).
+    """
+
+    kind: Kind
+    question: str
+    text: str
+    score: float = 0.0
+    fact: Fact | None = None
+    citations: tuple[Citation, ...] = ()
+    source: Source | None = None
+    speaker: Speaker | None = None
+    suggestions: tuple[Suggestion, ...] = ()
+    related: tuple[Suggestion, ...] = ()
+    unexplained: tuple[str, ...] = field(default=())  # words of the question the article does not cover
+
+    @property
+    def answered(self) -> bool:
+        return self.kind is Kind.ANSWER

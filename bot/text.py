@@ -1,0 +1,52 @@
+"""Turns free text into comparable tokens: the same steps for questions and knowledge."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+_NOT_WORD = re.compile(r"[^\w.]+|_")
+_LONE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+
+
+def normalize(text: str) -> str:
+    """NFKC, case-folded, punctuation and emoji gone, numbers kept whole ("49.6", "357000")."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    text = _THOUSANDS.sub("", text)
+    text = text.replace("%", " percent ").replace("$", " dollar ")
+    text = _POSSESSIVE.sub("", text).replace("'", "")
+    text = _NOT_WORD.sub(" ", text)
+    text = _LONE_DOT.sub(" ", text)
+    return " ".join(text.split())
+
+
+def tokens(text: str) -> list[str]:
+    return normalize(text).split()
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper: only has to map a word's forms to one key, not to a real root."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
+                word = word[:-1]  # stopped -> stop
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def is_number(token: str) -> bool:
+    return any(ch.isdigit() for ch in token)

@@ -1,0 +1,37 @@
+"""Every tuning knob of the matcher, in one place. Chosen from the tune split of the dev set
+(`citebot eval tests/dev_questions.yaml --split tune`); see README "How matching decides"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Thresholds:
+    # A fact is answered when its score (0-100) reaches `answer` ...
+    answer: float = 62.0
+    # ... and the share of the question's weight it explains reaches `coverage` (0-1).
+    coverage: float = 0.75
+    # Below `answer` but at least `suggest`: offer the best candidates ("did you mean").
+    suggest: float = 45.0
+    # Candidates within `margin` points of the best are too close to choose between.
+    margin: float = 4.0
+    # How many facts a "did you mean" offers at most.
+    max_suggestions: int = 3
+    # Weight of a word the knowledge base has never seen, relative to the rarest known word.
+    unknown_weight: float = 1.5
+    # The same for an unknown word written as a name ("Mongolia"): a specific thing asked about.
+    name_weight: float = 3.0
+    # Weight of question words (how much, when, who) when comparing with alternate questions.
+    cue_weight: float = 0.3
+    # Score = coverage_share * coverage + (1 - coverage_share) * closeness to an alternate.
+    coverage_share: float = 0.5
+    # Within closeness: share of the weighted word overlap (the rest is rapidfuzz's ratio).
+    overlap_share: float = 0.7
+    # Typo correction: longest edit distance allowed for words of at least 8 letters (else 1);
+    # words shorter than `min_typo_length` are never corrected.
+    long_word_edits: int = 2
+    min_typo_length: int = 4
+
+
+DEFAULT = Thresholds()
