@@ -83,7 +83,8 @@ class Engine:
             )
         rivals = [
             m for m in matches[1:]
-            if best.score - m.score < t.margin and m.score >= t.suggest and self._acceptable(m)
+            if m.score >= t.suggest and self._acceptable(m)
+            and (best.score - m.score < t.margin or _same_bare_keyword(best, m, len(matches)))
         ]
         if best.score >= t.answer and not rivals:
             return compose.answer(self.kb, question, best.profile.fact, score=best.score)
@@ -109,3 +110,12 @@ class Engine:
         if reply is None:
             return compose.decline(self.kb, question) if query.empty else None
         return compose.small_talk(question, reply)
+
+
+def _same_bare_keyword(best: Match, other: Match, count: int) -> bool:
+    """A one-word question ("trade") that several facts explain fully is ambiguous, unless it
+    is exactly one of the best fact's alternate questions."""
+    return (
+        count > 1 and best.score < 100 and len(best.unexplained) == 0
+        and best.coverage == other.coverage == 1.0 and best.words == 1
+    )

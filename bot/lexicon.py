@@ -23,7 +23,7 @@ guess guy guys happen happened hear heard hello help hey hi hmm info information
 just kind kinda know let like look lol look mate mean mention mentioned mentions me mind
 news okay ok oh piece please pls plz possibly question quick quickly quite read reading real
 really regard regarding report reported reporting reports said say saying says see show
-something sorry speak story summarize summary sure talk talked talking tell text thank thanks
+something sorry speak story sure talk talked talking tell text thank thanks
 thing things think thx told uh um want wanted was well wonder wondering word words would yeah
 yes yo you
 again already always basically being bit certain certainly come comes coming exactly
@@ -46,4 +46,21 @@ NUMBER_WORDS = frozenset("""
 one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
 sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
 hundred thousand million billion trillion half quarter twice double first second third
+""".split())
+
+# Places people ask about instead of the ones an article names. Unknown to the knowledge base,
+# they mean "somewhere else" (decline), however the question is capitalised.
+PLACES = frozenset("""
+afghanistan africa albania algeria america american angola argentina armenia asia asian
+australia austria azerbaijan bangladesh belarus belgium bhutan bolivia brazil britain british
+bulgaria burma cambodia canada chile colombia congo croatia cuba czech denmark egypt england
+ethiopia europe european finland france french gansu georgia germany german ghana greece
+guangdong guangzhou hainan hebei henan hong hubei hunan hungary india indian indonesia iran
+iraq ireland israel italy japan japanese jordan kenya korea korean kyrgyzstan kyrgyz laos
+latvia lebanon libya lithuania macau malaysia mexico mongolia morocco moscow myanmar nepal
+netherlands nigeria ningxia norway pakistani paris peru philippines poland portugal qatar
+qinghai romania russia russian saudi scotland serbia shaanxi shandong shanghai shenzhen
+sichuan singapore slovakia spain sweden switzerland syria taiwan thailand tianjin tibet
+tokyo turkey turkmenistan uganda uk ukraine usa uzbekistan venezuela vietnam washington
+yemen yunnan zhejiang beijing london berlin delhi seoul africa arabia
 """.split())

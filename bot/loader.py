@@ -339,7 +339,7 @@ def _topic(reader: _Reader, node: Node, i: int) -> tuple[Topic, _Spot]:
 
 
 def _fact(reader: _Reader, node: Node, i: int) -> _RawFact:
-    f = f"facts[{i}]"
+    f = f"facts[{_id_of(node) or i}]"
     m = reader.mapping(
         node, f,
         required=("id", "topic", "speaker", "questions", "answer", "citations"),
@@ -361,6 +361,15 @@ def _fact(reader: _Reader, node: Node, i: int) -> _RawFact:
         related=reader.strings(m["related"], f"{f}.related") if "related" in m else (),
     )
     return _RawFact(fact, reader, node, f, m, citations)
+
+
+def _id_of(node: Node) -> str | None:
+    """The id of a mapping node, if it has a plain one: names the fact in every message."""
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "id" and isinstance(value, ScalarNode):
+                return str(value.value) if _ID.match(str(value.value)) else None
+    return None
 
 
 def _citation(reader: _Reader, node: Node, f: str) -> _RawCitation:

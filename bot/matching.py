@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.index import CUE_WORDS, FactProfile, Index, content_stems
-from bot.lexicon import QUANTITY_CUES
+from bot.lexicon import NUMBER_WORDS, PLACES, QUANTITY_CUES
 from bot.text import is_number, stem, tokens
+
+
+_PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Match:
     coverage: float  # 0-1
     unexplained: tuple[str, ...]
     figure_missing: bool  # a figure was asked for and the fact gives none
+    words: int  # content words in the question
 
 
 def analyse(index: Index, question: str) -> Query:
@@ -54,7 +58,7 @@ def analyse(index: Index, question: str) -> Query:
     corrections: list[tuple[str, str]] = []
     names = _names(question)
     for word in tokens(question):
-        meant = index.speller.correct(word)
+        meant = None if word in PLACES else index.speller.correct(word)
         if meant is not None:
             corrections.append((word, meant))
             word = meant
@@ -72,7 +76,9 @@ def analyse(index: Index, question: str) -> Query:
         asks_quantity=any(cue in pairs for cue in QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
         surface={s: w for w in reversed(words) for s in content_stems([w])},
-        names=frozenset(s for s in content if s in names and not index.speller.known(s)),
+        names=frozenset(
+            s for s in content if (s in names or s in _PLACE_STEMS) and not index.speller.known(s)
+        ),
     )
 
 
@@ -123,6 +129,7 @@ def score(index: Index, query: Query, *, limit: int | None = None) -> list[Match
                 coverage=coverage,
                 unexplained=tuple(w for w in query.content if w not in profile.vocabulary),
                 figure_missing=query.asks_quantity and not profile.has_figure,
+                words=len(query.content),
             )
         )
     matches.sort(key=lambda m: (-m.score, m.profile.fact.id))
@@ -150,5 +157,9 @@ def _closeness(index: Index, query: Query, asked: set[str], profile: FactProfile
     return t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
 
 
+_NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS)
+
+
 def numbers_unexplained(match: Match) -> tuple[str, ...]:
-    return tuple(w for w in match.unexplained if is_number(w))
+    """Figures in the question that the fact does not give: another year, another count."""
+    return tuple(w for w in match.unexplained if is_number(w) or w in _NUMBER_STEMS)

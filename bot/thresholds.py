@@ -9,9 +9,9 @@ from dataclasses import dataclass
 @dataclass(frozen=True, kw_only=True)
 class Thresholds:
     # A fact is answered when its score (0-100) reaches `answer` ...
-    answer: float = 62.0
+    answer: float = 55.0
     # ... and the share of the question's weight it explains reaches `coverage` (0-1).
-    coverage: float = 0.75
+    coverage: float = 0.65
     # Below `answer` but at least `suggest`: offer the best candidates ("did you mean").
     suggest: float = 45.0
     # Candidates within `margin` points of the best are too close to choose between.
@@ -19,7 +19,7 @@ class Thresholds:
     # How many facts a "did you mean" offers at most.
     max_suggestions: int = 3
     # Weight of a word the knowledge base has never seen, relative to the rarest known word.
-    unknown_weight: float = 1.5
+    unknown_weight: float = 0.7
     # The same for an unknown word written as a name ("Mongolia"): a specific thing asked about.
     name_weight: float = 3.0
     # Weight of question words (how much, when, who) when comparing with alternate questions.

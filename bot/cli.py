@@ -1,0 +1,171 @@
+"""`citebot`: the command line. Translates arguments and errors; the engine does the work."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import default_kb_path
+from bot.coverage import uncited
+from bot.loader import KnowledgeError, load_knowledge
+from bot.model import KnowledgeBase
+
+EXIT_BAD_KB = 2
+# An operator fixing a file wants the first problems, not a wall of them.
+MAX_PROBLEMS_SHOWN = 20
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
+    if args.kb is None:
+        args.kb = default_kb_path()
+    command = args.command or "chat"
+    try:
+        if command == "check":
+            return _check(args)
+        kb = load_knowledge(args.kb)
+        if command == "run":
+            command = _pick_front_end()
+        if command == "chat":
+            from bot.console import chat
+
+            return chat(kb, stdin=sys.stdin, stdout=sys.stdout)
+        if command == "ask":
+            from bot.console import ask
+
+            return ask(kb, args.question, as_json=args.json, stdin=sys.stdin, stdout=sys.stdout)
+        if command == "telegram":
+            from bot import telegram
+
+            return telegram.run(args, kb)
+        if command == "eval":
+            from bot.evaluation import cli as evaluation
+
+            return evaluation.run(args)
+    except KnowledgeError as error:
+        _report(error, sys.stderr)
+        return EXIT_BAD_KB
+    except KeyboardInterrupt:
+        return 130
+    parser.error(f"unknown command {command!r}")
+    return EXIT_BAD_KB  # unreachable: parser.error exits
+
+
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser; the telegram and eval options are added only when asked for (`argv`), so
+    that a plain question does not pay for importing python-telegram-bot."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--kb", type=Path, default=argparse.SUPPRESS,
+        help="knowledge-base folder or file (default: $CITEBOT_KB or the built-in one)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="citebot", parents=[common],
+        description="Answers questions about one news article, quoting it verbatim.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("chat", parents=[common], help="interactive chat in the terminal (default)")
+    run = sub.add_parser("run", parents=[common],
+                         help="the Telegram bot if TELEGRAM_BOT_TOKEN is set, else the console chat")
+    ask = sub.add_parser("ask", parents=[common],
+                         help="answer one question, or one per line from stdin")
+    ask.add_argument("question", nargs="*", help="the question (none: read stdin)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    check = sub.add_parser("check", parents=[common],
+                           help="validate a knowledge base and report its coverage")
+    check.add_argument("--json", action="store_true", help="machine-readable report")
+    telegram = sub.add_parser("telegram", parents=[common], help="run the Telegram bot")
+    evaluation = sub.add_parser("eval", parents=[common],
+                                help="measure answer quality on a question set")
+    wanted = set(argv)
+    if wanted & {"telegram", "-h", "--help"} or ("run" in wanted and _token_configured()):
+        from bot import telegram as telegram_front_end
+
+        telegram_front_end.add_arguments(telegram)
+        telegram_front_end.add_arguments(run)
+    if wanted & {"eval", "-h", "--help"}:
+        from bot.evaluation import cli as evaluation_cli
+
+        evaluation_cli.add_arguments(evaluation)
+    parser.set_defaults(kb=None)
+    return parser
+
+
+def _token_configured() -> bool:
+    return bool(os.environ.get("TELEGRAM_BOT_TOKEN") or os.environ.get("TELEGRAM_BOT_TOKEN_FILE"))
+
+
+def _pick_front_end() -> str:
+    if _token_configured():
+        print("citebot: TELEGRAM_BOT_TOKEN is set: starting the Telegram bot.", file=sys.stderr)
+        return "telegram"
+    print("citebot: no TELEGRAM_BOT_TOKEN: starting the console chat "
+          "(set it to run the Telegram bot).", file=sys.stderr)
+    return "chat"
+
+
+def _report(error: KnowledgeError, out: TextIO) -> None:
+    for problem in error.problems[:MAX_PROBLEMS_SHOWN]:
+        print(problem, file=out)
+    hidden = len(error.problems) - MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        print(f"... and {hidden} more problem(s)", file=out)
+    print(f"citebot: the knowledge base is not valid ({len(error.problems)} problem(s))",
+          file=out)
+
+
+def _check(args: argparse.Namespace) -> int:
+    try:
+        kb = load_knowledge(args.kb)
+    except KnowledgeError as error:
+        if args.json:
+            problems = [
+                {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+                for p in error.problems
+            ]
+            print(json.dumps({"valid": False, "problems": problems}, ensure_ascii=False))
+        else:
+            _report(error, sys.stderr)
+        return EXIT_BAD_KB
+    report = _coverage_report(kb)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    print(f"{args.kb}: valid")
+    print(f"  sources: {report['sources']}, topics: {report['topics']}, facts: {report['facts']}, "
+          f"alternate questions: {report['questions']}")
+    print(f"  sentences: {report['sentences']}, not cited by any fact: {len(report['uncited'])}")
+    for item in report["uncited"]:
+        print(f"    {item['source']} \u00b6{item['paragraph']}: {item['sentence']}")
+    return 0
+
+
+def _coverage_report(kb: KnowledgeBase) -> dict[str, object]:
+    from bot.coverage import sentences
+
+    total = sum(
+        len(sentences(s.id, n, p)) for s in kb.sources for n, p in enumerate(s.paragraphs, 1)
+    )
+    return {
+        "valid": True,
+        "sources": len(kb.sources),
+        "topics": len(kb.topics),
+        "facts": len(kb.facts),
+        "questions": sum(len(f.questions) for f in kb.facts),
+        "sentences": total,
+        "uncited": [
+            {"source": s.source, "paragraph": s.paragraph, "sentence": s.text}
+            for s in uncited(kb)
+        ],
+    }
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""Shared fixtures: a tiny knowledge base written to disk, and the real one."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.config import BUILTIN_KB
+from bot.engine import Engine
+from bot.loader import load_knowledge
+from bot.model import KnowledgeBase
+
+TINY_SOURCE = """\
+source:
+  id: daily-1
+  title: "Harbour city opens new ferry line"
+  publisher: Test Daily
+  published: "2024-05-01"
+  url: https://example.org/ferry
+  authors: [Ann Writer]
+  speakers:
+    - {id: article, name: Test Daily}
+    - {id: mayor-lee, name: Mayor Lee, role: mayor of the harbour city}
+  paragraphs:
+    - "A ferry leaves the harbour at dawn. [Photo/Test]"
+    - "The new ferry line carried 12,000 passengers in its first month. Tickets cost 5 dollars."
+    - "\\"The ferry is the best thing to happen to our city,\\" Mayor Lee said."
+topics:
+  - {id: ferry, title: The ferry line}
+  - {id: city, title: The city}
+"""
+
+TINY_FACTS = """\
+facts:
+  - id: ferry-passengers
+    topic: ferry
+    speaker: article
+    questions:
+      - "How many passengers did the ferry carry?"
+      - "ferry passengers"
+      - "how many people used the ferry"
+      - "ferry riders first month"
+      - "number of ferry passengers"
+    answer: The ferry line carried 12,000 passengers in its first month, the paper reports.
+    citations:
+      - {source: daily-1, paragraph: 2, quote: "The new ferry line carried 12,000 passengers in its first month."}
+    related: [ticket-price]
+  - id: ticket-price
+    topic: ferry
+    speaker: article
+    questions:
+      - "How much is a ferry ticket?"
+      - "ticket price"
+      - "what does the ferry cost"
+      - "ferry fare"
+      - "cost of a ticket"
+    answer: A ticket costs 5 dollars.
+    citations:
+      - {source: daily-1, paragraph: 2, quote: Tickets cost 5 dollars.}
+  - id: mayor-view
+    topic: city
+    speaker: mayor-lee
+    questions:
+      - "What does the mayor think of the ferry?"
+      - "mayor opinion ferry"
+      - "what did Lee say"
+      - "is the ferry good for the city"
+      - "mayor on the ferry line"
+    answer: Mayor Lee said the ferry is the best thing to happen to the city.
+    citations:
+      - {source: daily-1, paragraph: 3, quote: "The ferry is the best thing to happen to our city,"}
+  - id: photo
+    topic: city
+    speaker: article
+    questions:
+      - "What does the photo show?"
+      - "picture"
+      - "photo"
+      - "what is in the image"
+      - "the photo at the top"
+    answer: The photo shows a ferry leaving the harbour at dawn.
+    citations:
+      - {source: daily-1, paragraph: 1, quote: A ferry leaves the harbour at dawn.}
+aliases:
+  - {canonical: ferry, variants: [boat service, ferryboat]}
+small_talk:
+  - {intent: greeting, patterns: [hi, hello, good morning], reply: Hello! Ask me about the ferry.}
+  - {intent: thanks, patterns: [thanks, thank you], reply: You're welcome.}
+  - {intent: help, patterns: [help, what can you do], reply: Ask about the ferry line.}
+"""
+
+
+def write_kb(root: Path, source: str = TINY_SOURCE, facts: str = TINY_FACTS) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "source.yaml").write_text(textwrap.dedent(source), encoding="utf-8")
+    (root / "facts.yaml").write_text(textwrap.dedent(facts), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tiny_kb_path(tmp_path: Path) -> Path:
+    return write_kb(tmp_path / "kb")
+
+
+@pytest.fixture
+def tiny_kb(tiny_kb_path: Path) -> KnowledgeBase:
+    return load_knowledge(tiny_kb_path)
+
+
+@pytest.fixture
+def tiny_engine(tiny_kb: KnowledgeBase) -> Engine:
+    return Engine(tiny_kb)
+
+
+@pytest.fixture(scope="session")
+def real_kb() -> KnowledgeBase:
+    return load_knowledge(BUILTIN_KB)
+
+
+@pytest.fixture(scope="session")
+def real_engine(real_kb: KnowledgeBase) -> Engine:
+    return Engine(real_kb)

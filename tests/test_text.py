@@ -1,0 +1,46 @@
+"""Normalisation, stemming and spelling correction."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.matching import analyse
+from bot.text import normalize, stem
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("Xinjiang\u2019s TOTAL trade!!", "xinjiang total trade"),
+        ("357,000 yuan ($49.6 billion)", "357000 yuan dollar 49.6 billion"),
+        ("45.9%", "45.9 percent"),
+        ("ｆｕｌｌ－ｗｉｄｔｈ", "full width"),  # NFKC
+        ("free-trade zone 🇨🇳🤔", "free trade zone"),
+        ("e.g. Dec. 19", "e g dec 19"),
+    ],
+)
+def test_normalize(raw: str, normal: str) -> None:
+    assert normalize(raw) == normal
+
+
+@pytest.mark.parametrize(
+    ("forms", "key"),
+    [(["countries", "country"], "country"), (["border", "borders", "bordering"], "border"),
+     (["trade", "trading", "traded"], "trad"), (["open", "opened", "opening"], "open")],
+)
+def test_stem_maps_forms_to_one_key(forms: list[str], key: str) -> None:
+    assert {stem(f) for f in forms} == {key}
+
+
+def test_typos_are_corrected_against_the_vocabulary(tiny_engine: Engine) -> None:
+    query = analyse(tiny_engine.index, "pasengers on the fery tikcet")
+    assert dict(query.corrections) == {
+        "pasengers": "passengers", "fery": "ferry", "tikcet": "ticket",
+    }
+
+
+def test_numbers_and_places_are_never_corrected(tiny_engine: Engine) -> None:
+    query = analyse(tiny_engine.index, "ferry 2019 paris")
+    assert query.corrections == ()
+    assert "pari" in query.names or "paris" in query.names
