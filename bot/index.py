@@ -70,7 +70,8 @@ class Speller:
         self._t = thresholds
         by_length: dict[int, list[str]] = defaultdict(list)
         for word in counts:
-            if word.isalpha():
+            # Correcting to padding would silently drop a word: "safe" must not become "same".
+            if word.isalpha() and (word in CUE_WORDS or word not in STOPWORDS | FILLERS):
                 by_length[len(word)].append(word)
         self._by_length = dict(by_length)
 
@@ -157,17 +158,32 @@ class Index:
         if topic is not None:
             vocabulary.update(content_stems(self.words(topic.title)))
         answer_words = tokens(fact.answer)
-        has_figure = any(is_number(w) or w in NUMBER_WORDS for w in answer_words)
+        has_figure = any(is_figure(w) for w in answer_words)
         return FactProfile(fact, tuple(alternates), frozenset(vocabulary), has_figure)
+
+
+_PADDING_STEMS = frozenset(stem(w) for w in FILLERS)
 
 
 def content_stems(words: Iterable[str]) -> list[str]:
     """Stems of the words that say what a question is about, in order, without repeats."""
     seen: dict[str, None] = {}
     for word in words:
-        if word not in STOPWORDS and word not in FILLERS:
-            seen.setdefault(stem(word), None)
+        if word in STOPWORDS or word in FILLERS:
+            continue
+        key = stem(word)
+        if key not in _PADDING_STEMS:  # "guessing" is padding as much as "guess"
+            seen.setdefault(key, None)
     return list(seen)
+
+
+def is_figure(word: str) -> bool:
+    """A count or amount; a year alone ("2023") dates a fact but does not give a figure."""
+    if word in NUMBER_WORDS:
+        return True
+    if not is_number(word):
+        return False
+    return not (len(word) == 4 and word.isdigit() and 1900 <= int(word) <= 2100)
 
 
 def _vocabulary(kb: KnowledgeBase) -> Counter[str]:

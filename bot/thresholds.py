@@ -15,23 +15,24 @@ class Thresholds:
     # Below `answer` but at least `suggest`: offer the best candidates ("did you mean").
     suggest: float = 45.0
     # Candidates within `margin` points of the best are too close to choose between.
-    margin: float = 4.0
+    margin: float = 2.0
     # How many facts a "did you mean" offers at most.
     max_suggestions: int = 3
     # Weight of a word the knowledge base has never seen, relative to the rarest known word.
-    unknown_weight: float = 0.7
+    unknown_weight: float = 1.0
     # The same for an unknown word written as a name ("Mongolia"): a specific thing asked about.
     name_weight: float = 3.0
     # Weight of question words (how much, when, who) when comparing with alternate questions.
-    cue_weight: float = 0.3
+    cue_weight: float = 0.8
     # Score = coverage_share * coverage + (1 - coverage_share) * closeness to an alternate.
     coverage_share: float = 0.5
     # Within closeness: share of the weighted word overlap (the rest is rapidfuzz's ratio).
     overlap_share: float = 0.7
     # Typo correction: longest edit distance allowed for words of at least 8 letters (else 1);
-    # words shorter than `min_typo_length` are never corrected.
+    # words shorter than `min_typo_length` are never corrected (four-letter typos are too often
+    # other real words: crew/grew, came/name).
     long_word_edits: int = 2
-    min_typo_length: int = 4
+    min_typo_length: int = 5
 
 
 DEFAULT = Thresholds()

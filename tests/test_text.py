@@ -35,9 +35,8 @@ def test_stem_maps_forms_to_one_key(forms: list[str], key: str) -> None:
 
 def test_typos_are_corrected_against_the_vocabulary(tiny_engine: Engine) -> None:
     query = analyse(tiny_engine.index, "pasengers on the fery tikcet")
-    assert dict(query.corrections) == {
-        "pasengers": "passengers", "fery": "ferry", "tikcet": "ticket",
-    }
+    # Four-letter words are left alone: too often another real word (crew/grew).
+    assert dict(query.corrections) == {"pasengers": "passengers", "tikcet": "ticket"}
 
 
 def test_numbers_and_places_are_never_corrected(tiny_engine: Engine) -> None:
