@@ -44,11 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "telegram":
             from bot import telegram
 
-            return telegram.run(args, kb)
+            return int(telegram.run(args, kb))
         if command == "eval":
             from bot.evaluation import cli as evaluation
 
-            return evaluation.run(args)
+            return int(evaluation.run(args))
     except KnowledgeError as error:
         _report(error, sys.stderr)
         return EXIT_BAD_KB
@@ -72,8 +72,10 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("chat", parents=[common], help="interactive chat in the terminal (default)")
-    run = sub.add_parser("run", parents=[common],
-                         help="the Telegram bot if TELEGRAM_BOT_TOKEN is set, else the console chat")
+    run = sub.add_parser(
+        "run", parents=[common],
+        help="the Telegram bot if TELEGRAM_BOT_TOKEN is set, else the console chat",
+    )
     ask = sub.add_parser("ask", parents=[common],
                          help="answer one question, or one per line from stdin")
     ask.add_argument("question", nargs="*", help="the question (none: read stdin)")
@@ -135,14 +137,15 @@ def _check(args: argparse.Namespace) -> int:
             _report(error, sys.stderr)
         return EXIT_BAD_KB
     report = _coverage_report(kb)
+    uncited_rows: list[dict[str, object]] = report["uncited"]  # type: ignore[assignment]
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
         return 0
     print(f"{args.kb}: valid")
     print(f"  sources: {report['sources']}, topics: {report['topics']}, facts: {report['facts']}, "
           f"alternate questions: {report['questions']}")
-    print(f"  sentences: {report['sentences']}, not cited by any fact: {len(report['uncited'])}")
-    for item in report["uncited"]:
+    print(f"  sentences: {report['sentences']}, not cited by any fact: {len(uncited_rows)}")
+    for item in uncited_rows:
         print(f"    {item['source']} \u00b6{item['paragraph']}: {item['sentence']}")
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.model import Fact, KnowledgeBase, Kind, Reply, Suggestion
+from bot.model import Fact, Kind, KnowledgeBase, Reply, Suggestion
 
 
 def suggestion(fact: Fact) -> Suggestion:

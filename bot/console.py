@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from bot.engine import Engine
-from bot.model import KnowledgeBase, Kind, Reply
+from bot.model import Kind, KnowledgeBase, Reply
 from bot.render.common import source_line
 from bot.render.jsonl import render_json
 from bot.render.text import render_text
@@ -122,10 +123,8 @@ def _enable_history() -> None:
         import readline
     except ImportError:  # no readline on this platform: plain input still works
         return
-    try:
+    with contextlib.suppress(OSError):  # no history yet
         readline.read_history_file(HISTORY_FILE)
-    except OSError:
-        pass
     readline.set_history_length(1000)
 
     def save() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ METADATA_FIELDS = (
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _STR_TAG = "tag:yaml.org,2002:str"
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()  # type: ignore[no-untyped-call]
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,8 @@ class _Reader:
         if not isinstance(node, SequenceNode):
             raise self.fail(node, field, f"expected a list, got {_describe(node)}")
         if len(node.value) < min_items:
-            raise self.fail(node, field, f"needs at least {min_items} item(s), has {len(node.value)}")
+            count = len(node.value)
+            raise self.fail(node, field, f"needs at least {min_items} item(s), has {count}")
         return list(node.value)
 
     def strings(self, node: Node, field: str, *, min_items: int = 0) -> tuple[str, ...]:
@@ -146,7 +148,7 @@ class _Reader:
             return None
         if node.tag == _STR_TAG:  # the common case, kept cheap for large knowledge bases
             return node.value
-        return _CONSTRUCTOR.construct_object(node)  # type: ignore[no-untyped-call]
+        return _CONSTRUCTOR.construct_object(node)
 
 
 def _describe(node: Node) -> str:
@@ -211,19 +213,16 @@ def load_knowledge(path: Path) -> KnowledgeBase:
             problems.append(invalid.problem)
             continue
         if "source" in sections:
-            sources.extend(reader.each([sections["source"]], lambda n, _i: _source(reader, n)))
-        if "topics" in sections:
-            items = _list_or_problem(reader, sections["topics"], "topics")
-            topics.extend(reader.each(items, lambda n, i: _topic(reader, n, i)))
-        if "facts" in sections:
-            items = _list_or_problem(reader, sections["facts"], "facts")
-            facts.extend(reader.each(items, lambda n, i: _fact(reader, n, i)))
-        if "aliases" in sections:
-            items = _list_or_problem(reader, sections["aliases"], "aliases")
-            aliases.extend(reader.each(items, lambda n, i: _alias(reader, n, i)))
-        if "small_talk" in sections:
-            items = _list_or_problem(reader, sections["small_talk"], "small_talk")
-            small_talk.extend(reader.each(items, lambda n, i: _small_talk(reader, n, i)))
+            sources.extend(reader.each([sections["source"]], partial(_source_at, reader)))
+        for key, read, into in (
+            ("topics", _topic, topics),
+            ("facts", _fact, facts),
+            ("aliases", _alias, aliases),
+            ("small_talk", _small_talk, small_talk),
+        ):
+            if key in sections:
+                items = _list_or_problem(reader, sections[key], key)
+                into.extend(reader.each(items, partial(read, reader)))
 
     if not problems:
         _cross_check(sources, topics, facts, aliases, problems, where=path)
@@ -282,6 +281,10 @@ def _list_or_problem(reader: _Reader, node: Node, field: str) -> list[Node]:
     except _Invalid as invalid:
         reader.problems.append(invalid.problem)
         return []
+
+
+def _source_at(reader: _Reader, node: Node, _i: int) -> tuple[Source, _Spot]:
+    return _source(reader, node)
 
 
 def _source(reader: _Reader, node: Node) -> tuple[Source, _Spot]:
@@ -505,13 +508,14 @@ def _check_quote(
         assert c.field is not None
         if c.field not in METADATA_FIELDS:
             return reader.problem(cm["field"], f"{cf}.field",
-                                  f"unknown field {c.field!r} (one of {', '.join(METADATA_FIELDS)})")
+                              f"unknown field {c.field!r} (one of {', '.join(METADATA_FIELDS)})")
         value = getattr(source, c.field)
         text = "\n".join(value) if isinstance(value, tuple) else str(value or "")
         where = f"field {c.field}"
     if c.quote not in text:
+        hint = _near_miss(c.quote, text)
         return reader.problem(cm["quote"], f"{cf}.quote",
-                              f"not found verbatim in {where} of {source.id}{_near_miss(c.quote, text)}")
+                              f"not found verbatim in {where} of {source.id}{hint}")
     return None
 
 

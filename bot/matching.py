@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
 from bot.index import CUE_WORDS, FactProfile, Index, content_stems
 from bot.lexicon import NUMBER_WORDS, PLACES, QUANTITY_CUES
 from bot.text import is_number, stem, tokens
-
 
 _PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 
@@ -66,7 +66,7 @@ def analyse(index: Index, question: str) -> Query:
     words = index.aliases.rewrite(words)
     stems = content_stems(words)
     content = [s for s in stems if s not in index.small_talk_words]
-    pairs = set(zip(words, words[1:], strict=False))
+    pairs = set(pairwise(words))
     return Query(
         text=" ".join(words),
         words=tuple(words),

@@ -128,7 +128,8 @@ class Reply:
     speaker: Speaker | None = None
     suggestions: tuple[Suggestion, ...] = ()
     related: tuple[Suggestion, ...] = ()
-    unexplained: tuple[str, ...] = field(default=())  # words of the question the article does not cover
+    # Words of the question that the article does not cover (for a decline's message).
+    unexplained: tuple[str, ...] = field(default=())
 
     @property
     def answered(self) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
-from bot.model import KnowledgeBase, Kind
+from bot.model import Kind, KnowledgeBase
 
 ANSWERED = [
     ("How many passengers did the ferry carry?", "ferry-passengers"),

@@ -8,7 +8,7 @@ import pytest
 
 from bot.coverage import sentences, uncited
 from bot.engine import Engine
-from bot.model import KnowledgeBase, Kind
+from bot.model import Kind, KnowledgeBase
 
 ARTICLE = Path(__file__).resolve().parent.parent.parent / "shared" / "source" / "article.txt"
 

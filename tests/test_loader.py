@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import TINY_FACTS, TINY_SOURCE, write_kb
 
 from bot.loader import KnowledgeError, load_knowledge
-from conftest import TINY_FACTS, TINY_SOURCE, write_kb
 
 
 def test_tiny_kb_loads(tiny_kb_path: Path) -> None:

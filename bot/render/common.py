@@ -21,4 +21,5 @@ def attribution(reply: Reply) -> str:
 
 def source_line(source: Source) -> str:
     authors = ", ".join(source.authors)
-    return f"{source.title} \u2014 {source.publisher}, {source.published}, by {authors}. {source.url}"
+    return (f"{source.title} \u2014 {source.publisher}, {source.published}, by {authors}. "
+            f"{source.url}")
