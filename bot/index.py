@@ -70,8 +70,7 @@ class Speller:
         self._t = thresholds
         by_length: dict[int, list[str]] = defaultdict(list)
         for word in counts:
-            # Correcting to padding would silently drop a word: "safe" must not become "same".
-            if word.isalpha() and (word in CUE_WORDS or word not in STOPWORDS | FILLERS):
+            if word.isalpha():
                 by_length[len(word)].append(word)
         self._by_length = dict(by_length)
 
@@ -80,11 +79,16 @@ class Speller:
 
     def correct(self, word: str) -> str | None:
         """The known word meant by `word`, or None when it is known, a number, or too far."""
-        if self.known(word) or not word.isalpha() or len(word) < self._t.min_typo_length:
+        if self.known(word) or not word.isalpha() or len(word) < self._t.min_typo_length - 1:
             return None
         limit = self._t.long_word_edits if len(word) >= 8 else 1
+        lengths = range(len(word) - limit, len(word) + limit + 1)
+        if len(word) < self._t.min_typo_length:
+            # A short word is only taken as a dropped letter ("trde"): swapping one letter of
+            # a four-letter word too often makes another real word (crew/grew, came/name).
+            lengths = range(len(word) + 1, len(word) + 2)
         best: tuple[int, int, str] | None = None
-        for length in range(len(word) - limit, len(word) + limit + 1):
+        for length in lengths:
             bucket = self._by_length.get(length)
             if not bucket:
                 continue
@@ -154,9 +158,6 @@ class Index:
             alternates.append(Alternate(" ".join(content), frozenset(content) | cues))
         for text in (fact.answer, *(c.quote for c in fact.citations)):
             vocabulary.update(content_stems(self.words(text)))
-        topic = self.kb.topic(fact.topic)
-        if topic is not None:
-            vocabulary.update(content_stems(self.words(topic.title)))
         answer_words = tokens(fact.answer)
         has_figure = any(is_figure(w) for w in answer_words)
         return FactProfile(fact, tuple(alternates), frozenset(vocabulary), has_figure)

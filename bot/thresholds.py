@@ -29,8 +29,8 @@ class Thresholds:
     # Within closeness: share of the weighted word overlap (the rest is rapidfuzz's ratio).
     overlap_share: float = 0.7
     # Typo correction: longest edit distance allowed for words of at least 8 letters (else 1);
-    # words shorter than `min_typo_length` are never corrected (four-letter typos are too often
-    # other real words: crew/grew, came/name).
+    # a word one letter shorter than `min_typo_length` is only completed by a dropped letter
+    # (swapped letters too often make another real word: crew/grew); shorter ones never.
     long_word_edits: int = 2
     min_typo_length: int = 5
 

@@ -35,8 +35,17 @@ def test_stem_maps_forms_to_one_key(forms: list[str], key: str) -> None:
 
 def test_typos_are_corrected_against_the_vocabulary(tiny_engine: Engine) -> None:
     query = analyse(tiny_engine.index, "pasengers on the fery tikcet")
-    # Four-letter words are left alone: too often another real word (crew/grew).
-    assert dict(query.corrections) == {"pasengers": "passengers", "tikcet": "ticket"}
+    assert dict(query.corrections) == {
+        "pasengers": "passengers", "fery": "ferry", "tikcet": "ticket",
+    }
+
+
+def test_a_short_word_is_only_completed_never_swapped(tiny_engine: Engine) -> None:
+    # "rest" is one letter from "best" and "test" (both known), but a real word: swapping
+    # would invent a question nobody asked. "fery" lacks a letter of "ferry": a typo.
+    assert tiny_engine.index.speller.known("best")
+    query = analyse(tiny_engine.index, "rest cost")
+    assert query.corrections == ()
 
 
 def test_numbers_and_places_are_never_corrected(tiny_engine: Engine) -> None:
