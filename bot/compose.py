@@ -43,11 +43,16 @@ def decline(
     *,
     unexplained: Sequence[str] = (),
     figure_missing: bool = False,
+    cue_missing: str | None = None,
     nearest: Sequence[Fact] = (),
     score: float = 0.0,
 ) -> Reply:
     if figure_missing:
         reason = "The article does not give that figure."
+    elif cue_missing == "why":
+        reason = "The article does not give a reason for that."
+    elif cue_missing == "when":
+        reason = "The article does not say when."
     elif unexplained:
         words = ", ".join(f"\u201c{w}\u201d" for w in unexplained[:3])
         reason = f"The article does not say anything about {words} in that sense."

@@ -64,6 +64,7 @@ class Engine:
             match.coverage >= self.thresholds.coverage
             and not numbers_unexplained(match)
             and not match.figure_missing
+            and match.cue_missing is None
         )
 
     def _decide(self, question: str, matches: list[Match]) -> Reply:
@@ -78,7 +79,9 @@ class Engine:
                 question,
                 unexplained=[m for m in best.unexplained],
                 figure_missing=best.figure_missing and not best.unexplained,
-                nearest=nearest if best.unexplained or best.figure_missing else [],
+                cue_missing=best.cue_missing if not best.unexplained else None,
+                nearest=nearest if best.unexplained or best.figure_missing or best.cue_missing
+                else [],
                 score=best.score,
             )
         rivals = [

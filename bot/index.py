@@ -17,6 +17,12 @@ from bot.thresholds import DEFAULT, Thresholds
 
 # Words a question may ask with; compared with alternates but never needing an explanation.
 CUE_WORDS = frozenset({"how", "much", "many", "when", "where", "who", "why", "which", "what"})
+# Question words that ask for a kind of answer a fact may not have: a reason, a time.
+TYPED_CUES = frozenset({"why", "when"})
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december"
+    .split()
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class FactProfile:
     alternates: tuple[Alternate, ...]
     vocabulary: frozenset[str]  # stems that this fact can be said to be about
     has_figure: bool  # the answer gives a number
+    answers_to: frozenset[str]  # of the TYPED_CUES, those this fact answers ("when", "why")
 
 
 class AliasRewriter:
@@ -160,7 +167,12 @@ class Index:
             vocabulary.update(content_stems(self.words(text)))
         answer_words = tokens(fact.answer)
         has_figure = any(is_figure(w) for w in answer_words)
-        return FactProfile(fact, tuple(alternates), frozenset(vocabulary), has_figure)
+        answers_to = {cue for a in alternates for cue in a.stems & TYPED_CUES}
+        if any(w in _MONTHS or (is_number(w) and not is_figure(w)) for w in answer_words):
+            answers_to.add("when")  # a dated answer says when
+        return FactProfile(
+            fact, tuple(alternates), frozenset(vocabulary), has_figure, frozenset(answers_to)
+        )
 
 
 _PADDING_STEMS = frozenset(stem(w) for w in FILLERS)

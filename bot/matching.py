@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
-from bot.index import CUE_WORDS, FactProfile, Index, content_stems
+from bot.index import CUE_WORDS, TYPED_CUES, FactProfile, Index, content_stems
 from bot.lexicon import NUMBER_WORDS, PLACES, QUANTITY_CUES
 from bot.text import is_number, stem, tokens
 
@@ -50,6 +50,7 @@ class Match:
     coverage: float  # 0-1
     unexplained: tuple[str, ...]
     figure_missing: bool  # a figure was asked for and the fact gives none
+    cue_missing: str | None  # "why" or "when" asked of a fact that gives no reason or time
     words: int  # content words in the question
 
 
@@ -129,6 +130,8 @@ def score(index: Index, query: Query, *, limit: int | None = None) -> list[Match
                 coverage=coverage,
                 unexplained=tuple(w for w in query.content if w not in profile.vocabulary),
                 figure_missing=query.asks_quantity and not profile.has_figure,
+                cue_missing=next(iter(sorted(query.cues & TYPED_CUES - profile.answers_to)),
+                                 None),
                 words=len(query.content),
             )
         )

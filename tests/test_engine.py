@@ -40,6 +40,8 @@ DECLINED = [
     ("how many people work on the ferry crew", "unknown words"),
     ("what is the capital of peru", "off topic"),
     ("asdfgh qwerty", "gibberish"),
+    ("why does a ferry ticket cost 5 dollars", "a reason it does not give"),
+    ("when did the ferry carry 12,000 passengers", "a time it does not give"),
 ]
 
 
@@ -55,6 +57,18 @@ def test_declines_what_the_article_does_not_say(tiny_engine: Engine, question: s
 def test_decline_names_the_word_the_article_does_not_cover(tiny_engine: Engine) -> None:
     reply = tiny_engine.answer("how many passengers did the ferry carry in 2019")
     assert "2019" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [("why does a ferry ticket cost 5 dollars", "does not give a reason"),
+     ("when did the ferry carry 12,000 passengers", "does not say when"),
+     ("how many photos show the harbour", "does not give that figure")],
+)
+def test_decline_says_what_kind_of_answer_is_missing(tiny_engine: Engine, question: str,
+                                                      reason: str) -> None:
+    reply = tiny_engine.answer(question)
+    assert reply.kind is Kind.DECLINE and reason in reply.text
 
 
 def test_a_figure_question_is_not_answered_by_a_fact_without_one(tiny_engine: Engine) -> None:
