@@ -1,0 +1,74 @@
+"""The Telegram front-end: `citebot telegram`.
+
+The CLI calls add_arguments(parser) for the subcommand's options and run(args, kb) to serve.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.model import KnowledgeBase
+
+EXIT_CONFIG = 2  # missing/malformed token or option: nothing was started
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "telegram",
+        "The token comes from TELEGRAM_BOT_TOKEN or the file named by TELEGRAM_BOT_TOKEN_FILE; "
+        "TELEGRAM_API_BASE_URL points the bot at another Bot API server. "
+        "Without --webhook-url the bot uses long polling.",
+    )
+    group.add_argument(
+        "--webhook-url", metavar="URL",
+        help="public HTTPS URL Telegram posts updates to; its path is served locally "
+        "(env TELEGRAM_WEBHOOK_URL)",
+    )
+    group.add_argument(
+        "--listen", metavar="ADDRESS",
+        help="webhook server address (env TELEGRAM_WEBHOOK_LISTEN, default 127.0.0.1; "
+        "0.0.0.0 in a container)",
+    )
+    group.add_argument(
+        "--port", type=int, metavar="PORT",
+        help="webhook server port (env TELEGRAM_WEBHOOK_PORT, default 8443)",
+    )
+    group.add_argument(
+        "--webhook-secret", metavar="SECRET",
+        help="secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; other requests are "
+        "refused (env TELEGRAM_WEBHOOK_SECRET)",
+    )
+    group.add_argument(
+        "--log-questions", action="store_true",
+        help="include question text in the logs (env CITEBOT_LOG_QUESTIONS=1); off by default "
+        "for privacy",
+    )
+    group.add_argument(
+        "--poll-timeout", type=float, metavar="SECONDS", default=None,
+        help="long-polling wait per getUpdates call (default 10)",
+    )
+
+
+def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """Serve until SIGINT/SIGTERM. Exit codes: 0 clean stop, 1 the Bot API failed at startup,
+    2 missing or malformed configuration (one line on stderr, nothing started)."""
+    # Imported here so that `citebot --help` and the other subcommands do not load PTB.
+    from bot.engine import Engine
+    from bot.telegram.app import build_application, run_application, settings_from
+    from bot.telegram.logs import setup_logging
+    from bot.telegram.token import TokenError, secrets_of
+
+    try:
+        settings = settings_from(args)
+    except (TokenError, ValueError) as exc:
+        print(f"citebot telegram: error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    secrets = [*secrets_of(settings.token), settings.webhook_secret or ""]
+    logs = setup_logging(secrets, level=logging.INFO)
+    try:
+        app = build_application(settings, Engine(kb))
+        return run_application(app, settings)
+    finally:
+        logs.close()

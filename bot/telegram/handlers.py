@@ -1,0 +1,309 @@
+"""PTB callbacks: translate an Update into an engine call, render, send, log one line.
+
+No business logic lives here: answers come from the engine, wording from messages.py,
+addressing rules from addressing.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Hashable, Sequence
+from typing import Protocol
+
+from telegram import Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.model import KnowledgeBase, Reply
+from bot.telegram import keyboards, messages
+from bot.telegram.addressing import MAX_QUESTION_CHARS, Addressed, question_text
+from bot.telegram.logs import Event, log_event
+from bot.telegram.messages import NO_PREVIEW, Outgoing
+from bot.telegram.ratelimit import RateLimiter, Verdict
+
+log = logging.getLogger("citebot.telegram")
+
+# The command menu registered with setMyCommands at startup.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "What I know, with example questions"),
+    ("topics", "Browse the article by topic"),
+    ("source", "The article: title, publisher, authors, date, link"),
+    ("about", "Where my answers come from"),
+    ("help", "How to ask"),
+)
+INLINE_CACHE_SECONDS = 60
+
+
+class Answerer(Protocol):
+    """The part of bot.engine.Engine the front-end uses."""
+
+    @property
+    def kb(self) -> KnowledgeBase: ...
+
+    def answer(self, question: str) -> Reply: ...
+
+    def answer_fact(self, fact_id: str) -> Reply | None: ...
+
+    def answers(self, question: str, *, limit: int = 3) -> tuple[Reply, ...]: ...
+
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def _chat_type(update: Update) -> str:
+    if update.effective_chat is not None:
+        return str(update.effective_chat.type)
+    return "inline" if update.inline_query is not None else "-"
+
+
+class Handlers:
+    def __init__(
+        self,
+        engine: Answerer,
+        *,
+        limiter: RateLimiter | None = None,
+        log_questions: bool = False,
+    ) -> None:
+        self.engine = engine
+        self.kb = engine.kb
+        self.limiter = limiter if limiter is not None else RateLimiter()
+        self.log_questions = log_questions
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        new = filters.UpdateType.MESSAGE
+        addressed = Addressed()
+        text = filters.TEXT & ~filters.COMMAND
+        # Stickers, photos, voice...; service messages (joins, pins) are not for us.
+        other = ~filters.TEXT & ~filters.StatusUpdate.ALL
+        commands = {
+            "start": self.start,
+            "help": self.help,
+            "topics": self.topics,
+            "source": self.source,
+            "about": self.about,
+        }
+        for name, callback in commands.items():
+            app.add_handler(CommandHandler(name, callback, filters=new))
+        app.add_handler(MessageHandler(new & text & addressed, self.text))
+        app.add_handler(MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, self.help))
+        app.add_handler(MessageHandler(new & other & addressed, self.non_text))
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & addressed, self.edited))
+        app.add_handler(CallbackQueryHandler(self.callback))  # no pattern: stale data too
+        app.add_handler(InlineQueryHandler(self.inline))
+        app.add_error_handler(self.error)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _event(
+        self,
+        update: Update,
+        started: float,
+        outcome: str,
+        fact: str | None = None,
+        question: str | None = None,
+    ) -> None:
+        log_event(
+            Event(
+                update_id=update.update_id,
+                chat_type=_chat_type(update),
+                outcome=outcome,
+                fact=fact,
+                latency_ms=(time.perf_counter() - started) * 1000,
+                question=question if self.log_questions else None,
+            )
+        )
+
+    async def _send(self, message: Message, outgoing: Sequence[Outgoing]) -> None:
+        # In groups, replying to the asker keeps the thread readable.
+        quote = message.chat.type != ChatType.PRIVATE
+        for out in outgoing:
+            await message.reply_text(
+                out.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=out.keyboard,
+                link_preview_options=NO_PREVIEW,
+                do_quote=quote,
+                allow_sending_without_reply=True,
+            )
+
+    async def _allowed(self, update: Update, message: Message, started: float) -> bool:
+        """Rate limit per chat: one note when the bucket runs dry, then silence."""
+        verdict = self.limiter.check(message.chat.id)
+        if verdict is Verdict.ALLOW:
+            return True
+        if verdict is Verdict.NOTE:
+            await self._send(message, [messages.RATE_LIMITED])
+        self._event(update, started, f"rate_limited_{verdict.value}")
+        return False
+
+    async def _command(self, update: Update, name: str, build: Outgoing) -> None:
+        started = time.perf_counter()
+        message = update.effective_message
+        if message is None or not await self._allowed(update, message, started):
+            return
+        await self._send(message, [build])
+        self._event(update, started, f"command_{name}")
+
+    # -- commands ---------------------------------------------------------------------------
+
+    async def start(self, update: Update, context: Context) -> None:
+        await self._command(update, "start", messages.start(self.kb))
+
+    async def help(self, update: Update, context: Context) -> None:
+        await self._command(update, "help", messages.help_text(self.kb, context.bot.username))
+
+    async def topics(self, update: Update, context: Context) -> None:
+        await self._command(update, "topics", messages.topics(self.kb))
+
+    async def source(self, update: Update, context: Context) -> None:
+        await self._command(update, "source", messages.source(self.kb))
+
+    async def about(self, update: Update, context: Context) -> None:
+        await self._command(update, "about", messages.about(self.kb))
+
+    # -- messages ---------------------------------------------------------------------------
+
+    async def text(self, update: Update, context: Context) -> None:
+        started = time.perf_counter()
+        message = update.effective_message
+        if message is None or not await self._allowed(update, message, started):
+            return
+        question = question_text(message)
+        if not question:  # only a mention: say how to ask
+            await self._send(message, [messages.help_text(self.kb, context.bot.username)])
+            self._event(update, started, "empty")
+            return
+        reply = self.engine.answer(question)
+        await self._send(message, messages.for_reply(reply, self.kb))
+        fact = reply.fact.id if reply.fact is not None else None
+        self._event(update, started, reply.kind.value, fact, question)
+
+    async def non_text(self, update: Update, context: Context) -> None:
+        started = time.perf_counter()
+        message = update.effective_message
+        if message is None or not await self._allowed(update, message, started):
+            return
+        await self._send(message, [messages.NON_TEXT])
+        self._event(update, started, "non_text")
+
+    async def edited(self, update: Update, context: Context) -> None:
+        started = time.perf_counter()
+        message = update.effective_message
+        if message is None or not await self._allowed(update, message, started):
+            return
+        await self._send(message, [messages.EDITED])
+        self._event(update, started, "edited")
+
+    # -- buttons ----------------------------------------------------------------------------
+
+    def _for_callback(self, data: str | None) -> tuple[str, str | None, list[Outgoing] | None]:
+        """(outcome, fact id, messages); messages None when the button is stale or unknown."""
+        callback = keyboards.parse_callback(data)
+        if callback is None:
+            return "callback_stale", None, None
+        if callback.kind == "fact":
+            reply = self.engine.answer_fact(callback.id)
+            if reply is None:
+                return "callback_stale", callback.id, None
+            return "callback_fact", callback.id, messages.for_reply(reply, self.kb)
+        if callback.kind == "topic":
+            topic = self.kb.topic(callback.id)
+            if topic is None or not self.kb.facts_of(topic.id):
+                return "callback_stale", None, None
+            return "callback_topic", None, [messages.topic(self.kb, topic)]
+        return "callback_topics", None, [messages.topics(self.kb)]
+
+    async def callback(self, update: Update, context: Context) -> None:
+        """Every callback query gets answerCallbackQuery, whatever its data, so the client's
+        spinner stops; the answer itself is a new message in the chat."""
+        started = time.perf_counter()
+        query = update.callback_query
+        if query is None:
+            return
+        chat = query.message.chat if query.message is not None else None
+        key: Hashable = chat.id if chat is not None else ("user", query.from_user.id)
+        if self.limiter.check(key) is not Verdict.ALLOW:
+            await query.answer(messages.SLOW_DOWN)
+            self._event(update, started, "rate_limited_callback")
+            return
+        try:
+            outcome, fact, outgoing = self._for_callback(query.data)
+        except Exception:
+            await query.answer(messages.FAILED_SHORT)  # still answered; the error handler logs
+            raise
+        if outgoing is None or chat is None:
+            await query.answer(messages.STALE_BUTTON)
+            self._event(update, started, "callback_stale", fact)
+            return
+        await query.answer()
+        for out in outgoing:
+            await context.bot.send_message(
+                chat.id,
+                out.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=out.keyboard,
+                link_preview_options=NO_PREVIEW,
+                message_thread_id=_thread_of(query.message),
+            )
+        self._event(update, started, outcome, fact)
+
+    # -- inline mode ------------------------------------------------------------------------
+
+    async def inline(self, update: Update, context: Context) -> None:
+        """Up to three answers; an empty query shows the /start examples."""
+        started = time.perf_counter()
+        query = update.inline_query
+        if query is None:
+            return
+        if self.limiter.check(("user", query.from_user.id)) is not Verdict.ALLOW:
+            await query.answer([], cache_time=0, is_personal=True)
+            self._event(update, started, "rate_limited_inline")
+            return
+        text = " ".join(query.query.split())[:MAX_QUESTION_CHARS]
+        if text:
+            replies = self.engine.answers(text, limit=3)
+        else:
+            found = (self.engine.answer_fact(f.id) for f in keyboards.example_facts(self.kb))
+            replies = tuple(r for r in found if r is not None)
+        await query.answer(messages.inline_results(replies), cache_time=INLINE_CACHE_SECONDS)
+        first = replies[0].fact.id if replies and replies[0].fact is not None else None
+        self._event(update, started, f"inline_{len(replies)}", first, text)
+
+    # -- errors -----------------------------------------------------------------------------
+
+    async def error(self, update: object, context: Context) -> None:
+        """Log the failure with its update id and carry on with the next update.
+
+        Bot API failures (HTTP 5xx, timeouts, refused connections) get one line; anything else
+        is a bug and gets a traceback, plus a best-effort apology to the user.
+        """
+        error = context.error
+        update_id = update.update_id if isinstance(update, Update) else None
+        where = f"update={update_id if update_id is not None else '-'}"
+        if isinstance(error, TelegramError):
+            log.warning("%s error=%s: %s", where, type(error).__name__, error)
+            return
+        log.error("%s error=%s", where, type(error).__name__, exc_info=error)
+        # Only for a new message: a button press was already answered with a short "sorry".
+        if isinstance(update, Update) and update.message is not None:
+            try:
+                await self._send(update.message, [messages.FAILED])
+            except TelegramError as exc:
+                log.warning("%s apology not sent: %s", where, type(exc).__name__)
+
+
+def _thread_of(message: object) -> int | None:
+    """Forum topic of the button's message, so the answer lands in the same topic."""
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None

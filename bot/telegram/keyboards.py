@@ -1,0 +1,115 @@
+"""Inline keyboards and their callback data.
+
+Callback data is self-contained ("f:<fact id>", "t:<topic id>", "topics"), so a button works
+after a restart and needs no server-side state. Telegram caps callback data at 64 bytes: a
+button whose data would not fit is left out rather than sent and refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import InlineKeyboardButtonLimit
+
+from bot.model import Fact, KnowledgeBase, Suggestion, Topic
+
+log = logging.getLogger(__name__)
+
+FACT_PREFIX = "f:"
+TOPIC_PREFIX = "t:"
+TOPICS = "topics"
+MAX_CALLBACK_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64
+MAX_LABEL_CHARS = 60  # long labels are cut by clients anyway; keep them readable
+
+
+@dataclass(frozen=True)
+class Callback:
+    """Decoded callback data: kind is "fact", "topic" or "topics"; id is "" for "topics"."""
+
+    kind: str
+    id: str = ""
+
+
+def fact_data(fact_id: str) -> str:
+    return FACT_PREFIX + fact_id
+
+
+def topic_data(topic_id: str) -> str:
+    return TOPIC_PREFIX + topic_id
+
+
+def fits(data: str) -> bool:
+    return 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES
+
+
+def parse_callback(data: str | None) -> Callback | None:
+    """None for anything we did not produce (or no longer understand)."""
+    if not data:
+        return None
+    if data == TOPICS:
+        return Callback("topics")
+    if data.startswith(FACT_PREFIX) and len(data) > len(FACT_PREFIX):
+        return Callback("fact", data[len(FACT_PREFIX) :])
+    if data.startswith(TOPIC_PREFIX) and len(data) > len(TOPIC_PREFIX):
+        return Callback("topic", data[len(TOPIC_PREFIX) :])
+    return None
+
+
+def label(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton | None:
+    if not fits(data):
+        log.warning("button left out: callback data over %d bytes: %r", MAX_CALLBACK_BYTES, data)
+        return None
+    return InlineKeyboardButton(label(text), callback_data=data)
+
+
+def _column(buttons: Iterable[InlineKeyboardButton | None]) -> InlineKeyboardMarkup | None:
+    rows = [[b] for b in buttons if b is not None]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def suggestions_keyboard(suggestions: Iterable[Suggestion]) -> InlineKeyboardMarkup | None:
+    """One button per suggested fact, labelled with its question."""
+    return _column(_button(s.question, fact_data(s.fact)) for s in suggestions)
+
+
+def facts_keyboard(facts: Iterable[Fact]) -> InlineKeyboardMarkup | None:
+    """One button per fact, labelled with the fact's first question."""
+    return _column(_button(f.questions[0], fact_data(f.id)) for f in facts if f.questions)
+
+
+def topics_keyboard(kb: KnowledgeBase) -> InlineKeyboardMarkup | None:
+    """One button per topic that has facts."""
+    return _column(_button(t.title, topic_data(t.id)) for t in topics_with_facts(kb))
+
+
+def decline_keyboard(
+    suggestions: Iterable[Suggestion], kb: KnowledgeBase
+) -> InlineKeyboardMarkup | None:
+    """The nearest facts the engine found, if any, then every topic."""
+    return _column(
+        [
+            *(_button(s.question, fact_data(s.fact)) for s in suggestions),
+            *(_button(t.title, topic_data(t.id)) for t in topics_with_facts(kb)),
+        ]
+    )
+
+
+def topics_with_facts(kb: KnowledgeBase) -> tuple[Topic, ...]:
+    return tuple(t for t in kb.topics if kb.facts_of(t.id))
+
+
+def example_facts(kb: KnowledgeBase, count: int = 3) -> tuple[Fact, ...]:
+    """Examples for /start and empty inline queries: the first fact of each topic, in topic
+    order, preferring facts quoted from the article's paragraphs over bibliographic ones."""
+    firsts = [kb.facts_of(t.id)[0] for t in topics_with_facts(kb)]
+    about_text = [f for f in firsts if any(c.paragraph is not None for c in f.citations)]
+    rest = [f for f in firsts if f not in about_text]
+    return tuple((about_text + rest)[:count])
