@@ -90,3 +90,11 @@ def test_odd_input_keeps_the_chat_going(line: str) -> None:
     done = citebot("chat", stdin=line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
                    + "how many land ports\n")
     assert done.returncode == 0 and "18 land ports" in done.stdout
+
+
+@pytest.mark.parametrize("command", [["chat"], ["ask", "--json"]])
+def test_invalid_utf8_on_stdin_is_not_fatal(command: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "bot", *command], cwd=ROOT, timeout=60,
+                          input=b"abc\xff\xfe def\nhow many land ports\n", capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert b"18 land ports" in done.stdout and b"Traceback" not in done.stderr
