@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.lexicon import FILLERS, NUMBER_WORDS, STOPWORDS
+from bot.lexicon import FILLERS, NUMBER_WORDS, STOPWORDS, SYNONYMS
 from bot.model import Fact, KnowledgeBase
 from bot.text import is_number, stem, tokens
 from bot.thresholds import DEFAULT, Thresholds
@@ -74,6 +74,11 @@ class Speller:
     def __init__(self, counts: Counter[str], *, thresholds: Thresholds) -> None:
         self._counts = counts
         self._stems = frozenset(stem(w) for w in counts)
+        # The most used spelling of each stem that is spelled differently from its other forms.
+        surface: dict[str, str] = {}
+        for word, _ in counts.most_common():
+            surface.setdefault(stem(word), word)
+        self._surface = surface
         self._t = thresholds
         by_length: dict[int, list[str]] = defaultdict(list)
         for word in counts:
@@ -86,7 +91,13 @@ class Speller:
 
     def correct(self, word: str) -> str | None:
         """The known word meant by `word`, or None when it is known, a number, or too far."""
-        if self.known(word) or not word.isalpha() or len(word) < self._t.min_typo_length - 1:
+        if word in self._counts or not word.isalpha():
+            return None
+        if stem(word) in self._stems:
+            # Another form of a known word ("larg" of "large"): spelled as known, so that
+            # aliases and synonyms written for the known form apply to it too.
+            return self._surface.get(stem(word))
+        if len(word) < self._t.min_typo_length - 1:
             return None
         limit = self._t.long_word_edits if len(word) >= 8 else 1
         lengths = range(len(word) - limit, len(word) + limit + 1)
@@ -120,7 +131,10 @@ class Index:
     def __init__(self, kb: KnowledgeBase, *, thresholds: Thresholds = DEFAULT) -> None:
         self.kb = kb
         self.thresholds = thresholds
-        self.aliases = AliasRewriter((g.canonical, g.variants) for g in kb.aliases)
+        self.aliases = AliasRewriter(
+            [(g.canonical, g.variants) for g in kb.aliases]
+            + [(words[0], words[1:]) for words in SYNONYMS]
+        )
         self.speller = Speller(_vocabulary(kb), thresholds=thresholds)
         self.profiles = tuple(self._profile(fact) for fact in kb.facts)
         self.position = {p.fact.id: i for i, p in enumerate(self.profiles)}

@@ -64,3 +64,35 @@ sichuan singapore slovakia spain sweden switzerland syria taiwan thailand tianji
 tokyo turkey turkmenistan uganda uk ukraine usa uzbekistan venezuela vietnam washington
 yemen yunnan zhejiang beijing london berlin delhi seoul africa arabia
 """.split())
+
+# Everyday synonyms, rewritten to their first word in questions and knowledge alike, so that a
+# fact phrased one way answers a question phrased another. Only words that mean the same in
+# any news question; domain aliases (FTZ, BRI, ...) belong in the knowledge base instead.
+SYNONYMS = (
+    ("big", "large", "huge", "vast", "sizable", "sizeable"),
+    ("start", "begin", "began", "begun", "commence", "kick", "launch", "launched"),
+    ("country", "nation"),
+    ("countries", "nations"),
+    ("increase", "rise", "rose", "jump", "jumped", "climb", "climbed", "growth", "grow", "grew"),
+    ("city", "town"),
+    ("cities", "towns"),
+    ("foreign", "overseas", "international"),
+    ("foreigners", "outsiders"),
+    ("official", "leader", "head", "chief"),
+    ("goal", "aim", "purpose", "objective"),
+    ("help", "assist", "aid", "boost"),
+    ("percent", "percentage", "pct"),
+    ("share", "proportion", "portion", "fraction"),
+    ("railway", "railroad", "railways", "railroads", "rail", "train", "trains"),
+    ("road", "roads", "highway", "highways", "motorway", "motorways"),
+    ("photo", "picture", "image", "photograph", "pic", "pics", "photos", "pictures"),
+    ("author", "writer", "journalist", "reporter", "correspondent"),
+    ("authors", "writers", "journalists", "reporters", "correspondents"),
+    ("newspaper", "paper", "outlet", "publication", "newspapers"),
+    ("published", "released", "printed"),
+    ("tourist", "tourists", "sightseer", "sightseers", "holidaymaker", "holidaymakers"),
+    ("investor", "investors", "businessman", "businessmen", "businesspeople"),
+    ("chairman", "chairperson"),
+    ("lies", "falsehoods", "rumours", "rumors", "myths", "misinformation", "disinformation"),
+    ("neighbours", "neighbors", "neighbouring", "neighboring", "adjacent", "bordering"),
+)
