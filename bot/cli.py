@@ -54,6 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_KB
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`citebot ask ... | head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     parser.error(f"unknown command {command!r}")
     return EXIT_BAD_KB  # unreachable: parser.error exits
 

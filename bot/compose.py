@@ -14,6 +14,10 @@ def suggestion(fact: Fact) -> Suggestion:
 def answer(kb: KnowledgeBase, question: str, fact: Fact, *, score: float) -> Reply:
     source = kb.source(fact.citations[0].source)
     related = tuple(suggestion(f) for f in (kb.fact(r) for r in fact.related) if f is not None)
+    # The loader accepts a speaker of any cited source, so look in each of them.
+    speaker = next(
+        (s for c in fact.citations if (s := kb.source(c.source).speaker(fact.speaker))), None
+    )
     return Reply(
         kind=Kind.ANSWER,
         question=question,
@@ -22,7 +26,7 @@ def answer(kb: KnowledgeBase, question: str, fact: Fact, *, score: float) -> Rep
         fact=fact,
         citations=fact.citations,
         source=source,
-        speaker=source.speaker(fact.speaker),
+        speaker=speaker,
         related=related,
     )
 

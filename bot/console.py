@@ -15,9 +15,6 @@ from bot.render.jsonl import render_json
 from bot.render.text import render_text
 
 PROMPT = "you> "
-HISTORY_FILE = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state")) / (
-    "citebot_history"
-)
 HELP = """Ask anything about the article in your own words, e.g. "how big is the free trade zone?".
 Commands: /topics  what I know about   /source  the article   /help  this text   /quit  leave
 After "did you mean", type the number of the question you meant."""
@@ -33,6 +30,9 @@ def ask(
 ) -> int:
     """One question from the arguments, or one per line of stdin (blank lines skipped)."""
     engine = Engine(kb)
+    if question and not " ".join(question).strip():
+        print("citebot: the question is empty; ask something about the article.", file=stdout)
+        return 0
     lines = [" ".join(question)] if question else (line.rstrip("\r\n") for line in stdin)
     for line in lines:
         if not line.strip():
@@ -117,20 +117,26 @@ def _colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
+def _history_file() -> Path:
+    state = os.environ.get("XDG_STATE_HOME", "").strip()
+    return (Path(state) if state else Path.home() / ".local" / "state") / "citebot_history"
+
+
 def _enable_history() -> None:
     try:
         import atexit
         import readline
     except ImportError:  # no readline on this platform: plain input still works
         return
+    history = _history_file()
     with contextlib.suppress(OSError):  # no history yet
-        readline.read_history_file(HISTORY_FILE)
+        readline.read_history_file(history)
     readline.set_history_length(1000)
 
     def save() -> None:
         try:
-            HISTORY_FILE.parent.mkdir(parents=True, exist_ok=True)
-            readline.write_history_file(HISTORY_FILE)
+            history.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(history)
         except OSError:
             pass  # a read-only home must not turn leaving into an error
 

@@ -38,7 +38,7 @@ class Engine:
         if talk is not None:
             return talk
         matches = score(self.index, query, limit=self.candidate_limit)
-        return self._decide(question, matches)
+        return self._decide(question, query, matches)
 
     def answer_fact(self, fact_id: str) -> Reply | None:
         fact = self.kb.fact(fact_id)
@@ -67,17 +67,21 @@ class Engine:
             and match.cue_missing is None
         )
 
-    def _decide(self, question: str, matches: list[Match]) -> Reply:
+    def _decide(self, question: str, query: Query, matches: list[Match]) -> Reply:
         t = self.thresholds
         if not matches:
             return compose.decline(self.kb, question)
         best = matches[0]
         if not self._acceptable(best) or best.score < t.suggest:
             nearest = [m.profile.fact for m in matches[:2] if m.coverage >= 0.5]
+            # Only words that no fact explains are named: "nothing about 'chairman'" would be
+            # false when another fact is about the chairman.
+            unknown = [query.surface.get(w, w) for w in best.unexplained
+                       if w not in self.index.postings]
             return compose.decline(
                 self.kb,
                 question,
-                unexplained=[m for m in best.unexplained],
+                unexplained=unknown,
                 figure_missing=best.figure_missing and not best.unexplained,
                 cue_missing=best.cue_missing if not best.unexplained else None,
                 nearest=nearest if best.unexplained or best.figure_missing or best.cue_missing
@@ -87,7 +91,7 @@ class Engine:
         rivals = [
             m for m in matches[1:]
             if m.score >= t.suggest and self._acceptable(m)
-            and (best.score - m.score < t.margin or _same_bare_keyword(best, m, len(matches)))
+            and (best.score - m.score < t.margin or _same_bare_keyword(best, m))
         ]
         if best.score >= t.answer and not rivals:
             return compose.answer(self.kb, question, best.profile.fact, score=best.score)
@@ -99,15 +103,19 @@ class Engine:
     def _small_talk(self, question: str, query: Query) -> Reply | None:
         """The small-talk reply when the question is only that ("hi", "thanks!", "/start")."""
         patterns = self.index.small_talk
-        texts = [p.text for p in patterns]
         command = question.strip().startswith("/")
-        if not (query.empty or query.small_talk_only or command):
-            # A question may still be a greeting made of words the article also uses.
-            found = process.extractOne(query.text, texts, scorer=fuzz.ratio,
-                                       score_cutoff=SMALL_TALK_SIMILARITY)
-            if found is None:
-                return None
-        found = process.extractOne(query.text, texts, scorer=fuzz.WRatio, score_cutoff=60)
+        # Close to a whole pattern, even one made of words the article also uses ("good night").
+        found = process.extractOne(query.text, self.index.small_talk_texts, scorer=fuzz.ratio,
+                                   score_cutoff=SMALL_TALK_SIMILARITY)
+        if found is None and not (query.empty or query.small_talk_only or command):
+            return None
+        if found is None and query.small_talk_only:
+            # Only small-talk words, but not a known phrase: the closest intent by words.
+            found = process.extractOne(
+                query.text, self.index.small_talk_texts,
+                scorer=fuzz.token_set_ratio, score_cutoff=SMALL_TALK_SIMILARITY,
+            )
+        # Nothing to go on ("what do you think", "/foo"): say what the bot can do.
         intent = patterns[found[2]].intent if found is not None and not command else "help"
         reply = next((s.reply for s in self.kb.small_talk if s.intent == intent), None)
         if reply is None:
@@ -115,10 +123,7 @@ class Engine:
         return compose.small_talk(question, reply)
 
 
-def _same_bare_keyword(best: Match, other: Match, count: int) -> bool:
+def _same_bare_keyword(best: Match, other: Match) -> bool:
     """A one-word question ("trade") that several facts explain fully is ambiguous, unless it
-    is exactly one of the best fact's alternate questions."""
-    return (
-        count > 1 and best.score < 100 and len(best.unexplained) == 0
-        and best.coverage == other.coverage == 1.0 and best.words == 1
-    )
+    is exactly one of the best fact's alternate questions (the operator chose it)."""
+    return best.words == 1 and best.score < 100 and best.coverage == other.coverage == 1.0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -29,12 +30,14 @@ _MONTHS = frozenset(
 class Alternate:
     text: str  # content stems joined by spaces, for rapidfuzz
     stems: frozenset[str]  # content stems and cue words
+    weight: float = 0.0  # sum of the stems' weights, set once the weights are known
 
 
 @dataclass(frozen=True)
 class FactProfile:
     fact: Fact
     alternates: tuple[Alternate, ...]
+    texts: tuple[str, ...]  # the alternates' texts, for rapidfuzz
     vocabulary: frozenset[str]  # stems that this fact can be said to be about
     has_figure: bool  # the answer gives a number
     answers_to: frozenset[str]  # of the TYPED_CUES, those this fact answers ("when", "why")
@@ -85,12 +88,17 @@ class Speller:
             if word.isalpha():
                 by_length[len(word)].append(word)
         self._by_length = dict(by_length)
+        # People repeat words and questions: remember the answer for each word seen.
+        self.correct = lru_cache(maxsize=20_000)(self._correct)  # type: ignore[method-assign]
 
     def known(self, word: str) -> bool:
         return word in self._counts or stem(word) in self._stems
 
     def correct(self, word: str) -> str | None:
         """The known word meant by `word`, or None when it is known, a number, or too far."""
+        return self._correct(word)
+
+    def _correct(self, word: str) -> str | None:
         if word in self._counts or not word.isalpha():
             return None
         if stem(word) in self._stems:
@@ -137,7 +145,6 @@ class Index:
         )
         self.speller = Speller(_vocabulary(kb), thresholds=thresholds)
         self.profiles = tuple(self._profile(fact) for fact in kb.facts)
-        self.position = {p.fact.id: i for i, p in enumerate(self.profiles)}
 
         postings: dict[str, list[int]] = defaultdict(list)
         for i, profile in enumerate(self.profiles):
@@ -151,11 +158,13 @@ class Index:
         self.unknown_weight = thresholds.unknown_weight * rarest
         self.name_weight = thresholds.name_weight * rarest
 
+        self.profiles = tuple(self._weighed(p) for p in self.profiles)
         self.small_talk = tuple(
             SmallTalkPattern(item.intent, " ".join(self.words(p)))
             for item in kb.small_talk
             for p in item.patterns
         )
+        self.small_talk_texts = [p.text for p in self.small_talk]
         talk_words = {w for p in self.small_talk for w in p.text.split()}
         self.small_talk_words = frozenset(
             stem(w) for w in talk_words if stem(w) not in self.postings
@@ -167,6 +176,17 @@ class Index:
 
     def weight(self, word: str) -> float:
         return self.idf.get(word, self.unknown_weight)
+
+    def closeness_weight(self, word: str) -> float:
+        """Weight of a word when comparing with alternates: question words count a little."""
+        return self.thresholds.cue_weight if word in CUE_WORDS else self.weight(word)
+
+    def _weighed(self, profile: FactProfile) -> FactProfile:
+        alternates = tuple(
+            Alternate(a.text, a.stems, sum(self.closeness_weight(w) for w in a.stems))
+            for a in profile.alternates
+        )
+        return replace(profile, alternates=alternates)
 
     def _profile(self, fact: Fact) -> FactProfile:
         alternates = []
@@ -185,7 +205,8 @@ class Index:
         if any(w in _MONTHS or (is_number(w) and not is_figure(w)) for w in answer_words):
             answers_to.add("when")  # a dated answer says when
         return FactProfile(
-            fact, tuple(alternates), frozenset(vocabulary), has_figure, frozenset(answers_to)
+            fact, tuple(alternates), tuple(a.text for a in alternates), frozenset(vocabulary),
+            has_figure, frozenset(answers_to),
         )
 
 

@@ -62,7 +62,7 @@ netherlands nigeria ningxia norway pakistani paris peru philippines poland portu
 qinghai romania russia russian saudi scotland serbia shaanxi shandong shanghai shenzhen
 sichuan singapore slovakia spain sweden switzerland syria taiwan thailand tianjin tibet
 tokyo turkey turkmenistan uganda uk ukraine usa uzbekistan venezuela vietnam washington
-yemen yunnan zhejiang beijing london berlin delhi seoul africa arabia
+yemen yunnan zhejiang beijing london berlin delhi seoul africa arabia eu
 """.split())
 
 # Everyday synonyms, rewritten to their first word in questions and knowledge alike, so that a

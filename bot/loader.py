@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,8 @@ MIN_QUESTIONS = 5
 METADATA_FIELDS = (
     "title", "authors", "published", "url", "publisher", "section", "photo_credit", "context",
 )
-_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+# Ids travel in Telegram callback data (64 bytes with a prefix), hence the length limit.
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,59}\Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _STR_TAG = "tag:yaml.org,2002:str"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -92,7 +94,7 @@ class _Reader:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str):
                 raise self.fail(key_node, field, "keys must be plain strings")
-            name = f"{field}.{key}" if field else key
+            name = key if field in ("", "file") else f"{field}.{key}"
             if key in out:
                 raise self.fail(key_node, name, "duplicate key")
             if key not in required and key not in optional:
@@ -106,6 +108,8 @@ class _Reader:
 
     def string(self, node: Node, field: str, *, pattern: re.Pattern[str] | None = None) -> str:
         value = self._scalar(node)
+        if isinstance(value, date):
+            value = value.isoformat()  # an unquoted 2024-03-07 is still the date meant
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(node, field, f"expected a string, got {_describe(node)}")
         if not isinstance(value, str):
@@ -206,7 +210,7 @@ def load_knowledge(path: Path) -> KnowledgeBase:
             continue
         try:
             sections = reader.mapping(
-                root, "", required=(),
+                root, "file", required=(),
                 optional=("source", "topics", "facts", "aliases", "small_talk"),
             )
         except _Invalid as invalid:
@@ -296,6 +300,11 @@ def _source(reader: _Reader, node: Node) -> tuple[Source, _Spot]:
         optional=("section", "photo_credit", "context"),
     )
     published = reader.string(m["published"], f"{f}.published", pattern=_DATE)
+    try:
+        date.fromisoformat(published)
+    except ValueError:
+        raise reader.fail(m["published"], f"{f}.published",
+                          f"{published!r} is not a date") from None
     speakers = tuple(
         reader.each(
             reader.sequence(m["speakers"], f"{f}.speakers", min_items=1),
@@ -485,7 +494,7 @@ def _check_fact(
         problems.append(reader.problem(m["speaker"], f"{f}.speaker",
                                        f"unknown speaker {fact.speaker!r} (known: "
                                        f"{', '.join(sorted(speakers))})"))
-    elif fact.speaker != "article":
+    elif fact.speaker != "article" and speakers:
         speaker = next(s for src in sources.values() for s in src.speakers if s.id == fact.speaker)
         # citebot reports claims; an unattributed claim would read as the bot's own view.
         if speaker.name.lower() not in fact.answer.lower():

@@ -42,6 +42,10 @@ class Query:
     def empty(self) -> bool:
         return not self.content
 
+    @property
+    def content_text(self) -> str:
+        return " ".join(self.content)
+
 
 @dataclass(frozen=True)
 class Match:
@@ -54,9 +58,19 @@ class Match:
     words: int  # content words in the question
 
 
+# Country abbreviations, recognised only in capitals: folded, "US" would be the word "us".
+_ABBREVIATIONS = re.compile(r"\b(?:U\.?S\.?A?|U\.?K\.?|E\.?U\.?)(?![\w.])")
+
+
+def _expand_abbreviation(match: re.Match[str]) -> str:
+    letters = match.group().replace(".", "")
+    return " usa " if letters in ("US", "USA") else f" {letters.lower()} "
+
+
 def analyse(index: Index, question: str) -> Query:
     words: list[str] = []
     corrections: list[tuple[str, str]] = []
+    question = _ABBREVIATIONS.sub(_expand_abbreviation, question)
     names = _names(question)
     for word in tokens(question):
         meant = None if word in PLACES else index.speller.correct(word)
@@ -152,10 +166,8 @@ def _closeness(index: Index, query: Query, asked: set[str], profile: FactProfile
     for alternate in profile.alternates:
         shared = sum(weight(w) for w in q_words & alternate.stems)
         if shared:
-            a_weight = sum(weight(w) for w in alternate.stems)
-            best_overlap = max(best_overlap, 2 * shared / (q_weight + a_weight))
-    texts = [a.text for a in profile.alternates]
-    found = process.extractOne(" ".join(query.content), texts, scorer=fuzz.token_sort_ratio)
+            best_overlap = max(best_overlap, 2 * shared / (q_weight + alternate.weight))
+    found = process.extractOne(query.content_text, profile.texts, scorer=fuzz.token_sort_ratio)
     ratio = found[1] / 100 if found else 0.0
     return t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,8 +47,11 @@ def test_ask_json_batch_is_one_object_per_question_in_order() -> None:
         assert row["answered"] == (row["kind"] == "answer")
         assert 0 <= row["score"] <= 100
     answer = rows[1]
-    assert answer["fact"] == "ftz-area" and answer["citations"][0]["paragraph"] == 10
-    assert answer["citations"][0]["quote"] in answer["citations"][0]["quote"]
+    citation = answer["citations"][0]
+    assert answer["fact"] == "ftz-area" and citation["paragraph"] == 10
+    source = ROOT / "knowledge" / "sources" / "china-daily-2024-03-07.yaml"
+    paragraph = yaml.safe_load(source.read_text(encoding="utf-8"))["source"]["paragraphs"][9]
+    assert citation["quote"] in paragraph
 
 
 def test_chat_commands_and_did_you_mean_by_number() -> None:
@@ -70,6 +74,21 @@ def test_kb_option_and_environment(tiny_kb_path: Path) -> None:
     by_option = citebot("ask", "--kb", str(tiny_kb_path), "ferry ticket price")
     by_env = citebot("ask", "ferry ticket price", env={"CITEBOT_KB": str(tiny_kb_path)})
     assert "5 dollars" in by_option.stdout and by_option.stdout == by_env.stdout
+
+
+def test_an_empty_question_gets_a_message() -> None:
+    done = citebot("ask", "  ")
+    assert done.returncode == 0 and "empty" in done.stdout
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    # `citebot ask ... | head -1`: the reader leaves before the answer is written.
+    reader = subprocess.Popen([sys.executable, "-m", "bot", "ask", "--json"], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None and reader.stdin is not None
+    reader.stdout.close()
+    _, err = reader.communicate(b"how big is the ftz\n" * 2000, timeout=60)
+    assert reader.returncode == 0 and b"Traceback" not in err
 
 
 def test_check_reports_coverage() -> None:

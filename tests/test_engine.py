@@ -124,8 +124,9 @@ def test_answers_for_inline_mode(tiny_engine: Engine) -> None:
 )
 def test_never_breaks_on_what_people_type(tiny_engine: Engine, question: str) -> None:
     reply = tiny_engine.answer(question)
-    assert reply.kind in set(Kind)
-    assert isinstance(reply.text, str) and reply.text
+    # None of these asks anything the article answers; each still gets a message.
+    assert reply.kind is not Kind.ANSWER, reply
+    assert reply.text.strip()
 
 
 def test_candidate_step_changes_nothing_on_a_small_kb(tiny_kb: KnowledgeBase) -> None:

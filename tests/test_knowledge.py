@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -20,19 +21,21 @@ def test_every_sentence_of_the_article_is_cited(real_kb: KnowledgeBase) -> None:
     assert total >= 20
 
 
-@pytest.mark.skipif(not ARTICLE.exists(), reason="shared/source not beside this checkout")
 def test_paragraphs_are_the_article_verbatim(real_kb: KnowledgeBase) -> None:
+    if not ARTICLE.exists():
+        # CI always has shared/ beside the checkout; elsewhere it may be missing.
+        assert not os.environ.get("CI"), f"{ARTICLE} is missing"
+        pytest.skip("shared/source not beside this checkout")
     lines = [p for p in ARTICLE.read_text(encoding="utf-8").split("\n") if p.strip()]
     assert list(real_kb.sources[0].paragraphs) == lines
 
 
-def test_claims_are_attributed(real_kb: KnowledgeBase) -> None:
-    source = real_kb.sources[0]
-    for fact in real_kb.facts:
-        speaker = source.speaker(fact.speaker)
-        assert speaker is not None, fact.id
-        if fact.speaker != "article":
-            assert speaker.name in fact.answer, fact.id
+def test_claims_are_attributed(real_engine: Engine) -> None:
+    """Every answer that quotes a person names them in the rendered reply's speaker."""
+    for fact in real_engine.kb.facts:
+        reply = real_engine.answer_fact(fact.id)
+        assert reply is not None and reply.speaker is not None, fact.id
+        assert (reply.speaker.id == "article") == (fact.speaker == "article")
 
 
 def test_bibliographic_facts_are_answerable(real_engine: Engine) -> None:
@@ -57,3 +60,19 @@ def test_each_fact_answers_its_own_first_question(real_engine: Engine) -> None:
     ]
     # Some first questions are deliberately broad ("what is the FTZ?") and may offer choices.
     assert len(wrong) <= len(real_engine.kb.facts) // 10, wrong
+
+
+def test_no_alternate_is_a_bare_common_word(real_engine: Engine) -> None:
+    """An alternate that reduces to one word ("the real Xinjiang" -> xinjiang) makes that word
+    alone answer its fact with full confidence: fine for one overview fact of a topic ("ftz"),
+    wrong for a word that half the facts are about."""
+    index = real_engine.index
+    owners: dict[str, set[str]] = {}
+    for p in index.profiles:
+        for a in p.alternates:
+            if a.text and len(a.stems) == 1:  # one word, no question word
+                owners.setdefault(a.text, set()).add(p.fact.id)
+    half = len(index.profiles) / 2
+    shared = {w: f for w, f in owners.items() if len(f) > 1}
+    common = [w for w in owners if len(index.postings.get(w, ())) >= half]
+    assert shared == {} and common == []

@@ -15,7 +15,8 @@ def render_text(reply: Reply, *, color: bool = False) -> str:
     lines: list[str] = []
     if reply.kind is Kind.ANSWER:
         lines.append(paint(_BOLD, reply.text))
-        who = attribution(reply)
+        # Every quote says whose words it is: the person quoted, or the paper's own reporting.
+        who = attribution(reply) or (reply.source.publisher if reply.source else "")
         for c in reply.citations:
             by = f" \u2014 {who}" if who and c.paragraph is not None else ""
             lines.append(paint(_CYAN, f"  \u201c{c.quote}\u201d ({place(c)}{by})"))

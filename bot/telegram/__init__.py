@@ -70,5 +70,10 @@ def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     try:
         app = build_application(settings, Engine(kb))
         return run_application(app, settings)
+    except Exception:
+        # Logged through the redacting handler: Python's own traceback printer would not
+        # hide the token.
+        logging.getLogger("citebot").exception("citebot telegram stopped on an unexpected error")
+        return 1
     finally:
         logs.close()

@@ -10,7 +10,7 @@ import os
 import signal
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,7 +38,7 @@ ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "inline_query"
 
 @dataclass(frozen=True)
 class Settings:
-    token: str
+    token: str = field(repr=False)  # never in a repr, an assertion message or a log
     api_base: str | None = None
     webhook_url: str | None = None
     listen: str = DEFAULT_LISTEN
@@ -66,7 +66,9 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str] | None = 
     secret = option("webhook_secret") or env.get(WEBHOOK_SECRET_ENV) or None
     if secret is not None:
         check_webhook_secret(secret)
-    port_text = str(option("port") or env.get(WEBHOOK_PORT_ENV) or DEFAULT_PORT)
+    port_option = option("port")
+    port_text = str(port_option if port_option is not None
+                    else env.get(WEBHOOK_PORT_ENV) or DEFAULT_PORT)
     try:
         port = int(port_text)
     except ValueError:
