@@ -69,6 +69,18 @@ yemen yunnan zhejiang beijing london berlin delhi seoul africa arabia eu
 # fact phrased one way answers a question phrased another. Only words that mean the same in
 # any news question; domain aliases (FTZ, BRI, ...) belong in the knowledge base instead.
 SYNONYMS = (
+    # Chat spellings of function words: too short for the spelling corrector.
+    ("when", "wen", "whn"),
+    ("what", "wat", "wut", "wht", "wot"),
+    ("how", "hw"),
+    ("about", "abt", "bout"),
+    ("you", "u", "ya"),
+    ("are", "r"),
+    ("your", "ur"),
+    ("people", "ppl"),
+    ("because", "cuz", "bc"),
+    ("year", "yr"),
+    ("years", "yrs"),
     ("big", "large", "huge", "vast", "sizable", "sizeable"),
     ("start", "begin", "began", "begun", "commence", "kick", "launch", "launched"),
     ("country", "nation"),
