@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: run test lint check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
@@ -17,23 +17,29 @@ $(TEST_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(BENCH_STAMP): $(TEST_STAMP)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
 run: $(STAMP)
 	$(PY) -m bot run
 
 test: $(TEST_STAMP)
-	$(PY) -m ruff check bot tests
+	$(PY) -m ruff check bot tests bench
 	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 lint: $(TEST_STAMP)
-	$(PY) -m ruff check bot tests
+	$(PY) -m ruff check bot tests bench
 	$(PY) -m mypy
 
 check: $(STAMP)
 	$(PY) -m bot check
 
-bench: $(TEST_STAMP)
+# Speed, memory and scale (one table), then answer quality against the baselines.
+bench: $(BENCH_STAMP)
 	$(PY) -m bench
+	$(PY) -m bot eval tests/dev_questions.yaml --baselines
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "eval":
             from bot.evaluation import cli as evaluation
 
-            return int(evaluation.run(args))
+            return int(evaluation.run(args, kb))
     except KnowledgeError as error:
         _report(error, sys.stderr)
         return EXIT_BAD_KB

@@ -1,0 +1,1 @@
+"""`citebot eval`: accuracy, declines, threshold sweep and baselines on a question set."""

@@ -1,0 +1,145 @@
+"""Load an evaluation question set, refusing a bad file with `file:line: field: what is wrong`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+DECLINE = "decline"
+SMALL_TALK = "small_talk"
+UNANSWERABLE = frozenset({DECLINE, SMALL_TALK})
+
+KINDS = (
+    "paraphrase",
+    "typo",
+    "keyword",
+    "casual",
+    "caps",
+    "emoji",
+    "rambling",
+    "near_miss",
+    "off_topic",
+    "small_talk",
+)
+SPLITS = ("tune", "holdout")
+_KEYS = ("q", "expect", "kind", "split")
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+@dataclass(frozen=True)
+class Question:
+    q: str
+    expect: str  # a fact id, DECLINE or SMALL_TALK
+    kind: str
+    split: str
+    line: int = 0  # 1-based line of the entry in the question file
+    expect_line: int = 0  # and of its `expect`, which only the knowledge base can refute
+
+    @property
+    def answerable(self) -> bool:
+        return self.expect not in UNANSWERABLE
+
+
+class QuestionFileError(ValueError):
+    """A question file that cannot be used; the message says where and why."""
+
+
+def load_questions(path: Path) -> tuple[Question, ...]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QuestionFileError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    return parse_questions(text, str(path))
+
+
+def parse_questions(text: str, name: str = "<questions>") -> tuple[Question, ...]:
+    # Compose (not load) to keep the node marks: every error names its line.
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark is not None else name
+        raise QuestionFileError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(root, yaml.MappingNode):
+        raise QuestionFileError(f"{name}:1: the file must be a mapping with a `questions` list")
+    top = _mapping(root, name)
+    for key, (key_node, _) in top.items():
+        if key != "questions":
+            raise QuestionFileError(
+                f"{name}:{_line(key_node)}: {key}: unknown key (only `questions`)"
+            )
+    if "questions" not in top:
+        raise QuestionFileError(f"{name}:1: questions: missing")
+    items = top["questions"][1]
+    if not isinstance(items, yaml.SequenceNode) or not items.value:
+        raise QuestionFileError(f"{name}:{_line(items)}: questions: must be a non-empty list")
+    return tuple(_question(node, name) for node in items.value)
+
+
+def check_expectations(questions: Iterable[Question], fact_ids: Iterable[str], name: str) -> None:
+    """Every `expect` must be a fact of the knowledge base the questions are run against."""
+    known = set(fact_ids)
+    for question in questions:
+        if question.expect not in UNANSWERABLE and question.expect not in known:
+            line = question.expect_line or question.line
+            raise QuestionFileError(
+                f"{name}:{line}: expect: unknown fact {question.expect!r} "
+                f"(not in the knowledge base; or use {DECLINE} / {SMALL_TALK})"
+            )
+
+
+def _question(node: yaml.Node, name: str) -> Question:
+    line = _line(node)
+    if not isinstance(node, yaml.MappingNode):
+        raise QuestionFileError(
+            f"{name}:{line}: question: must be a mapping with {', '.join(_KEYS)}"
+        )
+    fields = _mapping(node, name)
+    for key, (key_node, _) in fields.items():
+        if key not in _KEYS:
+            raise QuestionFileError(
+                f"{name}:{_line(key_node)}: {key}: unknown key (expected {', '.join(_KEYS)})"
+            )
+    values: dict[str, str] = {}
+    for key in _KEYS:
+        if key not in fields:
+            raise QuestionFileError(f"{name}:{line}: {key}: missing")
+        value = fields[key][1]
+        if (
+            not isinstance(value, yaml.ScalarNode)
+            or value.tag == _NULL_TAG
+            or not value.value.strip()
+        ):
+            raise QuestionFileError(f"{name}:{_line(value)}: {key}: must be a non-empty string")
+        values[key] = value.value.strip()
+    for key, allowed in (("kind", KINDS), ("split", SPLITS)):
+        if values[key] not in allowed:
+            raise QuestionFileError(
+                f"{name}:{_line(fields[key][1])}: {key}: {values[key]!r} is not one of "
+                f"{', '.join(allowed)}"
+            )
+    return Question(
+        values["q"],
+        values["expect"],
+        values["kind"],
+        values["split"],
+        line,
+        _line(fields["expect"][1]),
+    )
+
+
+def _mapping(node: yaml.MappingNode, name: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+        if key in out:
+            raise QuestionFileError(f"{name}:{_line(key_node)}: {key}: given twice")
+        out[key] = (key_node, value_node)
+    return out
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1

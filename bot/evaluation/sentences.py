@@ -1,0 +1,95 @@
+"""The article cut into sentences, each mapped to the facts whose quotes overlap it.
+
+Baselines retrieve sentences, citebot retrieves facts; this mapping lets both be scored against
+the same expected fact ids.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.model import Citation, KnowledgeBase, Source
+
+# A sentence ends at . ! or ? (maybe followed by a closing quote) before a space and a capital,
+# an opening quote or a bracket; "$49.6 billion" has no space after its point.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"”']?\s+(?=[\"“A-Z\[])")
+# Metadata fields are retrievable too, labelled so that "who published it" can find "Publisher".
+_FIELDS = {
+    "title": "Title",
+    "authors": "Authors",
+    "published": "Published",
+    "url": "URL, link",
+    "publisher": "Publisher",
+    "section": "Section",
+    "photo_credit": "Photo credit",
+    "context": "Context",
+}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    source: str
+    text: str
+    facts: tuple[str, ...]  # facts citing any part of it; empty when nothing cites it
+    paragraph: int | None = None
+    field: str | None = None
+
+
+def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) spans of the sentences of one paragraph, whitespace trimmed."""
+    spans = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        # The closing quote, if any, belongs to the sentence it closes.
+        end = match.start() + len(match.group().rstrip())
+        spans.append((start, end))
+        start = match.end()
+    spans.append((start, len(text.rstrip())))
+    return tuple((a, b) for a, b in spans if b > a)
+
+
+def article_sentences(kb: KnowledgeBase) -> tuple[Sentence, ...]:
+    sentences: list[Sentence] = []
+    for source in kb.sources:
+        for field, text in _field_texts(source):
+            facts = tuple(
+                fact.id
+                for fact in kb.facts
+                if any(c.source == source.id and c.field == field for c in fact.citations)
+            )
+            sentences.append(Sentence(source.id, text, facts, field=field))
+        for number, paragraph in enumerate(source.paragraphs, start=1):
+            quotes = _quote_spans(kb, source.id, number, paragraph)
+            for start, end in split_sentences(paragraph):
+                facts = tuple(dict.fromkeys(fid for fid, a, b in quotes if a < end and b > start))
+                sentences.append(Sentence(source.id, paragraph[start:end], facts, paragraph=number))
+    return tuple(sentences)
+
+
+def _field_texts(source: Source) -> list[tuple[str, str]]:
+    texts = []
+    for field, label in _FIELDS.items():
+        value = getattr(source, field)
+        if isinstance(value, tuple):
+            value = ", ".join(value)
+        if value:
+            texts.append((field, f"{label}: {value}"))
+    return texts
+
+
+def _quote_spans(
+    kb: KnowledgeBase, source_id: str, number: int, paragraph: str
+) -> list[tuple[str, int, int]]:
+    spans = []
+    for fact in kb.facts:
+        for citation in fact.citations:
+            if _cites(citation, source_id, number):
+                start = paragraph.find(citation.quote)
+                if start >= 0:  # the loader guarantees it; a miss would only drop a mapping
+                    spans.append((fact.id, start, start + len(citation.quote)))
+    return spans
+
+
+def _cites(citation: Citation, source_id: str, number: int) -> bool:
+    return citation.source == source_id and citation.paragraph == number
