@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.model import Fact, Kind, KnowledgeBase, Reply, Suggestion
 
@@ -50,6 +51,7 @@ def decline(
     cue_missing: str | None = None,
     nearest: Sequence[Fact] = (),
     score: float = 0.0,
+    guide: Guide | None = None,
 ) -> Reply:
     if figure_missing:
         reason = "The article does not give that figure."
@@ -64,9 +66,10 @@ def decline(
             reason = f"The article does not say anything about {words}."
     else:
         reason = "I could not find that in the article."
-    lines = [reason, scope(kb)]
+    guide = guide or Guide.of(kb)
+    lines = [reason, guide.scope]
     if not nearest:
-        lines.append(f"For example, ask: \u201c{example_question(kb)}\u201d")
+        lines.append(f"For example, ask: \u201c{guide.example}\u201d")
     return Reply(
         kind=Kind.DECLINE,
         question=question,
@@ -79,6 +82,18 @@ def decline(
 
 def small_talk(question: str, text: str) -> Reply:
     return Reply(kind=Kind.SMALL_TALK, question=question, text=text)
+
+
+@dataclass(frozen=True)
+class Guide:
+    """What a decline tells about the bot's knowledge; the same for every decline."""
+
+    scope: str
+    example: str
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase) -> Guide:
+        return cls(scope(kb), example_question(kb))
 
 
 def scope(kb: KnowledgeBase) -> str:

@@ -13,7 +13,7 @@ from bot.thresholds import DEFAULT, Thresholds
 # Past this length a message is a paste, not a question: the start is what gets matched.
 MAX_QUESTION_CHARS = 1000
 # A knowledge base of this many facts is scored whole; larger ones go through the candidate step.
-DEFAULT_CANDIDATE_LIMIT = 200
+DEFAULT_CANDIDATE_LIMIT = 50
 # How close (rapidfuzz ratio) a whole question must be to a small-talk pattern to be one.
 SMALL_TALK_SIMILARITY = 85
 
@@ -30,6 +30,7 @@ class Engine:
         self.thresholds = thresholds
         self.candidate_limit = candidate_limit
         self.index = Index(kb, thresholds=thresholds)
+        self.guide = compose.Guide.of(kb)
 
     def answer(self, question: str) -> Reply:
         question = question[:MAX_QUESTION_CHARS]
@@ -70,7 +71,7 @@ class Engine:
     def _decide(self, question: str, query: Query, matches: list[Match]) -> Reply:
         t = self.thresholds
         if not matches:
-            return compose.decline(self.kb, question)
+            return compose.decline(self.kb, question, guide=self.guide)
         best = matches[0]
         if not self._acceptable(best) or best.score < t.suggest:
             nearest = [m.profile.fact for m in matches[:2] if m.coverage >= 0.5]
@@ -86,6 +87,7 @@ class Engine:
                 cue_missing=best.cue_missing if not best.unexplained else None,
                 nearest=nearest if best.unexplained or best.figure_missing or best.cue_missing
                 else [],
+                guide=self.guide,
                 score=best.score,
             )
         rivals = [
@@ -119,7 +121,7 @@ class Engine:
         intent = patterns[found[2]].intent if found is not None and not command else "help"
         reply = next((s.reply for s in self.kb.small_talk if s.intent == intent), None)
         if reply is None:
-            return compose.decline(self.kb, question) if query.empty else None
+            return compose.decline(self.kb, question, guide=self.guide) if query.empty else None
         return compose.small_talk(question, reply)
 
 

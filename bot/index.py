@@ -18,6 +18,8 @@ from bot.thresholds import DEFAULT, Thresholds
 
 # Words a question may ask with; compared with alternates but never needing an explanation.
 CUE_WORDS = frozenset({"how", "much", "many", "when", "where", "who", "why", "which", "what"})
+# A word in more facts than this (or 2% of them) is too common to find candidates by.
+COMMON_POSTINGS = 500
 # Question words that ask for a kind of answer a fact may not have: a reason, a time.
 TYPED_CUES = frozenset({"why", "when"})
 _MONTHS = frozenset(
@@ -105,14 +107,16 @@ class Speller:
             # Another form of a known word ("larg" of "large"): spelled as known, so that
             # aliases and synonyms written for the known form apply to it too.
             return self._surface.get(stem(word))
-        if len(word) < self._t.min_typo_length - 1:
+        short = len(word) < self._t.min_typo_length
+        if short and len(word) < 3:
             return None
         limit = self._t.long_word_edits if len(word) >= 8 else 1
         lengths = range(len(word) - limit, len(word) + limit + 1)
-        if len(word) < self._t.min_typo_length:
-            # A short word is only taken as a dropped letter ("trde"): swapping one letter of
-            # a four-letter word too often makes another real word (crew/grew, came/name).
-            lengths = range(len(word) + 1, len(word) + 2)
+        if short:
+            # A short word is only taken as two swapped letters ("hwo", "teh") or, from four
+            # letters, a dropped one ("trde"): a changed letter, or one added to a
+            # three-letter word, too often makes another real word (crew/grew, old/told).
+            lengths = range(len(word), len(word) + (2 if len(word) >= 4 else 1))
         best: tuple[int, int, str] | None = None
         for length in lengths:
             bucket = self._by_length.get(length)
@@ -121,6 +125,8 @@ class Speller:
             for candidate, distance, _ in process.extract(
                 word, bucket, scorer=OSA.distance, score_cutoff=limit, limit=5
             ):
+                if short and len(candidate) == len(word) and sorted(candidate) != sorted(word):
+                    continue
                 rank = (int(distance), -self._counts[candidate], candidate)
                 if best is None or rank < best:
                     best = rank
@@ -151,6 +157,12 @@ class Index:
             for word in profile.vocabulary:
                 postings[word].append(i)
         self.postings = {w: tuple(ids) for w, ids in postings.items()}
+        # Words in more facts than this are only used to re-rank candidates (see candidates()).
+        self.common_postings = max(COMMON_POSTINGS, len(self.profiles) // 50)
+        self.posting_sets = {
+            w: frozenset(ids) for w, ids in self.postings.items()
+            if len(ids) > self.common_postings
+        }
         n = max(len(self.profiles), 1)
         # Smoothed IDF: a word in every fact still weighs a little.
         self.idf = {w: math.log(1 + n / len(ids)) for w, ids in self.postings.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -86,16 +87,31 @@ class KnowledgeBase:
     small_talk: tuple[SmallTalk, ...] = ()
 
     def source(self, source_id: str) -> Source:
-        return next(s for s in self.sources if s.id == source_id)
+        return self._by_id[0][source_id]
 
     def fact(self, fact_id: str) -> Fact | None:
-        return next((f for f in self.facts if f.id == fact_id), None)
+        return self._by_id[1].get(fact_id)
 
     def topic(self, topic_id: str) -> Topic | None:
-        return next((t for t in self.topics if t.id == topic_id), None)
+        return self._by_id[2].get(topic_id)
 
     def facts_of(self, topic_id: str) -> tuple[Fact, ...]:
-        return tuple(f for f in self.facts if f.topic == topic_id)
+        return self._by_id[3].get(topic_id, ())
+
+    @cached_property
+    def _by_id(
+        self,
+    ) -> tuple[dict[str, Source], dict[str, Fact], dict[str, Topic], dict[str, tuple[Fact, ...]]]:
+        # Built on first use: a newsroom archive has thousands of sources and facts.
+        by_topic: dict[str, list[Fact]] = {}
+        for f in self.facts:
+            by_topic.setdefault(f.topic, []).append(f)
+        return (
+            {s.id: s for s in self.sources},
+            {f.id: f for f in self.facts},
+            {t.id: t for t in self.topics},
+            {t: tuple(fs) for t, fs in by_topic.items()},
+        )
 
 
 class Kind(str, Enum):

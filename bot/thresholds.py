@@ -29,8 +29,8 @@ class Thresholds:
     # Within closeness: share of the weighted word overlap (the rest is rapidfuzz's ratio).
     overlap_share: float = 0.7
     # Typo correction: longest edit distance allowed for words of at least 8 letters (else 1);
-    # a word one letter shorter than `min_typo_length` is only completed by a dropped letter
-    # (swapped letters too often make another real word: crew/grew); shorter ones never.
+    # shorter words (3 letters or more) are only corrected for a dropped letter or two swapped
+    # ones: a changed letter too often makes another real word (crew/grew, safe/same).
     long_word_edits: int = 2
     min_typo_length: int = 5
 

@@ -52,3 +52,15 @@ def test_numbers_and_places_are_never_corrected(tiny_engine: Engine) -> None:
     query = analyse(tiny_engine.index, "ferry 2019 paris")
     assert query.corrections == ()
     assert "pari" in query.names or "paris" in query.names
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("hwo", "how"), ("teh", "the"), ("wsa", "was")])
+def test_swapped_letters_in_short_words_are_fixed(tiny_engine: Engine, typed: str,
+                                                  meant: str) -> None:
+    query = analyse(tiny_engine.index, f"{typed} many passengers")
+    assert (typed, meant) in query.corrections
+
+
+def test_a_three_letter_word_is_not_lengthened(tiny_engine: Engine) -> None:
+    # "old" is a word of its own, not a typo of "told" or "bold".
+    assert analyse(tiny_engine.index, "how old is the ferry").corrections == ()
