@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from bot.model import KnowledgeBase
 
-# A sentence ends at . ! or ? (maybe followed by a closing quote) before a space and a capital
-# or an opening quote; "Dec 19, 2023." and "$49.6" do not end one.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"\u201d']?\s+(?=[\"\u201cA-Z])")
+# A sentence ends at . ! or ? (maybe followed by a closing quote) before a space and a capital,
+# an opening quote or a bracket ("[Photo/Xinhua]"); "$49.6" has no space after its point.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"\u201d']?\s+(?=[\"\u201cA-Z\[])")
 # A quote covers a sentence when they share this many characters (or the whole sentence).
 MIN_OVERLAP = 20
 

@@ -6,14 +6,11 @@ the same expected fact ids.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from bot.coverage import sentences
 from bot.model import Citation, KnowledgeBase, Source
 
-# A sentence ends at . ! or ? (maybe followed by a closing quote) before a space and a capital,
-# an opening quote or a bracket; "$49.6 billion" has no space after its point.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"”']?\s+(?=[\"“A-Z\[])")
 # Metadata fields are retrievable too, labelled so that "who published it" can find "Publisher".
 _FIELDS = {
     "title": "Title",
@@ -37,16 +34,8 @@ class Sentence:
 
 
 def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) spans of the sentences of one paragraph, whitespace trimmed."""
-    spans = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        # The closing quote, if any, belongs to the sentence it closes.
-        end = match.start() + len(match.group().rstrip())
-        spans.append((start, end))
-        start = match.end()
-    spans.append((start, len(text.rstrip())))
-    return tuple((a, b) for a, b in spans if b > a)
+    """(start, end) spans of the sentences of one paragraph, cut as `citebot check` cuts them."""
+    return tuple((s.start, s.end) for s in sentences("", 0, text))
 
 
 def article_sentences(kb: KnowledgeBase) -> tuple[Sentence, ...]:
