@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -43,6 +43,8 @@ class FactProfile:
     vocabulary: frozenset[str]  # stems that this fact can be said to be about
     has_figure: bool  # the answer gives a number
     answers_to: frozenset[str]  # of the TYPED_CUES, those this fact answers ("when", "why")
+    # word -> positions of the alternates containing it: overlap is summed per shared word.
+    in_alternates: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 class AliasRewriter:
@@ -198,7 +200,12 @@ class Index:
             Alternate(a.text, a.stems, sum(self.closeness_weight(w) for w in a.stems))
             for a in profile.alternates
         )
-        return replace(profile, alternates=alternates)
+        in_alternates: dict[str, list[int]] = defaultdict(list)
+        for i, a in enumerate(alternates):
+            for word in a.stems:
+                in_alternates[word].append(i)
+        return replace(profile, alternates=alternates,
+                       in_alternates={w: tuple(ids) for w, ids in in_alternates.items()})
 
     def _profile(self, fact: Fact) -> FactProfile:
         alternates = []

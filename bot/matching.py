@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from bot.index import CUE_WORDS, TYPED_CUES, FactProfile, Index, content_stems
 from bot.lexicon import NUMBER_WORDS, PLACES, QUANTITY_CUES
 from bot.text import is_number, stem, tokens
+from bot.thresholds import Thresholds
 
 _PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 
@@ -139,16 +140,19 @@ def candidates(index: Index, query: Query, *, limit: int | None) -> list[int]:
 def score(index: Index, query: Query, *, limit: int | None = None) -> list[Match]:
     """Matches for the candidate facts, best first."""
     t = index.thresholds
-    total = sum(query.weight(index, w) for w in query.content)
+    weights = {w: query.weight(index, w) for w in query.content}
+    total = sum(weights.values())
     if total == 0:
         return []
-    asked = set(query.content)
+    # The question's words as compared with alternates: question words count a little.
+    compared = dict(weights) | {w: t.cue_weight for w in query.cues}
+    compared_total = sum(compared.values())
     matches = []
     for i in candidates(index, query, limit=limit):
         profile = index.profiles[i]
-        explained = [w for w in query.content if w in profile.vocabulary]
-        coverage = sum(query.weight(index, w) for w in explained) / total
-        closeness = _closeness(index, query, asked, profile)
+        explained = sum(w for word, w in weights.items() if word in profile.vocabulary)
+        coverage = explained / total
+        closeness = _closeness(query, compared, compared_total, profile, t)
         value = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
         matches.append(
             Match(
@@ -166,20 +170,18 @@ def score(index: Index, query: Query, *, limit: int | None = None) -> list[Match
     return matches
 
 
-def _closeness(index: Index, query: Query, asked: set[str], profile: FactProfile) -> float:
+def _closeness(
+    query: Query, compared: dict[str, float], total: float, profile: FactProfile, t: Thresholds
+) -> float:
     """How near the question is to the fact's nearest alternate question (0-1)."""
-    t = index.thresholds
-
-    def weight(word: str) -> float:
-        return t.cue_weight if word in CUE_WORDS else query.weight(index, word)
-
-    q_words = asked | query.cues
-    q_weight = sum(weight(w) for w in q_words)
-    best_overlap = 0.0
-    for alternate in profile.alternates:
-        shared = sum(weight(w) for w in q_words & alternate.stems)
-        if shared:
-            best_overlap = max(best_overlap, 2 * shared / (q_weight + alternate.weight))
+    shared: dict[int, float] = {}
+    for word, w in compared.items():
+        for i in profile.in_alternates.get(word, ()):
+            shared[i] = shared.get(i, 0.0) + w
+    alternates = profile.alternates
+    best_overlap = max(
+        (2 * s / (total + alternates[i].weight) for i, s in shared.items()), default=0.0
+    )
     found = process.extractOne(query.content_text, profile.texts, scorer=fuzz.token_sort_ratio)
     ratio = found[1] / 100 if found else 0.0
     return t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
