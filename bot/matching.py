@@ -38,6 +38,10 @@ class Query:
     def weight(self, index: Index, word: str) -> float:
         if word in self.names:
             return index.name_weight
+        long = index.thresholds.long_question
+        if word not in index.idf and len(self.content) > long:
+            # In a long, chatty question an unknown word is more likely padding than the point.
+            return index.unknown_weight * long / len(self.content)
         return index.weight(word)
 
     @property

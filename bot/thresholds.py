@@ -20,6 +20,9 @@ class Thresholds:
     max_suggestions: int = 3
     # Weight of a word the knowledge base has never seen, relative to the rarest known word.
     unknown_weight: float = 1.0
+    # Past this many content words, an unknown word weighs unknown_weight * long_question / n:
+    # in a long chatty question it is more likely padding than the point.
+    long_question: int = 4
     # The same for an unknown word written as a name ("Mongolia"): a specific thing asked about.
     name_weight: float = 3.0
     # Weight of question words (how much, when, who) when comparing with alternate questions.

@@ -165,3 +165,15 @@ def test_core_does_no_io(module: str) -> None:
     }
     assert not calls & {"open", "print", "input"}
     assert not imports & {"os", "io", "pathlib", "socket", "yaml", "telegram", "subprocess"}
+
+
+def test_unknown_words_weigh_less_in_long_chatty_questions(tiny_engine: Engine) -> None:
+    from bot.matching import analyse
+
+    index = tiny_engine.index
+    short = analyse(index, "ferry dinner")
+    chatty = analyse(index, "ferry dinner yesterday neighbour evening chatting passengers")
+    assert chatty.weight(index, "dinner") < short.weight(index, "dinner")
+    # A place or a name is the point of a question however long it is.
+    named = analyse(index, "ferry dinner yesterday neighbour evening chatting to Paris")
+    assert named.weight(index, "paris") == index.name_weight
