@@ -60,10 +60,9 @@ def decline(
     elif cue_missing == "when":
         reason = "The article does not say when."
     elif unexplained:
-        words = ", ".join(f"\u201c{w}\u201d" for w in unexplained[:3])
-        reason = f"The article does not say anything about {words} in that sense."
-        if len(unexplained) == 1:
-            reason = f"The article does not say anything about {words}."
+        quoted = [f"\u201c{w}\u201d" for w in unexplained[:3]]
+        words = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        reason = f"The article does not say anything about {words}."
     else:
         reason = "I could not find that in the article."
     guide = guide or Guide.of(kb)

@@ -236,8 +236,8 @@ def content_stems(words: Iterable[str]) -> list[str]:
     """Stems of the words that say what a question is about, in order, without repeats."""
     seen: dict[str, None] = {}
     for word in words:
-        if word in STOPWORDS or word in FILLERS:
-            continue
+        if word in STOPWORDS or word in FILLERS or (len(word) == 1 and word.isalpha()):
+            continue  # a lone letter is a slip or markup ("<b>"), never the subject
         key = stem(word)
         if key not in _PADDING_STEMS:  # "guessing" is padding as much as "guess"
             seen.setdefault(key, None)
