@@ -172,7 +172,7 @@ def _describe(node: Node) -> str:
 @dataclass(frozen=True)
 class _RawCitation:
     citation: Citation
-    node: Node
+    nodes: dict[str, Node]  # its keys' value nodes, for problems found later
     field: str
 
 
@@ -180,7 +180,6 @@ class _RawCitation:
 class _RawFact:
     fact: Fact
     reader: _Reader
-    node: Node
     field: str
     nodes: dict[str, Node]
     citations: tuple[_RawCitation, ...]
@@ -374,7 +373,7 @@ def _fact(reader: _Reader, node: Node, i: int) -> _RawFact:
         speaker=reader.string(m["speaker"], f"{f}.speaker"),
         related=reader.strings(m["related"], f"{f}.related") if "related" in m else (),
     )
-    return _RawFact(fact, reader, node, f, m, citations)
+    return _RawFact(fact, reader, f, m, citations)
 
 
 def _id_of(node: Node) -> str | None:
@@ -397,7 +396,7 @@ def _citation(reader: _Reader, node: Node, f: str) -> _RawCitation:
         paragraph=reader.integer(m["paragraph"], f"{f}.paragraph") if "paragraph" in m else None,
         field=reader.string(m["field"], f"{f}.field") if "field" in m else None,
     )
-    return _RawCitation(citation, node, f)
+    return _RawCitation(citation, m, f)
 
 
 def _alias(reader: _Reader, node: Node, i: int) -> AliasGroup:
@@ -480,9 +479,7 @@ def _check_fact(
                                            "itself"))
     speakers: set[str] = set()
     for raw_citation in raw.citations:
-        c, cf = raw_citation.citation, raw_citation.field
-        cm = reader.mapping(raw_citation.node, cf, required=("source", "quote"),
-                            optional=("paragraph", "field"))
+        c, cf, cm = raw_citation.citation, raw_citation.field, raw_citation.nodes
         source = sources.get(c.source)
         if source is None:
             problems.append(reader.problem(cm["source"], f"{cf}.source",

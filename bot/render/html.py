@@ -56,9 +56,6 @@ def render_html(reply: Reply) -> str:
             for c in reply.citations
         )
         blocks.append(f"{attribution(reply)}\n{quotes}")
-    if reply.unexplained:
-        missing = esc(", ".join(reply.unexplained))
-        blocks.append(f"<i>The article says nothing about: {missing}.</i>")
     if reply.source is not None:
         blocks.append(source_line(reply.source))
     return "\n\n".join(blocks)
