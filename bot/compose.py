@@ -59,6 +59,9 @@ def decline(
         reason = "The article does not give a reason for that."
     elif cue_missing == "when":
         reason = "The article does not say when."
+    elif cue_missing == "judgement":
+        reason = ("I don't judge whether a claim is true or good; I can tell you what the "
+                  "article and the people in it say.")
     elif unexplained:
         quoted = [f"\u201c{w}\u201d" for w in unexplained[:3]]
         words = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
@@ -76,6 +79,25 @@ def decline(
         score=score,
         suggestions=tuple(suggestion(f) for f in nearest),
         unexplained=tuple(unexplained),
+    )
+
+
+def several(question: str, parts: Sequence[Reply]) -> Reply:
+    """One message, several questions: each part keeps its own reply and quote."""
+    first = next((p for p in parts if p.answered), None)
+    covered = [p.question for p in parts if not p.answered]
+    text = (f"You asked {len(parts)} things; the article does not answer: "
+            + "; ".join(f"\u201c{q}\u201d" for q in covered)) if covered else ""
+    return Reply(
+        kind=Kind.ANSWER if first is not None else Kind.DECLINE,
+        question=question,
+        text=first.text if first is not None else text,
+        score=max(p.score for p in parts),
+        fact=first.fact if first is not None else None,
+        citations=first.citations if first is not None else (),
+        source=first.source if first is not None else None,
+        speaker=first.speaker if first is not None else None,
+        parts=tuple(parts),
     )
 
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot import compose
+from bot import compose, decision
+from bot.decision import Considered
 from bot.index import Index
-from bot.matching import Match, Query, analyse, numbers_unexplained, score
+from bot.language import ENGLISH, detect, split_questions
+from bot.matching import Match, Query, analyse, score
 from bot.model import KnowledgeBase, Reply
+from bot.semantic import SemanticIndex
 from bot.thresholds import DEFAULT, Thresholds
 
 # Past this length a message is a paste, not a question: the start is what gets matched.
@@ -16,6 +22,9 @@ MAX_QUESTION_CHARS = 1000
 DEFAULT_CANDIDATE_LIMIT = 50
 # How close (rapidfuzz ratio) a whole question must be to a small-talk pattern to be one.
 SMALL_TALK_SIMILARITY = 85
+# How many facts the semantic signal adds to the lexical candidates.
+SEMANTIC_CANDIDATES = 5
+FOREIGN_NOTE = "I answer from the English article, in English."
 
 
 class Engine:
@@ -25,21 +34,22 @@ class Engine:
         *,
         thresholds: Thresholds = DEFAULT,
         candidate_limit: int | None = DEFAULT_CANDIDATE_LIMIT,
+        english: frozenset[str] = frozenset(),
+        semantic: SemanticIndex | None = None,
     ) -> None:
         self.kb = kb
         self.thresholds = thresholds
         self.candidate_limit = candidate_limit
-        self.index = Index(kb, thresholds=thresholds)
+        self.index = Index(kb, thresholds=thresholds, english=english)
+        self.semantic = semantic
         self.guide = compose.Guide.of(kb)
 
     def answer(self, question: str) -> Reply:
         question = question[:MAX_QUESTION_CHARS]
-        query = analyse(self.index, question)
-        talk = self._small_talk(question, query)
-        if talk is not None:
-            return talk
-        matches = score(self.index, query, limit=self.candidate_limit)
-        return self._decide(question, query, matches)
+        parts = split_questions(question)
+        if len(parts) > 1:
+            return self._several(question, parts)
+        return self._one(question)
 
     def answer_fact(self, fact_id: str) -> Reply | None:
         fact = self.kb.fact(fact_id)
@@ -53,54 +63,169 @@ class Engine:
         query = analyse(self.index, question)
         if query.empty:
             return ()
-        matches = score(self.index, query, limit=self.candidate_limit)
-        good = [m for m in matches if m.score >= self.thresholds.suggest and self._acceptable(m)]
+        considered = self.consider(question, query)
+        good = [c for c in considered
+                if c.veto is None and c.confidence >= self.thresholds.answer_confidence]
         return tuple(
-            compose.answer(self.kb, question, m.profile.fact, score=m.score) for m in good[:limit]
+            compose.answer(self.kb, question, c.match.profile.fact, score=_percent(c))
+            for c in good[:limit]
         )
 
-    def _acceptable(self, match: Match) -> bool:
-        """Whether the fact explains the question well enough to be its answer."""
-        return (
-            match.coverage >= self.thresholds.coverage
-            and not numbers_unexplained(match)
-            and not match.figure_missing
-            and match.cue_missing is None
-        )
+    def language(self, question: str) -> str:
+        return detect(question, is_english_word=self._is_english)
 
-    def _decide(self, question: str, query: Query, matches: list[Match]) -> Reply:
-        t = self.thresholds
-        if not matches:
-            return compose.decline(self.kb, question, guide=self.guide)
-        best = matches[0]
-        if not self._acceptable(best) or best.score < t.suggest:
-            nearest = [m.profile.fact for m in matches[:2] if m.coverage >= 0.5]
-            # Only words that no fact explains are named: "nothing about 'chairman'" would be
-            # false when another fact is about the chairman.
-            unknown = [query.surface.get(w, w) for w in best.unexplained
-                       if w not in self.index.postings]
-            return compose.decline(
-                self.kb,
-                question,
-                unexplained=unknown,
-                figure_missing=best.figure_missing and not best.unexplained,
-                cue_missing=best.cue_missing if not best.unexplained else None,
-                nearest=nearest if best.unexplained or best.figure_missing or best.cue_missing
-                else [],
-                guide=self.guide,
-                score=best.score,
+    def _is_english(self, word: str) -> bool:
+        return word in self.index.english or self.index.speller.known(word)
+
+    def consider(self, question: str, query: Query, *, semantic: bool = True) -> list[Considered]:
+        """Every fact worth weighing for the question, most confident first."""
+        use = semantic and self.semantic is not None
+        return self._weigh(query, self.semantic.similarities(question)
+                           if use and self.semantic is not None else None)
+
+    def _weigh(self, query: Query, similarities: np.ndarray | None) -> list[Considered]:
+        """Lexical matches (plus the facts nearest in meaning), each with its confidence."""
+        also: list[int] = []
+        runner_up = [0.0, 0.0]  # the two best similarities: each fact's lead is over the other
+        if similarities is not None:
+            also = [int(i) for i in np.argsort(-similarities)[:SEMANTIC_CANDIDATES]]
+            runner_up = [float(similarities[i]) for i in also[:2]]
+        matches = score(self.index, query, limit=self.candidate_limit, also=also)
+        scores = [m.score for m in matches[:2]] + [0.0, 0.0]
+        names = query.names | query.places
+        out = []
+        for rank, m in enumerate(matches):
+            position = self.index.position[m.profile.fact.id]
+            sim = float(similarities[position]) if similarities is not None else None
+            values = decision.features(
+                m,
+                best_score=scores[1] if rank == 0 else scores[0],
+                similarity=sim,
+                best_other_similarity=runner_up[1] if sim is not None and sim >= runner_up[0]
+                else runner_up[0],
+                lexical_top=rank == 0,
+                semantic_top=sim is not None and sim >= runner_up[0],
             )
-        rivals = [
-            m for m in matches[1:]
-            if m.score >= t.suggest and self._acceptable(m)
-            and (best.score - m.score < t.margin or _same_bare_keyword(best, m))
-        ]
-        if best.score >= t.answer and not rivals:
-            return compose.answer(self.kb, question, best.profile.fact, score=best.score)
-        if best.score < t.answer:
-            rivals = [m for m in matches[1:] if m.score >= t.suggest and self._acceptable(m)]
-        chosen = [best, *rivals][: t.max_suggestions]
-        return compose.did_you_mean(question, [m.profile.fact for m in chosen], score=best.score)
+            veto = decision.veto(m, names, judgement=query.judgement)
+            out.append(Considered(position, m, sim, values, veto, decision.confidence(values)))
+        out.sort(key=lambda c: (-c.confidence, c.match.profile.fact.id))
+        return out
+
+    def _one(self, question: str) -> Reply:
+        language = self.language(question)
+        query = analyse(self.index, question)
+        if language == ENGLISH:
+            talk = self._small_talk(question, query)
+            if talk is not None:
+                return talk
+        elif query.empty:
+            return compose.decline(self.kb, question, guide=self.guide)
+        considered = self._weigh(query, None)
+        if self.semantic is not None and not (language == ENGLISH and self._sure(considered)):
+            considered = self._weigh(query, self.semantic.similarities(question))
+        reply = self._decide(question, query, considered, language)
+        if language != ENGLISH:
+            reply = replace(reply, language=language, note=FOREIGN_NOTE)
+        return reply
+
+    def _sure(self, considered: list[Considered]) -> bool:
+        """The words alone settle it: the meaning need not be weighed (saves the model's time)."""
+        t = self.thresholds
+        if not considered or considered[0].veto is not None:
+            return False
+        best = considered[0].match
+        runner = max((c.match.score for c in considered[1:]), default=0.0)
+        return (best.score >= t.sure_score and best.coverage >= t.sure_coverage
+                and best.score - runner >= t.sure_lead)
+
+    def _decide(self, question: str, query: Query, considered: list[Considered],
+                language: str) -> Reply:
+        t = self.thresholds
+        if not considered:
+            return compose.decline(self.kb, question, guide=self.guide)
+        fit = [c for c in considered if c.veto is None]
+        if language != ENGLISH and considered[0].similarity is not None:
+            foreign = self._decide_by_meaning(question, fit)
+            if foreign is not None:
+                return foreign
+        answer_at = t.answer_confidence
+        if fit and fit[0].confidence >= answer_at and self._explained(fit[0]):
+            best = fit[0]
+            rivals = [
+                c for c in fit[1:] if c.confidence >= t.suggest_confidence
+                and (best.confidence - c.confidence < t.confidence_margin
+                     or _same_bare_keyword(best.match, c.match))
+            ]
+            if not rivals:
+                return compose.answer(self.kb, question, best.match.profile.fact,
+                                      score=_percent(best))
+            chosen = [best, *rivals][: t.max_suggestions]
+            return compose.did_you_mean(question, [c.match.profile.fact for c in chosen],
+                                        score=_percent(best))
+        if fit and fit[0].confidence >= t.suggest_confidence and self._explained(fit[0]) and (
+                fit[0].similarity is None or fit[0].similarity >= t.suggest_similarity):
+            chosen = fit[: t.max_suggestions]
+            return compose.did_you_mean(question, [c.match.profile.fact for c in chosen],
+                                        score=_percent(fit[0]))
+        top = considered[0]
+        lexical = max(considered, key=lambda c: (c.match.score, c.confidence)).match
+        reason = top.veto or (decision.veto(lexical, query.names | query.places,
+                                                judgement=query.judgement))
+        # Only words that no fact explains are named: "nothing about 'chairman'" would be
+        # false when another fact is about the chairman.
+        unknown = [query.surface.get(w, w) for w in lexical.unexplained
+                   if w not in self.index.postings] if language == ENGLISH else []
+        nearest = [c.match.profile.fact for c in considered[: t.max_suggestions]
+                   if c.confidence >= t.nearest_confidence]
+        return compose.decline(
+            self.kb,
+            question,
+            unexplained=unknown if reason in (None, "name", "number") else [],
+            figure_missing=reason == "figure",
+            cue_missing=reason if reason in ("why", "when", "judgement") else None,
+            nearest=nearest,
+            guide=self.guide,
+            score=_percent(top),
+        )
+
+    def _explained(self, c: Considered) -> bool:
+        """The words must be explained well enough: an unknown word may be the very thing
+        asked ("the population of Kashgar"). The meaning lowers the bar, but does not remove it."""
+        t = self.thresholds
+        return c.match.coverage >= (t.coverage if c.similarity is None else t.meaning_coverage)
+
+    def _decide_by_meaning(self, question: str, fit: list[Considered]) -> Reply | None:
+        """Another language: the words hardly match, so the meaning alone ranks the facts; only
+        a clear lead is answered (a wrong fact is worse than a suggestion)."""
+        t = self.thresholds
+        ranked = sorted(fit, key=lambda c: -(c.similarity or 0.0))
+        if not ranked:
+            return None
+        best = ranked[0]
+        similarity = best.similarity or 0.0
+        lead = similarity - (ranked[1].similarity or 0.0) if len(ranked) > 1 else 1.0
+        if similarity >= t.foreign_answer_similarity and lead >= t.foreign_answer_lead:
+            return compose.answer(self.kb, question, best.match.profile.fact,
+                                  score=round(100 * similarity, 1))
+        if similarity >= t.foreign_suggest_similarity:
+            return compose.did_you_mean(
+                question, [c.match.profile.fact for c in ranked[: t.max_suggestions]],
+                score=round(100 * similarity, 1))
+        return None
+
+    def _several(self, question: str, parts: list[str]) -> Reply:
+        """Each question of the message answered on its own, unless the whole reads as one."""
+        whole = self._one(question)
+        replies = [self._one(p) for p in parts]
+        answered = [r for r in replies if r.answered and r.fact is not None]
+        facts = {r.fact.id for r in answered if r.fact is not None}
+        same = whole.fact is not None and facts == {whole.fact.id}
+        if not answered or (same and len(answered) == len(replies)):
+            return whole
+        if len(answered) == 1 and all(r.answered or r.kind.value == "small_talk"
+                                      for r in replies):
+            return answered[0]  # "hi! when did the FTZ open?"
+        return compose.several(question, replies)
 
     def _small_talk(self, question: str, query: Query) -> Reply | None:
         """The small-talk reply when the question is only that ("hi", "thanks!", "/start")."""
@@ -123,6 +248,10 @@ class Engine:
         if reply is None:
             return compose.decline(self.kb, question, guide=self.guide) if query.empty else None
         return compose.small_talk(question, reply)
+
+
+def _percent(c: Considered) -> float:
+    return round(100 * c.confidence, 1)
 
 
 def _same_bare_keyword(best: Match, other: Match) -> bool:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.lexicon import FILLERS, NUMBER_WORDS, STOPWORDS, SYNONYMS
+from bot.lexicon import FILLERS, NUMBER_WORDS, ORDINALS, STOPWORDS, SYNONYMS
 from bot.model import Fact, KnowledgeBase
 from bot.text import is_number, stem, tokens
 from bot.thresholds import DEFAULT, Thresholds
@@ -78,8 +78,13 @@ class AliasRewriter:
 class Speller:
     """Corrects a word that is not in the vocabulary to its nearest known word, if near enough."""
 
-    def __init__(self, counts: Counter[str], *, thresholds: Thresholds) -> None:
+    def __init__(
+        self, counts: Counter[str], *, thresholds: Thresholds, english: frozenset[str] = frozenset()
+    ) -> None:
         self._counts = counts
+        # Real words of the language: never "corrected" into a knowledge-base word they are
+        # one letter away from ("grew" is not "crew").
+        self._english = english
         self._stems = frozenset(stem(w) for w in counts)
         # The most used spelling of each stem that is spelled differently from its other forms.
         surface: dict[str, str] = {}
@@ -109,6 +114,11 @@ class Speller:
             # Another form of a known word ("larg" of "large"): spelled as known, so that
             # aliases and synonyms written for the known form apply to it too.
             return self._surface.get(stem(word))
+        for variant in _american(word):
+            if variant in self._counts:
+                return variant  # "kilometres" is the knowledge base's "kilometers"
+        if word in self._english:
+            return None
         short = len(word) < self._t.min_typo_length
         if short and len(word) < 3:
             return None
@@ -135,6 +145,15 @@ class Speller:
         return best[2] if best else None
 
 
+_BRITISH = (("tres", "ters"), ("tre", "ter"), ("our", "or"), ("ours", "ors"), ("ise", "ize"),
+            ("ised", "ized"), ("ising", "izing"), ("isation", "ization"), ("yse", "yze"),
+            ("lled", "led"), ("lling", "ling"), ("ogue", "og"), ("ence", "ense"))
+
+
+def _american(word: str) -> list[str]:
+    return [word[: -len(uk)] + us for uk, us in _BRITISH if word.endswith(uk)]
+
+
 @dataclass(frozen=True)
 class SmallTalkPattern:
     intent: str
@@ -144,15 +163,20 @@ class SmallTalkPattern:
 class Index:
     """The knowledge base, prepared for matching: profiles, postings, weights, speller."""
 
-    def __init__(self, kb: KnowledgeBase, *, thresholds: Thresholds = DEFAULT) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, *, thresholds: Thresholds = DEFAULT,
+        english: frozenset[str] = frozenset(),
+    ) -> None:
         self.kb = kb
+        self.english = english
         self.thresholds = thresholds
         self.aliases = AliasRewriter(
             [(g.canonical, g.variants) for g in kb.aliases]
             + [(words[0], words[1:]) for words in SYNONYMS]
         )
-        self.speller = Speller(_vocabulary(kb), thresholds=thresholds)
+        self.speller = Speller(_vocabulary(kb), thresholds=thresholds, english=english)
         self.profiles = tuple(self._profile(fact) for fact in kb.facts)
+        self.position = {fact.id: i for i, fact in enumerate(kb.facts)}
 
         postings: dict[str, list[int]] = defaultdict(list)
         for i, profile in enumerate(self.profiles):
@@ -269,6 +293,6 @@ def _vocabulary(kb: KnowledgeBase) -> Counter[str]:
         texts.extend(item.patterns)
     for text in texts:
         counts.update(tokens(text))
-    for word in STOPWORDS | FILLERS | NUMBER_WORDS | CUE_WORDS:
+    for word in STOPWORDS | FILLERS | NUMBER_WORDS | ORDINALS | CUE_WORDS:
         counts[word] += 1
     return counts

@@ -32,7 +32,8 @@ kind literally lot lots maybe mentioned mostly my need often perhaps
 pretty probably put puts rather recall recently remember roughly saw seem seems
 seen simply so somehow someone sometimes somewhat stuff suppose supposed supposedly
 tho though thought totally true try trying understand us use used wait way ways
-whatever wondered wonder yeah anyway nah whether ive lately
+whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
+stated apparently allegedly
 """.split())
 
 # Questions that ask for a figure: the fact that answers them must contain one.
@@ -45,8 +46,10 @@ QUANTITY_CUES = (
 NUMBER_WORDS = frozenset("""
 one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
 sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
-hundred thousand million billion trillion half quarter twice double first second third
+hundred thousand million billion trillion half quarter twice double
 """.split())
+# Ranks, not amounts: "the second highest" answers "what rank", never "how many".
+ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
 
 # Places people ask about instead of the ones an article names. Unknown to the knowledge base,
 # they mean "somewhere else" (decline), however the question is capitalised.
@@ -62,7 +65,8 @@ netherlands nigeria ningxia norway pakistani paris peru philippines poland portu
 qinghai romania russia russian saudi scotland serbia shaanxi shandong shanghai shenzhen
 sichuan singapore slovakia spain sweden switzerland syria taiwan thailand tianjin tibet
 tokyo turkey turkmenistan uganda uk ukraine usa uzbekistan venezuela vietnam washington
-yemen yunnan zhejiang beijing london berlin delhi seoul africa arabia eu
+yemen yunnan zhejiang beijing london berlin delhi seoul africa arabia eu pakistan kazakhstan
+tajikistan mongolian russian kazakh uzbek tajik turkmen afghan
 """.split())
 
 # Everyday synonyms, rewritten to their first word in questions and knowledge alike, so that a
@@ -108,3 +112,11 @@ SYNONYMS = (
     ("lies", "falsehoods", "rumours", "rumors", "myths", "misinformation", "disinformation"),
     ("neighbours", "neighbors", "neighbouring", "neighboring", "adjacent", "bordering"),
 )
+
+# A yes/no question with one of these asks the bot to judge a claim, which it never does: it
+# reports what the article and the people in it say ("is it true", "is the situation good?").
+JUDGEMENT_WORDS = frozenset("""
+true false good bad fair unfair right wrong legit real fake accurate justified biased
+propaganda honest lying lie lies trustworthy believable credible
+""".split())
+YES_NO_STARTS = frozenset("is are was were do does did can could should would".split())

