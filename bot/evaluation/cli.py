@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 from bot.config import default_kb_path
-from bot.evaluation.questions import QuestionFileError, check_expectations, load_questions
+from bot.evaluation.questions import (
+    SPLITS,
+    QuestionFileError,
+    check_expectations,
+    load_questions,
+)
 from bot.evaluation.report import render_json, render_text
 from bot.evaluation.runner import evaluate
 from bot.loader import KnowledgeError, load_knowledge
@@ -33,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--split",
-        choices=("tune", "holdout", "all"),
+        choices=(*SPLITS, "all"),
         default="all",
         help="questions to report on; thresholds are always chosen on tune (default: all)",
     )
@@ -44,6 +49,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--mistakes", action="store_true", help="list citebot's misses (text output)"
+    )
+    parser.add_argument(
+        "--sweeps", action="store_true",
+        help="also sweep citebot's knobs over the tune split (answers it ~30 times)",
+    )
+    parser.add_argument(
+        "--typos", action="store_true",
+        help="also answer the questions with 1-3 random letter edits (the typo curve)",
+    )
+    parser.add_argument(
+        "--lexical", action="store_true",
+        help="judge the lexical matcher alone (as without the semantic package)",
     )
     parser.add_argument(
         "--seed", type=int, default=0, help="seed of the typo injection (default: 0)"
@@ -61,7 +78,12 @@ def run(args: argparse.Namespace, kb: KnowledgeBase | None = None) -> int:
     except (KnowledgeError, QuestionFileError) as exc:
         print(f"citebot eval: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    evaluation = evaluate(kb, questions, split=args.split, baselines=args.baselines, seed=args.seed)
+    from bot.assemble import build_engine
+
+    engine = build_engine(kb, kb_path, semantic=not args.lexical)
+    evaluation = evaluate(kb, questions, split=args.split, engine=engine,
+                          baselines=args.baselines, sweeps=args.sweeps, typos=args.typos,
+                          seed=args.seed)
     accuracy = evaluation.systems[0].summary.overall_accuracy or 0.0
     passed = args.min_accuracy is None or accuracy >= args.min_accuracy
     if args.json:

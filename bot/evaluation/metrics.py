@@ -67,6 +67,8 @@ class Summary:
     small_talk_right: int
     did_you_mean: int
     did_you_mean_close: int
+    answered_or_suggested: int  # answerable questions whose facts were answered or offered
+    answered_or_suggested_rate: float | None
     overall_right: int
     overall_accuracy: float | None
 
@@ -109,9 +111,16 @@ def verdict(
     """`decline_for_small_talk`: for systems without small talk (baselines) a decline is right."""
     kind = prediction.kind
     if question.answerable:
+        wanted = set(question.facts)
         if kind is Kind.ANSWER:
-            return Verdict.RIGHT if question.expect in prediction.facts else Verdict.WRONG
-        if kind is Kind.DID_YOU_MEAN and question.expect in prediction.suggestions:
+            given = set(prediction.facts)
+            if len(wanted) == 1:  # a baseline's sentence may stand for several facts
+                return Verdict.RIGHT if wanted <= given else Verdict.WRONG
+            if given - wanted:
+                return Verdict.WRONG
+            if given == wanted:
+                return Verdict.RIGHT
+        if kind is not Kind.SMALL_TALK and suggested(question, prediction):
             return Verdict.CLOSE
         return Verdict.MISSED
     if kind is Kind.ANSWER:
@@ -120,6 +129,11 @@ def verdict(
     if question.expect == SMALL_TALK and decline_for_small_talk:
         wanted.add(Kind.DECLINE)
     return Verdict.RIGHT if kind in wanted else Verdict.MISSED
+
+
+def suggested(question: Question, prediction: Prediction) -> bool:
+    """Every expected fact is answered or offered (a did-you-mean, a decline's nearest facts)."""
+    return set(question.facts) <= {*prediction.facts, *prediction.suggestions}
 
 
 def judge(
@@ -146,6 +160,7 @@ def summarize(outcomes: Sequence[Outcome]) -> Summary:
     small_talk = [o for o in outcomes if o.question.expect == SMALL_TALK]
     dym = [o for o in outcomes if o.prediction.kind is Kind.DID_YOU_MEAN]
     overall_right = sum(o.verdict is Verdict.RIGHT for o in outcomes)
+    near = sum(o.verdict is Verdict.RIGHT or o.verdict is Verdict.CLOSE for o in answerable)
     return Summary(
         total=len(outcomes),
         answerable=len(answerable),
@@ -165,6 +180,8 @@ def summarize(outcomes: Sequence[Outcome]) -> Summary:
         small_talk_right=sum(o.verdict is Verdict.RIGHT for o in small_talk),
         did_you_mean=len(dym),
         did_you_mean_close=sum(o.verdict is Verdict.CLOSE for o in dym),
+        answered_or_suggested=near,
+        answered_or_suggested_rate=ratio(near, len(answerable)),
         overall_right=overall_right,
         overall_accuracy=ratio(overall_right, len(outcomes)),
     )

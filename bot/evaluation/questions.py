@@ -23,9 +23,14 @@ KINDS = (
     "near_miss",
     "off_topic",
     "small_talk",
+    "multi",
+    "other_language",
 )
-SPLITS = ("tune", "holdout")
+SPLITS = ("tune", "holdout", "probe", "probe2")
 _KEYS = ("q", "expect", "kind", "split")
+_OPTIONAL = ("lang",)
+# Several questions in one message expect several facts: stored joined by this.
+JOIN = "+"
 _NULL_TAG = "tag:yaml.org,2002:null"
 
 
@@ -37,10 +42,20 @@ class Question:
     split: str
     line: int = 0  # 1-based line of the entry in the question file
     expect_line: int = 0  # and of its `expect`, which only the knowledge base can refute
+    lang: str = "en"  # ISO 639-1 code of the question's language
+
+    @property
+    def expects(self) -> tuple[str, ...]:
+        """One item per question of the message: a fact id, DECLINE or SMALL_TALK."""
+        return tuple(self.expect.split(JOIN))
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return tuple(e for e in self.expects if e not in UNANSWERABLE)
 
     @property
     def answerable(self) -> bool:
-        return self.expect not in UNANSWERABLE
+        return bool(self.facts)
 
 
 class QuestionFileError(ValueError):
@@ -83,12 +98,13 @@ def check_expectations(questions: Iterable[Question], fact_ids: Iterable[str], n
     """Every `expect` must be a fact of the knowledge base the questions are run against."""
     known = set(fact_ids)
     for question in questions:
-        if question.expect not in UNANSWERABLE and question.expect not in known:
-            line = question.expect_line or question.line
-            raise QuestionFileError(
-                f"{name}:{line}: expect: unknown fact {question.expect!r} "
-                f"(not in the knowledge base; or use {DECLINE} / {SMALL_TALK})"
-            )
+        for fact in question.facts:
+            if fact not in known:
+                line = question.expect_line or question.line
+                raise QuestionFileError(
+                    f"{name}:{line}: expect: unknown fact {fact!r} "
+                    f"(not in the knowledge base; or use {DECLINE} / {SMALL_TALK})"
+                )
 
 
 def _question(node: yaml.Node, name: str) -> Question:
@@ -99,15 +115,20 @@ def _question(node: yaml.Node, name: str) -> Question:
         )
     fields = _mapping(node, name)
     for key, (key_node, _) in fields.items():
-        if key not in _KEYS:
+        if key not in _KEYS + _OPTIONAL:
             raise QuestionFileError(
-                f"{name}:{_line(key_node)}: {key}: unknown key (expected {', '.join(_KEYS)})"
+                f"{name}:{_line(key_node)}: {key}: unknown key (expected {', '.join(_KEYS)}, "
+                f"optionally {', '.join(_OPTIONAL)})"
             )
-    values: dict[str, str] = {}
-    for key in _KEYS:
+    values: dict[str, str] = {"lang": "en"}
+    for key in _KEYS + _OPTIONAL:
         if key not in fields:
+            if key in _OPTIONAL:
+                continue
             raise QuestionFileError(f"{name}:{line}: {key}: missing")
         value = fields[key][1]
+        if key == "expect" and isinstance(value, yaml.SequenceNode):
+            value = _joined(value, name)
         if (
             not isinstance(value, yaml.ScalarNode)
             or value.tag == _NULL_TAG
@@ -128,7 +149,21 @@ def _question(node: yaml.Node, name: str) -> Question:
         values["split"],
         line,
         _line(fields["expect"][1]),
+        values["lang"],
     )
+
+
+def _joined(node: yaml.SequenceNode, name: str) -> yaml.ScalarNode:
+    """A list of expectations (one per question of a message) as one joined scalar."""
+    items = node.value
+    if len(items) < 2 or not all(
+        isinstance(i, yaml.ScalarNode) and i.value.strip() and JOIN not in i.value for i in items
+    ):
+        raise QuestionFileError(
+            f"{name}:{_line(node)}: expect: a list needs two or more fact ids (or {DECLINE})"
+        )
+    text = JOIN.join(str(i.value).strip() for i in items)
+    return yaml.ScalarNode("tag:yaml.org,2002:str", text, node.start_mark, node.end_mark)
 
 
 def _mapping(node: yaml.MappingNode, name: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:

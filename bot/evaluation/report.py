@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from bot.evaluation.metrics import Outcome, SweepPoint, Verdict, best_point
+from bot.evaluation.metrics import Outcome, Summary, SweepPoint, Verdict, best_point
 from bot.evaluation.runner import CITEBOT, Evaluation, SystemResult
 
 # Baseline sweeps try every distinct score; the text shows this many rows of each.
@@ -19,6 +19,8 @@ def render_text(ev: Evaluation, *, header: str, mistakes: bool = False) -> str:
     citebot = ev.systems[0]
     if ev.split == "all" and len(citebot.by_split) > 1:
         parts += ["", _split_table(ev)]
+    if len(citebot.by_language) > 1:
+        parts += ["", _language_table(citebot)]
     parts += ["", _kind_table(ev), "", _confusion_table(citebot)]
     for knob, points in citebot.knob_sweeps.items():
         title = f"Sweep of `{knob}`, tune split ({CITEBOT}; other knobs as shipped)"
@@ -45,6 +47,7 @@ def render_json(ev: Evaluation, *, extra: dict[str, Any]) -> str:
                 "score_unit": system.score_unit,
                 "summary": asdict(system.summary),
                 "by_split": {k: asdict(v) for k, v in system.by_split.items()},
+                "by_language": {k: asdict(v) for k, v in system.by_language.items()},
                 "kinds": [asdict(k) for k in system.kinds],
                 "confusions": [asdict(c) for c in system.confusions],
                 "sweep": [asdict(p) for p in system.sweep],
@@ -106,6 +109,10 @@ def _summary_table(ev: Evaluation) -> str:
         "  did-you-mean (close)",
         [f"{s.summary.did_you_mean} ({s.summary.did_you_mean_close})" for s in systems],
     )
+    row(
+        "answered or suggested",
+        [_frac(s.summary.answered_or_suggested, s.summary.answerable) for s in systems],
+    )
     row("answer precision", [_pct(s.summary.answer_precision) for s in systems])
     row("answered (coverage)", [_pct(s.summary.coverage) for s in systems])
     row("decline precision", [_pct(s.summary.decline_precision) for s in systems])
@@ -133,19 +140,31 @@ def _split_table(ev: Evaluation) -> str:
     rows = []
     for system in ev.systems:
         for split, s in system.by_split.items():
-            rows.append(
-                [
-                    system.name,
-                    split,
-                    str(s.total),
-                    _pct(s.answer_accuracy),
-                    _pct(s.decline_recall),
-                    _pct(s.answer_precision),
-                    _pct(s.overall_accuracy),
-                ]
-            )
-    headers = ["system", "split", "n", "answerable acc", "decline recall", "precision", "overall"]
-    return _table(headers, rows, title="By split")
+            rows.append([system.name, split, *_part_row(s)])
+    headers = ["system", "part", *_PART_HEADERS]
+    return _table(headers, rows, title="By part")
+
+
+def _language_table(system: SystemResult) -> str:
+    rows = [[lang, *_part_row(s)] for lang, s in system.by_language.items()]
+    return _table(["language", *_PART_HEADERS], rows, title=f"By language ({system.name})")
+
+
+_PART_HEADERS = ["n", "answered right", "answered or suggested", "wrong answers",
+                 "declined right", "overall"]
+
+
+def _part_row(s: Summary) -> list[str]:
+    return [
+        str(s.total),
+        f"{_frac(s.answered_right, s.answerable)} {_pct(s.answer_accuracy)}",
+        f"{_frac(s.answered_or_suggested, s.answerable)} {_pct(s.answered_or_suggested_rate)}",
+        str(s.wrong_answers + s.false_answers),
+        f"{_frac(s.declines_right, s.declines_expected)} {_pct(s.decline_recall)}",
+        _pct(s.overall_accuracy),
+    ]
+
+
 
 
 def _kind_table(ev: Evaluation) -> str:

@@ -15,14 +15,14 @@ from bot.evaluation.metrics import Candidate, Outcome, Prediction, SweepPoint
 from bot.evaluation.questions import Question
 from bot.evaluation.typos import add_typos
 from bot.model import KnowledgeBase, Reply
-from bot.thresholds import DEFAULT, Thresholds
+from bot.thresholds import Thresholds
 
 CITEBOT = "citebot"
 # Values tried for citebot's knobs: `answer` is the score threshold (0-100); `coverage` (0-1)
 # gates answers too, so the sweep shows it as well or the answer sweep alone can look flat.
 ENGINE_SWEEPS: dict[str, tuple[float, ...]] = {
-    "answer": tuple(float(t) for t in range(30, 101, 2)),
-    "coverage": tuple(t / 100 for t in range(40, 101, 5)),
+    "answer_confidence": tuple(t / 100 for t in range(5, 100, 5)),
+    "meaning_coverage": tuple(t / 100 for t in range(0, 101, 10)),
 }
 TYPO_EDITS = (0, 1, 2, 3)
 
@@ -36,6 +36,7 @@ class SystemResult:
     outcomes: tuple[Outcome, ...]
     summary: metrics.Summary
     by_split: dict[str, metrics.Summary]
+    by_language: dict[str, metrics.Summary]  # "en" and each other language, all parts together
     kinds: tuple[metrics.KindRow, ...]
     confusions: tuple[metrics.Confusion, ...]
     sweep: tuple[SweepPoint, ...]  # of the main threshold, on the tune split
@@ -69,11 +70,12 @@ def select(questions: Sequence[Question], split: str) -> tuple[Question, ...]:
 
 
 def predict(reply: Reply, seconds: float = 0.0) -> Prediction:
+    parts = reply.parts or (reply,)
     return Prediction(
         kind=reply.kind,
-        facts=(reply.fact.id,) if reply.fact is not None else (),
+        facts=tuple(p.fact.id for p in parts if p.answered and p.fact is not None),
         score=reply.score,
-        suggestions=tuple(s.fact for s in reply.suggestions),
+        suggestions=tuple(s.fact for p in parts for s in p.suggestions),
         seconds=seconds,
     )
 
@@ -88,21 +90,35 @@ def run_engine(engine: Engine, texts: Sequence[str]) -> tuple[Prediction, ...]:
 
 
 def with_knob(thresholds: Thresholds, knob: str, value: float) -> Thresholds:
-    if knob == "answer":
+    if knob == "answer_confidence":
         # Below `suggest` the answer threshold would never be reached: lower suggest with it.
-        return replace(thresholds, answer=value, suggest=min(thresholds.suggest, value))
+        return replace(thresholds, answer_confidence=value,
+                       suggest_confidence=min(thresholds.suggest_confidence, value))
     changes: dict[str, Any] = {knob: value}
     return replace(thresholds, **changes)
 
 
-def sweep_engine(
-    kb: KnowledgeBase, tune: Sequence[Question], thresholds: Thresholds, knob: str
-) -> tuple[SweepPoint, ...]:
+def sweep_engine(engine: Engine, tune: Sequence[Question], knob: str) -> tuple[SweepPoint, ...]:
+    """The tune split answered with one knob changed; the word list and the vectors are shared,
+    and each question is embedded once for the whole sweep."""
     texts = [q.q for q in tune]
     points = []
-    shipped = float(getattr(thresholds, knob))
+    semantic = engine.semantic
+    if semantic is not None:
+        seen: dict[tuple[str, ...], Any] = {}
+        embed = semantic.embed
+
+        def remembered(batch: Sequence[str]) -> Any:
+            key = tuple(batch)
+            if key not in seen:
+                seen[key] = embed(batch)
+            return seen[key]
+
+        semantic = replace(semantic, embed=remembered)
+    shipped = float(getattr(engine.thresholds, knob))
     for value in sorted({*ENGINE_SWEEPS[knob], shipped}):
-        trial = Engine(kb, thresholds=with_knob(thresholds, knob, value))
+        trial = Engine(engine.kb, thresholds=with_knob(engine.thresholds, knob, value),
+                       english=engine.index.english, semantic=semantic)
         points.append(metrics.sweep_point(value, metrics.judge(tune, run_engine(trial, texts))))
     return tuple(points)
 
@@ -112,17 +128,21 @@ def evaluate(
     questions: Sequence[Question],
     *,
     split: str = "all",
-    thresholds: Thresholds = DEFAULT,
+    engine: Engine | None = None,
     baselines: bool = False,
+    sweeps: bool = False,
+    typos: bool = False,
     seed: int = 0,
 ) -> Evaluation:
+    """`engine`: the one to judge (default: a lexical engine on `kb`, as in small tests).
+    Sweeps and the typo curve answer the questions many times over: only when asked."""
     chosen = select(questions, split)
     # Thresholds are always chosen on the tune split, whatever split is reported.
     tune = select(questions, "tune") or chosen
     started = perf_counter()
-    engine = Engine(kb, thresholds=thresholds)
+    engine = engine or Engine(kb)
     build = perf_counter() - started
-    systems = [_citebot(engine, chosen, tune, build)]
+    systems = [_citebot(engine, chosen, tune, build, sweeps=sweeps)]
     notes: list[str] = []
     answerers: dict[str, Callable[[str], Prediction]] = {
         CITEBOT: lambda text: predict(engine.answer(text))
@@ -145,7 +165,7 @@ def evaluate(
         questions=len(chosen),
         tune_questions=len(tune),
         systems=tuple(systems),
-        typos=typo_curve(chosen, answerers, seed=seed),
+        typos=typo_curve(chosen, answerers, seed=seed) if typos else (),
         notes=tuple(notes),
     )
 
@@ -176,20 +196,21 @@ def typo_curve(
 
 
 def _citebot(
-    engine: Engine, chosen: Sequence[Question], tune: Sequence[Question], build: float
+    engine: Engine, chosen: Sequence[Question], tune: Sequence[Question], build: float,
+    *, sweeps: bool,
 ) -> SystemResult:
     predictions = run_engine(engine, [q.q for q in chosen])
     thresholds = engine.thresholds
-    sweeps = {knob: sweep_engine(engine.kb, tune, thresholds, knob) for knob in ENGINE_SWEEPS}
+    swept = {knob: sweep_engine(engine, tune, knob) for knob in ENGINE_SWEEPS} if sweeps else {}
     return _result(
         CITEBOT,
-        thresholds.answer,
+        thresholds.answer_confidence,
         "shipped",
-        "score 0-100",
+        "confidence 0-1",
         metrics.judge(chosen, predictions),
-        sweeps["answer"],
+        swept.get("answer_confidence", ()),
         build,
-        sweeps,
+        swept,
         {knob: float(getattr(thresholds, knob)) for knob in ENGINE_SWEEPS},
     )
 
@@ -242,6 +263,10 @@ def _result(
         outcomes=outcomes,
         summary=metrics.summarize(outcomes),
         by_split={s: metrics.summarize(group) for s, group in sorted(splits.items())},
+        by_language={
+            lang: metrics.summarize([o for o in outcomes if o.question.lang == lang])
+            for lang in sorted({o.question.lang for o in outcomes})
+        },
         kinds=metrics.by_kind(outcomes),
         confusions=metrics.confusions(outcomes),
         sweep=sweep,
