@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.cli import main
 from bot.model import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,11 +141,22 @@ def test_invalid_utf8_on_stdin_is_not_fatal(command: list[str]) -> None:
     (["ask", "--version"], 0, "citebot 0.1.0"),
 ])
 def test_global_options_work_before_or_after_the_subcommand_or_are_refused(
-        tiny_kb_path: Path, args: list[str], code: int, expected: str) -> None:
-    done = citebot(*(a.replace("{tiny}", str(tiny_kb_path)) for a in args))
-    assert done.returncode == code, done.stderr
-    assert expected in done.stdout + done.stderr
-    assert "Traceback" not in done.stderr
+        tiny_kb_path: Path, args: list[str], code: int, expected: str,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CITEBOT_KB", raising=False)
+    try:
+        returned = main([a.replace("{tiny}", str(tiny_kb_path)) for a in args])
+    except SystemExit as stop:  # argparse: --version, or a refused option
+        returned = int(stop.code or 0)
+    out, err = capsys.readouterr()
+    assert returned == code, err
+    assert expected in out + err
+
+
+def test_kb_before_the_subcommand_is_not_ignored() -> None:
+    # The exact report: this used to check the built-in knowledge base and exit 0.
+    done = citebot("--kb", "/nonexistent", "check")
+    assert done.returncode == 2 and "/nonexistent:0: path" in done.stderr
 
 
 def test_version_is_the_installed_distributions() -> None:
