@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def citebot(*args: str, stdin: str = "", env: dict[str, str] | None = None,
             ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items()
-                   if k not in ("CITEBOT_KB", "TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_TOKEN_FILE")}
+                   if k not in ("CITEBOT_KB", "TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_TOKEN_FILE",
+                                "COLUMNS")}
     environment.update(env or {})
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
                           capture_output=True, cwd=ROOT, env=environment, timeout=60)
@@ -144,6 +145,7 @@ def test_global_options_work_before_or_after_the_subcommand_or_are_refused(
         tiny_kb_path: Path, args: list[str], code: int, expected: str,
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CITEBOT_KB", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)
     try:
         returned = main([a.replace("{tiny}", str(tiny_kb_path)) for a in args])
     except SystemExit as stop:  # argparse: --version, or a refused option
@@ -178,7 +180,8 @@ def json_lines(stdout: bytes) -> list[dict[str, object]]:
 def run_bytes(args: list[str | bytes], stdin: bytes, env: dict[str, str],
               ) -> subprocess.CompletedProcess[bytes]:
     environment = {k: v for k, v in os.environ.items()
-                   if k not in ("CITEBOT_KB", "LC_ALL", "LANG", "PYTHONIOENCODING", "PYTHONUTF8")}
+                   if k not in ("CITEBOT_KB", "LC_ALL", "LANG", "PYTHONIOENCODING", "PYTHONUTF8",
+                                "COLUMNS")}
     environment.update(env)
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, cwd=ROOT,
                           capture_output=True, env=environment, timeout=60)
@@ -318,7 +321,8 @@ def test_ask_on_a_terminal_prompts_for_the_question() -> None:
     try:
         os.write(main_side, b"how big is the ftz\n")
         done = subprocess.run([sys.executable, "-m", "bot", "ask"], stdin=terminal, cwd=ROOT,
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60,
+                              env={k: v for k, v in os.environ.items() if k != "COLUMNS"})
     finally:
         os.close(terminal)
         os.close(main_side)
