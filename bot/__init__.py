@@ -1,1 +1,3 @@
 """citebot: cited answers about one news article."""
+
+__version__ = "0.1.0"

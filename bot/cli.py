@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot import __version__
 from bot.config import default_kb_path
 from bot.coverage import uncited
 from bot.loader import KnowledgeError, load_knowledge
@@ -24,23 +26,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
-    if args.kb is None:
-        args.kb = default_kb_path()
+    # Given before or after the subcommand, or not at all (the option's default is suppressed:
+    # a default would let the subcommand's parser overwrite what the main parser read).
+    args.kb = getattr(args, "kb", None) or default_kb_path()
     command = args.command or "chat"
+    _tolerate_any_text()
     try:
+        if command == "health":
+            from bot.health import probe
+
+            return probe(os.environ, out=sys.stdout)
         if command == "check":
             return _check(args)
         kb = load_knowledge(args.kb)
         if command == "run":
             command = _pick_front_end()
-        if command == "chat":
-            from bot.console import chat
+        if command in ("chat", "ask"):
+            from bot.console import ask, chat
+            from bot.engine import Engine
 
-            return chat(kb, stdin=sys.stdin, stdout=sys.stdout)
-        if command == "ask":
-            from bot.console import ask
-
-            return ask(kb, args.question, as_json=args.json, stdin=sys.stdin, stdout=sys.stdout)
+            if command == "chat":
+                return chat(Engine(kb), stdin=sys.stdin.buffer, stdout=sys.stdout)
+            return ask(Engine(kb), args.question, as_json=args.json, stdin=sys.stdin.buffer,
+                       stdout=sys.stdout, prompt=sys.stderr)
         if command == "telegram":
             from bot import telegram
 
@@ -67,10 +75,13 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The parser; the telegram and eval options are added only when asked for (`argv`), so
     that a plain question does not pay for importing python-telegram-bot."""
     common = argparse.ArgumentParser(add_help=False)
+    # The main parser and every subcommand share these actions: defaults stay suppressed, so
+    # an option given before the subcommand is not overwritten by the subcommand's default.
     common.add_argument(
         "--kb", type=Path, default=argparse.SUPPRESS,
         help="knowledge-base folder or file (default: $CITEBOT_KB or the built-in one)",
     )
+    common.add_argument("--version", action="version", version=f"citebot {__version__}")
     parser = argparse.ArgumentParser(
         prog="citebot", parents=[common],
         description="Answers questions about one news article, quoting it verbatim.",
@@ -91,6 +102,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     telegram = sub.add_parser("telegram", parents=[common], help="run the Telegram bot")
     evaluation = sub.add_parser("eval", parents=[common],
                                 help="measure answer quality on a question set")
+    sub.add_parser("health", parents=[common],
+                   help="exit 0 if the running bot's webhook server answers its health path "
+                   "(a container's HEALTHCHECK)")
     wanted = set(argv)
     if wanted & {"telegram", "-h", "--help"} or ("run" in wanted and _token_configured()):
         from bot import telegram as telegram_front_end
@@ -101,8 +115,15 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         from bot.evaluation import cli as evaluation_cli
 
         evaluation_cli.add_arguments(evaluation)
-    parser.set_defaults(kb=None)
     return parser
+
+
+def _tolerate_any_text() -> None:
+    """Undecodable input and unencodable output become U+FFFD / "?" rather than a traceback;
+    piped input is read as bytes anyway (bot.lines)."""
+    for stream in (sys.stdin, sys.stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 def _token_configured() -> bool:
@@ -137,14 +158,14 @@ def _check(args: argparse.Namespace) -> int:
                 {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
                 for p in error.problems
             ]
-            print(json.dumps({"valid": False, "problems": problems}, ensure_ascii=False))
+            print(json.dumps({"valid": False, "problems": problems}))
         else:
             _report(error, sys.stderr)
         return EXIT_BAD_KB
     report = _coverage_report(kb)
     uncited_rows: list[dict[str, object]] = report["uncited"]  # type: ignore[assignment]
     if args.json:
-        print(json.dumps(report, ensure_ascii=False))
+        print(json.dumps(report))
         return 0
     print(f"{args.kb}: valid")
     print(f"  sources: {report['sources']}, topics: {report['topics']}, facts: {report['facts']}, "

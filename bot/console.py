@@ -4,113 +4,221 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, Literal, TextIO
 
-from bot.engine import Engine
-from bot.model import Kind, KnowledgeBase, Reply
+from bot.engine import MAX_QUESTION_CHARS, Engine
+from bot.lines import clean, read_line, read_lines
+from bot.model import Kind, Reply
 from bot.render.common import source_line
 from bot.render.jsonl import render_json
-from bot.render.text import render_text
+from bot.render.text import numbered, render_text, wrap
 
 PROMPT = "you> "
-HELP = """Ask anything about the article in your own words, e.g. "how big is the free trade zone?".
-Commands: /topics  what I know about   /source  the article   /help  this text   /quit  leave
-After "did you mean", type the number of the question you meant."""
+ASK_PROMPT = "Your question about the article (Ctrl-D to cancel): "
+COMMAND_NAMES = ("/topics", "/source", "/help", "/quit")
+COMMANDS = "/topics  what I know about   /source  the article   /help  this text   /quit  leave"
+HELP = f"""Ask anything about the article in your own words, e.g. "how big is the free trade zone?".
+Commands: {COMMANDS}
+Numbered lists (related questions, "did you mean", topics): type a number to choose."""
 
 
 def ask(
-    kb: KnowledgeBase,
+    engine: Engine,
     question: Sequence[str],
     *,
     as_json: bool,
-    stdin: TextIO,
+    stdin: BinaryIO,
     stdout: TextIO,
+    prompt: TextIO,
 ) -> int:
-    """One question from the arguments, or one per line of stdin (blank lines skipped)."""
-    engine = Engine(kb)
-    if question and not " ".join(question).strip():
-        print("citebot: the question is empty; ask something about the article.", file=stdout)
-        return 0
-    lines = [" ".join(question)] if question else (line.rstrip("\r\n") for line in stdin)
-    for line in lines:
-        if not line.strip():
-            continue
-        reply = engine.answer(line)
+    """One question from the arguments, or one per line of stdin (blank lines skipped); on a
+    terminal with no question, asks for one on `prompt`."""
+    width = terminal_width(stdout)
+
+    def answer(text: str) -> None:
+        reply = engine.answer(text)
         if as_json:
             print(render_json(reply), file=stdout, flush=True)
         else:
-            print(render_text(reply, color=_colour(stdout)), file=stdout)
-            if not question:
-                print(file=stdout)  # a blank line between answers to several questions
+            print(render_text(reply, color=_colour(stdout), width=width), file=stdout, flush=True)
+
+    if question or stdin.isatty():
+        if question:
+            text = clean(" ".join(question), max_chars=MAX_QUESTION_CHARS)
+        else:
+            print(ASK_PROMPT, end="", file=prompt, flush=True)
+            line = read_line(stdin, max_chars=MAX_QUESTION_CHARS)
+            if line is None:  # Ctrl-D: nothing asked, nothing to answer
+                print(file=prompt)
+                return 0
+            text = line
+        if not text.strip():
+            print("citebot: the question is empty; ask something about the article.", file=stdout)
+            return 0
+        answer(text)
+        return 0
+    first = True
+    for line in read_lines(stdin, max_chars=MAX_QUESTION_CHARS):
+        if not line.strip():
+            continue
+        if not as_json and not first:
+            print(file=stdout)  # a blank line between answers to several questions
+        answer(line)
+        first = False
     return 0
 
 
-def chat(kb: KnowledgeBase, *, stdin: TextIO, stdout: TextIO) -> int:
-    engine = Engine(kb)
+@dataclass(frozen=True)
+class Menu:
+    """The numbered list shown last: what each number picks."""
+
+    kind: Literal["fact", "topic"]
+    ids: tuple[str, ...]
+
+
+class _Chat:
+    def __init__(self, engine: Engine, stdout: TextIO) -> None:
+        self.engine = engine
+        self.kb = engine.kb
+        self.out = stdout
+        self.colour = _colour(stdout)
+        self.menu = Menu("fact", ())
+        self.source_shown = False
+
+    def say(self, text: str) -> None:
+        width = terminal_width(self.out)
+        print("\n".join(wrap(text, width)), file=self.out, flush=True)
+
+    def handle(self, text: str) -> bool:
+        """Acts on one line; False when the chat should end."""
+        if text.startswith("/"):
+            return self.command(text)
+        if text.isdecimal() and self.menu.ids:
+            self.choose(int(text))
+        else:
+            self.reply(self.engine.answer(text))
+        return True
+
+    def command(self, text: str) -> bool:
+        name, _, argument = text.partition(" ")
+        name, argument = name.lower(), argument.strip()
+        if name in ("/quit", "/exit", "/q"):
+            return False
+        if name == "/help":
+            self.say(HELP)
+        elif name == "/topics" and not argument:
+            self.topics()
+        elif name == "/topics" and argument.isdecimal():
+            self.menu = Menu("topic", tuple(t.id for t in self.kb.topics))
+            self.choose(int(argument))
+        elif name == "/topics":
+            self.say(f"/topics lists the topics; /topics N (1 to {len(self.kb.topics)}) lists "
+                     "the questions of topic N.")
+        elif name == "/source":
+            self.say("\n".join(source_line(s) for s in self.kb.sources))
+            self.source_shown = True
+        else:
+            self.say(f"Unknown command \u201c{text.split()[0]}\u201d; the commands are "
+                     f"{', '.join(COMMAND_NAMES)}.")
+        return True
+
+    def choose(self, number: int) -> None:
+        ids = self.menu.ids
+        if not 1 <= number <= len(ids):
+            self.say(f"There is no choice {number} here: type a number from 1 to {len(ids)}, "
+                     "or ask a question in words.")
+            return
+        chosen = ids[number - 1]
+        if self.menu.kind == "topic":
+            self.topic(chosen)
+            return
+        reply = self.engine.answer_fact(chosen)
+        if reply is None:  # cannot happen with ids taken from the same knowledge base
+            self.say(f"There is no choice {number} here.")
+            return
+        self.reply(reply)
+
+    def reply(self, reply: Reply) -> None:
+        show_source = reply.kind is Kind.ANSWER and reply.source is not None
+        text = render_text(reply, color=self.colour, width=terminal_width(self.out),
+                           source=show_source and not self.source_shown)
+        self.source_shown = self.source_shown or show_source
+        print(text, file=self.out, flush=True)
+        shown = reply.related if reply.kind is Kind.ANSWER else reply.suggestions
+        self.menu = Menu("fact", tuple(s.fact for s in shown))
+
+    def topics(self) -> None:
+        width = terminal_width(self.out)
+        lines = wrap("Topics (type a number to see all its questions):", width)
+        items = []
+        for topic in self.kb.topics:
+            about = f": {topic.description}" if topic.description else ""
+            items.append(f"{topic.title} ({len(self.kb.facts_of(topic.id))}){about}")
+        lines.extend(numbered(items, width))
+        print("\n".join(lines), file=self.out, flush=True)
+        self.menu = Menu("topic", tuple(t.id for t in self.kb.topics))
+
+    def topic(self, topic_id: str) -> None:
+        topic = next(t for t in self.kb.topics if t.id == topic_id)
+        facts = self.kb.facts_of(topic_id)
+        width = terminal_width(self.out)
+        lines = wrap(f"{topic.title} (type a number for the answer, /topics for all topics):",
+                     width)
+        lines.extend(numbered([f.questions[0] for f in facts], width))
+        print("\n".join(lines), file=self.out, flush=True)
+        self.menu = Menu("fact", tuple(f.id for f in facts))
+
+
+def chat(engine: Engine, *, stdin: BinaryIO, stdout: TextIO) -> int:
     interactive = stdin.isatty() and stdout.isatty()
     if interactive:
         _enable_history()
-    colour = _colour(stdout)
-    source = kb.sources[0]
-    print(f"citebot \u2014 ask about \u201c{source.title}\u201d ({source.publisher}, "
-          f"{source.published}). /help for help, /quit to leave.", file=stdout)
-    offered: tuple[str, ...] = ()  # fact ids of the last "did you mean", for number replies
+    session = _Chat(engine, stdout)
+    source = engine.kb.sources[0]
+    session.say(f"citebot \u2014 ask about \u201c{source.title}\u201d ({source.publisher}, "
+                f"{source.published}). /help for help, /quit to leave.")
     while True:
         try:
-            line = input(PROMPT) if interactive else _read(stdin, stdout)
+            line = _input() if interactive else _read(stdin, stdout)
         except (EOFError, KeyboardInterrupt):
             print(file=stdout)
             return 0
         if line is None:
             return 0
         text = line.strip()
-        if not text:
-            continue
-        command = text.lower()
-        if command in ("/quit", "/exit", "/q"):
+        if text and not session.handle(text):
             return 0
-        if command == "/help":
-            print(HELP, file=stdout)
-            continue
-        if command == "/topics":
-            print(_topics(kb), file=stdout)
-            continue
-        if command == "/source":
-            print(_sources(kb), file=stdout)
-            continue
-        reply: Reply | None = None
-        if text.isdigit() and 1 <= int(text) <= len(offered):
-            reply = engine.answer_fact(offered[int(text) - 1])
-        if reply is None:
-            reply = engine.answer(text)
-        offered = tuple(s.fact for s in reply.suggestions) if reply.kind is not Kind.ANSWER else ()
-        print(render_text(reply, color=colour), file=stdout, flush=True)
 
 
-def _read(stdin: TextIO, stdout: TextIO) -> str | None:
+def _input() -> str:
+    # The terminal's own line editing and history; cut like any other line.
+    return clean(input(PROMPT), max_chars=MAX_QUESTION_CHARS)
+
+
+def _read(stdin: BinaryIO, stdout: TextIO) -> str | None:
     """A line from a pipe; the prompt is still shown so transcripts read like a chat."""
     print(PROMPT, end="", file=stdout, flush=True)
-    line = stdin.readline()
-    if not line:
+    line = read_line(stdin, max_chars=MAX_QUESTION_CHARS)
+    if line is None:
         print(file=stdout)
         return None
-    print(line.rstrip("\r\n"), file=stdout)  # echo, so a piped session reads like a chat
+    print(line, file=stdout)  # echo, so a piped session reads like a chat
     return line
 
 
-def _topics(kb: KnowledgeBase) -> str:
-    lines = []
-    for topic in kb.topics:
-        facts = kb.facts_of(topic.id)
-        lines.append(f"{topic.title} ({len(facts)}): {topic.description}")
-        lines.extend(f"  - {f.questions[0]}" for f in facts[:3])
-    return "\n".join(lines)
-
-
-def _sources(kb: KnowledgeBase) -> str:
-    return "\n".join(source_line(s) for s in kb.sources)
+def terminal_width(stream: TextIO) -> int | None:
+    """Where to wrap: $COLUMNS if set, else the terminal's width; None (no wrapping) for a pipe
+    or file, whose reader wraps for itself."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdecimal() and int(columns) > 0:
+        return int(columns)
+    if stream.isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 def _colour(stream: TextIO) -> bool:

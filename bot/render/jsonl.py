@@ -35,5 +35,6 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
 
 
 def render_json(reply: Reply) -> str:
-    """A single line: JSON Lines consumers split on newlines."""
-    return json.dumps(reply_to_dict(reply), ensure_ascii=False)
+    """A single line of ASCII: JSON Lines consumers split on newlines, some of them on U+2028,
+    U+2029 or U+0085 too, and escaped text is valid UTF-8 whatever the locale's encoding."""
+    return json.dumps(reply_to_dict(reply), ensure_ascii=True)
