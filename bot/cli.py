@@ -42,12 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "run":
             command = _pick_front_end()
         if command in ("chat", "ask"):
+            from bot.assemble import build_engine
             from bot.console import ask, chat
-            from bot.engine import Engine
 
+            engine = build_engine(kb, args.kb)
             if command == "chat":
-                return chat(Engine(kb), stdin=sys.stdin.buffer, stdout=sys.stdout)
-            return ask(Engine(kb), args.question, as_json=args.json, stdin=sys.stdin.buffer,
+                return chat(engine, stdin=sys.stdin.buffer, stdout=sys.stdout)
+            return ask(engine, args.question, as_json=args.json, stdin=sys.stdin.buffer,
                        stdout=sys.stdout, prompt=sys.stderr)
         if command == "telegram":
             from bot import telegram
