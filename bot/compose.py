@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.model import Fact, Kind, KnowledgeBase, Reply, Suggestion
 
@@ -84,6 +84,9 @@ def decline(
 
 def several(question: str, parts: Sequence[Reply]) -> Reply:
     """One message, several questions: each part keeps its own reply and quote."""
+    # A declined part says only why: what the bot knows is said once, not once per part.
+    parts = [replace(p, text=p.text.split("\n")[0]) if p.kind is Kind.DECLINE else p
+             for p in parts]
     first = next((p for p in parts if p.answered), None)
     covered = [p.question for p in parts if not p.answered]
     text = (f"You asked {len(parts)} things; the article does not answer: "

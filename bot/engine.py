@@ -10,10 +10,11 @@ from rapidfuzz import fuzz, process
 from bot import compose, decision
 from bot.decision import Considered
 from bot.index import Index
-from bot.language import ENGLISH, detect, split_questions
+from bot.language import ENGLISH, POINTERS, detect, split_questions
 from bot.matching import Match, Query, analyse, score
-from bot.model import KnowledgeBase, Reply
+from bot.model import Kind, KnowledgeBase, Reply
 from bot.semantic import SemanticIndex
+from bot.text import tokens
 from bot.thresholds import DEFAULT, Thresholds
 
 # Past this length a message is a paste, not a question: the start is what gets matched.
@@ -120,6 +121,9 @@ class Engine:
                 return talk
         elif query.empty:
             return compose.decline(self.kb, question, guide=self.guide)
+        else:
+            # Capitals mark nouns in German and every word in some scripts: not names there.
+            query = replace(query, names=frozenset())
         considered = self._weigh(query, None)
         if self.semantic is not None and not (language == ENGLISH and self._sure(considered)):
             considered = self._weigh(query, self.semantic.similarities(question))
@@ -216,14 +220,25 @@ class Engine:
     def _several(self, question: str, parts: list[str]) -> Reply:
         """Each question of the message answered on its own, unless the whole reads as one."""
         whole = self._one(question)
-        replies = [self._one(p) for p in parts]
+        replies: list[Reply] = []
+        for part in parts:
+            reply = self._one(part)
+            previous = replies[-1] if replies else None
+            if not reply.answered and previous is not None and previous.fact is not None \
+                    and POINTERS & set(tokens(part)):
+                # "... and when did it open?": "it" is the previous question's subject.
+                topic = self.kb.topic(previous.fact.topic)
+                if topic is not None:
+                    again = self._one(f"{part} ({topic.title})")
+                    if again.answered:
+                        reply = replace(again, question=part)
+            replies.append(reply)
         answered = [r for r in replies if r.answered and r.fact is not None]
         facts = {r.fact.id for r in answered if r.fact is not None}
         same = whole.fact is not None and facts == {whole.fact.id}
         if not answered or (same and len(answered) == len(replies)):
             return whole
-        if len(answered) == 1 and all(r.answered or r.kind.value == "small_talk"
-                                      for r in replies):
+        if len(answered) == 1 and all(r.answered or r.kind is Kind.SMALL_TALK for r in replies):
             return answered[0]  # "hi! when did the FTZ open?"
         return compose.several(question, replies)
 

@@ -91,6 +91,10 @@ _QUESTION_START = (
 _CONJUNCTION_BREAK = re.compile(
     rf",?\s+(?:and|also|plus|and\s+also)\s+(?={_QUESTION_START}\b)", re.IGNORECASE
 )
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|also|plus|and also)\b[\s,]*", re.IGNORECASE)
+# Words that point back to the previous question's subject ("... and when did it open?").
+POINTERS = frozenset("it its they them their there he his him she her this that".split())
+MAX_PARTS = 4
 # A part shorter than this many letters is a fragment ("and?"), not a question of its own.
 _MIN_PART_LETTERS = 6
 
@@ -104,6 +108,7 @@ def split_questions(text: str) -> list[str]:
     parts: list[str] = []
     for sentence in _SENTENCE_BREAK.split(text):
         parts.extend(p for p in _CONJUNCTION_BREAK.split(sentence))
-    parts = [p.strip(" ,") for p in parts if p and p.strip(" ,")]
+    parts = [_LEADING_CONJUNCTION.sub("", p.strip(" ,")) for p in parts if p and p.strip(" ,")]
     kept = [p for p in parts if sum(ch.isalpha() for ch in p) >= _MIN_PART_LETTERS]
-    return kept if len(kept) > 1 else [text]
+    # More questions than a person asks at once is a paste (or a repeated line): one question.
+    return kept if 1 < len(kept) <= MAX_PARTS else [text]

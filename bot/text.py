@@ -10,12 +10,19 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _NOT_WORD = re.compile(r"[^\w.]+|_")
 _LONE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+# Scripts written without spaces run into numbers and Latin names ("2023年新疆"): part them, so
+# that a year or "FTZ" is a word of its own.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_SCRIPT_EDGE = re.compile(
+    rf"(?<=[{_UNSPACED}])(?=[^\W{_UNSPACED}])|(?<=[^\W{_UNSPACED}])(?=[{_UNSPACED}])"
+)
 
 
 def normalize(text: str) -> str:
     """NFKC, case-folded, punctuation and emoji gone, numbers kept whole ("49.6", "357000")."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
     text = _THOUSANDS.sub("", text)
+    text = _SCRIPT_EDGE.sub(" ", text)
     text = text.replace("%", " percent ").replace("$", " dollar ")
     text = _POSSESSIVE.sub("", text).replace("'", "")
     text = _NOT_WORD.sub(" ", text)

@@ -59,7 +59,7 @@ class Thresholds:
     # answered with a clear lead over the next fact, else offered as a suggestion.
     foreign_answer_similarity: float = 0.85
     foreign_answer_lead: float = 0.04
-    foreign_suggest_similarity: float = 0.8
+    foreign_suggest_similarity: float = 0.82
 
 
 DEFAULT = Thresholds()

@@ -43,7 +43,18 @@ def source_line(source: Source) -> str:
 
 def render_html(reply: Reply) -> str:
     """The message for one reply. Blocks are separated by blank lines, which is where
-    split_html prefers to cut."""
+    split_html prefers to cut. Several questions: one block each, the source once."""
+    note = f"<i>{esc(reply.note)}</i>\n\n" if reply.note else ""
+    if reply.parts:
+        blocks = [f"<b>{number}. {esc(part.question)}</b>\n" + _body(part, source=False)
+                  for number, part in enumerate(reply.parts, 1)]
+        if reply.source is not None:
+            blocks.append(source_line(reply.source))
+        return note + "\n\n".join(blocks)
+    return note + _body(reply, source=True)
+
+
+def _body(reply: Reply, *, source: bool) -> str:
     if reply.kind is not Kind.ANSWER:
         text = esc(reply.text)
         if reply.kind is Kind.DECLINE and reply.suggestions:
@@ -56,7 +67,7 @@ def render_html(reply: Reply) -> str:
             for c in reply.citations
         )
         blocks.append(f"{attribution(reply)}\n{quotes}")
-    if reply.source is not None:
+    if reply.source is not None and source:
         blocks.append(source_line(reply.source))
     return "\n\n".join(blocks)
 

@@ -31,6 +31,10 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
         },
         "suggestions": [{"fact": s.fact, "question": s.question} for s in reply.suggestions],
         "related": [{"fact": s.fact, "question": s.question} for s in reply.related],
+        "language": reply.language,
+        "note": reply.note or None,
+        # Several questions in one message: one object each, in order (answered: any of them).
+        "parts": [reply_to_dict(p) for p in reply.parts],
     }
 
 

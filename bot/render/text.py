@@ -16,15 +16,27 @@ MIN_WIDTH = 20
 
 def render_text(
     reply: Reply, *, color: bool = False, width: int | None = None, source: bool = True,
+    lists: bool = True,
 ) -> str:
     """The reply as lines of text; `source=False` leaves out the long source line (a chat shows
-    it once). Related facts and suggestions are numbered, so a chat can offer them by number."""
+    it once). Related facts and suggestions are numbered, so a chat can offer them by number;
+    `lists=False` bullets them instead (the parts of a message with several questions)."""
 
     def add(text: str, *, code: str = "", indent: str = "", hang: str = "") -> None:
         for line in wrap(text, width, indent=indent, hang=hang):
             lines.append(f"{code}{line}{_RESET}" if color and code else line)
 
     lines: list[str] = []
+    if reply.note:
+        add(reply.note, code=_DIM)
+    if reply.parts:
+        # Several questions: each answered under its own heading; the source once at the end.
+        for number, part in enumerate(reply.parts, 1):
+            add(f"{number}. {part.question}", code=_BOLD)
+            lines.append(render_text(part, color=color, width=width, source=False, lists=False))
+        if reply.source is not None and source:
+            add(f"Source: {source_line(reply.source)}", code=_DIM, hang="  ")
+        return "\n".join(lines)
     if reply.kind is Kind.ANSWER:
         add(reply.text, code=_BOLD)
         # Every quote says whose words it is: the person quoted, or the paper's own reporting.
@@ -36,22 +48,22 @@ def render_text(
             add(f"Source: {source_line(reply.source)}", code=_DIM, hang="  ")
         if reply.related:
             add("Related:", code=_DIM)
-            for line in numbered([s.question for s in reply.related], width):
+            for line in numbered([s.question for s in reply.related], width, lists):
                 lines.append(f"{_DIM}{line}{_RESET}" if color else line)
     else:
         add(reply.text)
         if reply.suggestions:
             if reply.kind is Kind.DECLINE:
                 add("Closest things the article does say:")
-            lines.extend(numbered([s.question for s in reply.suggestions], width))
+            lines.extend(numbered([s.question for s in reply.suggestions], width, lists))
     return "\n".join(lines)
 
 
-def numbered(items: Sequence[str], width: int | None) -> list[str]:
+def numbered(items: Sequence[str], width: int | None, numbers: bool = True) -> list[str]:
     """ "  1. item" lines; a wrapped item continues under its own text, not under the number."""
     lines: list[str] = []
     for number, item in enumerate(items, 1):
-        label = f"  {number}. "
+        label = f"  {number}. " if numbers else "  - "
         lines.extend(wrap(item, width, indent=label, hang=" " * len(label)))
     return lines
 
