@@ -49,6 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.evaluation import cli as evaluation
 
             return int(evaluation.run(args, kb))
+        if command in ("unanswered", "stats", "feedback"):
+            from bot.ops import cli as ops_cli
+
+            return ops_cli.run(args, kb)
     except KnowledgeError as error:
         _report(error, sys.stderr)
         return EXIT_BAD_KB
@@ -91,6 +95,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     telegram = sub.add_parser("telegram", parents=[common], help="run the Telegram bot")
     evaluation = sub.add_parser("eval", parents=[common],
                                 help="measure answer quality on a question set")
+    from bot.ops import cli as ops_cli  # unanswered, stats, feedback: reports on the store
+
+    ops_cli.add_parsers(sub, common)
     wanted = set(argv)
     if wanted & {"telegram", "-h", "--help"} or ("run" in wanted and _token_configured()):
         from bot import telegram as telegram_front_end

@@ -131,9 +131,12 @@ def describe(db: Path | None, environ: Mapping[str, str] | None = None) -> str:
     return str(db or _env_path(env) or default_db_path(env))
 
 
-def open_storage(db: Path | None = None, environ: Mapping[str, str] | None = None) -> Storage:
+def open_storage(
+    db: Path | None = None, environ: Mapping[str, str] | None = None, *, read_only: bool = False
+) -> Storage:
     """The store: `db` (a SQLite file) if given, else DATABASE_URL (PostgreSQL), else CITEBOT_DB,
-    else the default SQLite file. Raises StorageError."""
+    else the default SQLite file. `read_only` (reports): a SQLite file must already exist and is
+    not written. Raises StorageError."""
     env = os.environ if environ is None else environ
     url = env.get(DATABASE_URL_ENV, "").strip()
     if db is None and url:
@@ -142,7 +145,7 @@ def open_storage(db: Path | None = None, environ: Mapping[str, str] | None = Non
         return PostgresStorage(url)
     from bot.storage.sqlite import SqliteStorage
 
-    return SqliteStorage(db or _env_path(env) or default_db_path(env))
+    return SqliteStorage(db or _env_path(env) or default_db_path(env), read_only=read_only)
 
 
 def _env_path(env: Mapping[str, str]) -> Path | None:
