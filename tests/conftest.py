@@ -122,3 +122,13 @@ def real_kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def real_engine(real_kb: KnowledgeBase) -> Engine:
     return Engine(real_kb)
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a test runs (subprocesses too) records nothing in the real state folder, takes no
+    fixed port and reaches no database it was not given."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.setenv("CITEBOT_OPS_ADDRESS", "127.0.0.1:0")
+    for name in ("DATABASE_URL", "CITEBOT_DB", "CITEBOT_ADMINS", "CITEBOT_RECORD"):
+        monkeypatch.delenv(name, raising=False)
