@@ -86,6 +86,8 @@ class LiveEngine:
         self._load = load
         self._lock = threading.Lock()  # one reload at a time; answering never waits on it
         self._listeners: list[Callable[[ReloadResult, Loaded], None]] = []
+        # What the files looked like when read: the watcher reloads when they change from this.
+        self.signature = _signature(path)
         if kb is None:
             if path is None:
                 raise ValueError("a knowledge base or a path to load it from is needed")
@@ -111,6 +113,8 @@ class LiveEngine:
         with self._lock:
             started = time.perf_counter()
             old = self._current
+            # Also after a refusal: the watcher waits for the next change, not the same error.
+            self.signature = _signature(self.path)
             try:
                 if self.path is None:
                     raise OSError(0, "no knowledge-base path to reload from", "(in memory)")
@@ -194,7 +198,6 @@ class Reloader:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        seen = _signature(self.live.path)
         pending: tuple[tuple[str, int, int], ...] | None = None
         while not self._stopping:
             self._wake.wait(self.interval if self.watch else None)
@@ -204,13 +207,15 @@ class Reloader:
             if self._requested:
                 self._requested = False
                 self.live.reload()
-                seen, pending = _signature(self.live.path), None
+                pending = None
                 continue
             if not self.watch:
                 continue
             now = _signature(self.live.path)
-            if now != seen and now == pending:
+            if now == self.live.signature:
+                pending = None
+            elif now == pending:
                 self.live.reload()
-                seen, pending = now, None
-            elif now != seen:
+                pending = None
+            else:
                 pending = now

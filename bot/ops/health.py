@@ -66,10 +66,10 @@ class Health:
         api_ok = since is not None and since <= self.stale_after
         if since is None:
             checks["bot_api"] = "not reached yet"
+        elif api_ok:
+            checks["bot_api"] = f"reached {since:.0f} s ago"
         else:
-            checks["bot_api"] = f"{'reached' if api_ok else 'not reached for'} {since:.0f} s ago"
-            if not api_ok:
-                checks["bot_api"] = f"not reached for {since:.0f} s"
+            checks["bot_api"] = f"not reached for {since:.0f} s"
         loaded = self._serving()
         kb_ok = loaded is not None and bool(loaded.engine.kb.facts)
         checks["knowledge_base"] = (
@@ -138,5 +138,5 @@ class OpsServer:
     def close(self) -> None:
         if self._thread.is_alive():
             self._httpd.shutdown()
+            self._thread.join(timeout=5)
         self._httpd.server_close()
-        self._thread.join(timeout=5)
