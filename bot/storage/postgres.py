@@ -13,7 +13,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
 from bot.storage import Asked, StorageError, Vote
 
@@ -54,13 +53,8 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def redact(url: str) -> str:
     """The URL or conninfo string without its password, for logs and messages."""
     if "://" in url:
-        parts = urlsplit(url)
-        if parts.password is not None:
-            host = parts.netloc.rsplit("@", 1)[1]
-            netloc = f"{parts.username}:***@{host}" if parts.username else f":***@{host}"
-            parts = parts._replace(netloc=netloc)
-        query = re.sub(r"(?i)(password=)[^&]*", r"\1***", parts.query)
-        return urlunsplit(parts._replace(query=query))
+        url = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/@:?#]*):[^@/?#]*@", r"\1:***@", url)
+        return re.sub(r"(?i)([?&]password=)[^&#]*", r"\1***", url)
     return re.sub(r"(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", url)
 
 
