@@ -52,7 +52,7 @@ class ReloadResult:
                     f"{shown}{extra}")
         if not self.changed:
             return f"Knowledge base unchanged (version {self.version})."
-        return f"Knowledge base reloaded: version {self.version} ({self.seconds:.1f} s)."
+        return f"Knowledge base reloaded: version {self.version} ({self.seconds:.2f} s)."
 
 
 def kb_files(path: Path) -> list[Path]:

@@ -29,9 +29,11 @@ def make_ops(tmp_path: Path, kb_path: Path, **overrides: Any) -> TelegramOps:
 
 
 @contextmanager
-def running(server: FakeBotApiServer, ops: TelegramOps) -> Iterator[None]:
-    """The real application with `ops` plugged in, long polling in a thread."""
-    settings = Settings(token=TOKEN, api_base=server.base_url, poll_timeout=1.0)
+def running(server: FakeBotApiServer, ops: TelegramOps,
+            settings: Settings | None = None) -> Iterator[None]:
+    """The real application with `ops` plugged in, long polling (unless `settings` say
+    webhook) in a thread."""
+    settings = settings or Settings(token=TOKEN, api_base=server.base_url, poll_timeout=1.0)
     with ops:
         app = build_application(settings, ops.live.engine, ops=ops)
         loop = asyncio.new_event_loop()

@@ -18,6 +18,8 @@ from telegram_fixtures import text_update
 from bot.ops.health import ApiWatch, Health, OpsServer
 from bot.ops.metrics import Metrics
 from bot.reload import LiveEngine
+from bot.telegram.app import Settings
+from bot.telegram.ops import OpsSettings, TelegramOps
 
 
 def get(url: str) -> tuple[int, str, str]:
@@ -122,3 +124,21 @@ def test_an_address_in_use_is_reported_and_the_bot_runs_on(
     assert ops.server is None
     assert f"health and metrics endpoint not started on 127.0.0.1:{taken.address[1]}" in (
         caplog.text)
+
+
+def test_an_idle_webhook_bot_checks_the_bot_api_now_and_then(tmp_path: Path) -> None:
+    """No updates, no answers: getMe now and then keeps /healthz truthful."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    ops = TelegramOps(OpsSettings(record=False, ops_address=None),
+                      LiveEngine(write_kb(tmp_path / "kb")), probe_seconds=0.1)
+    with FakeBotApiServer() as server:
+        settings = Settings(token=TOKEN, api_base=server.base_url, listen="127.0.0.1", port=port,
+                            webhook_url="https://bot.example.org/hook")
+        with running(server, ops, settings):
+            server.api.wait_for("getMe", 3)  # one at start-up, then the probes
+            assert ops.health.check().ok
+        assert server.api.calls_to("getUpdates") == []

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import TINY_FACTS, TINY_SOURCE, write_kb
 from fake_bot_api import Call, FakeBotApiServer
-from ops_fixtures import from_admin, make_ops, running
+from ops_fixtures import ADMIN, from_admin, make_ops, running
 from telegram_fixtures import GROUP_CHAT, PRIVATE_CHAT, USER, message, text_update
 
 from bot.reload import LiveEngine
@@ -100,7 +100,10 @@ def test_a_corrupt_database_does_not_stop_the_answers(
     assert ops.recorder.stats().failed == 3
 
 
-def test_a_vote_is_stored_and_its_buttons_edited_away(tmp_path: Path, kb_path: Path) -> None:
+def test_a_vote_is_stored_and_its_buttons_edited_away(
+    tmp_path: Path, kb_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "citebot.telegram")
     ops = make_ops(tmp_path, kb_path)
     with FakeBotApiServer() as server, running(server, ops):
         server.api.queue_update(text_update("How many passengers did the ferry carry?"))
@@ -124,9 +127,13 @@ def test_a_vote_is_stored_and_its_buttons_edited_away(tmp_path: Path, kb_path: P
     store.close()
     assert (vote.fact, vote.up) == ("ferry-passengers", False)
     assert isinstance(vote, Vote)
+    assert "chat=private outcome=vote_down fact=ferry-passengers" in caplog.text
 
 
-def test_admin_commands_answer_only_admins(tmp_path: Path, kb_path: Path) -> None:
+def test_admin_commands_answer_only_admins(
+    tmp_path: Path, kb_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "citebot.telegram")
     ops = make_ops(tmp_path, kb_path)
     with FakeBotApiServer() as server, running(server, ops):
         server.api.queue_update(text_update("who won the football match"))
@@ -153,6 +160,10 @@ def test_admin_commands_answer_only_admins(tmp_path: Path, kb_path: Path) -> Non
     assert "who won the football match" in unanswered
     assert reload.startswith("Knowledge base unchanged (version ")
     assert all("parse_mode" not in c.params for c in admin)  # plain text: nothing to escape
+    events = [r.getMessage() for r in caplog.records if "outcome=admin_" in r.getMessage()]
+    assert [e.split()[2] for e in events] == [
+        "outcome=admin_stats", "outcome=admin_unanswered", "outcome=admin_reload"]
+    assert all(str(ADMIN["id"]) not in e for e in events)
 
 
 def test_an_invalid_knowledge_base_is_refused_and_the_old_one_keeps_answering(

@@ -19,6 +19,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,7 @@ from bot.storage import (
 from bot.storage.recorder import Recorder
 from bot.telegram import votes
 from bot.telegram.handlers import Answerer, Handlers
+from bot.telegram.logs import Event, log_event
 from bot.telegram.messages import Outgoing
 
 log = logging.getLogger("citebot.telegram")
@@ -153,6 +155,12 @@ def _chat_type(update: Update) -> str:
     return str(update.effective_chat.type) if update.effective_chat is not None else "-"
 
 
+def _event(update: Update, started: float, outcome: str, fact: str | None = None) -> None:
+    """The same one-line event log as the ordinary handlers (no user id, no text)."""
+    log_event(Event(update_id=update.update_id, chat_type=_chat_type(update), outcome=outcome,
+                    fact=fact, latency_ms=(time.perf_counter() - started) * 1000))
+
+
 class ObservedRequest(HTTPXRequest):
     """PTB's HTTP client, telling `TelegramOps` about every Bot API call."""
 
@@ -204,10 +212,12 @@ class TelegramOps:
         *,
         opener: Callable[[], Storage] | None = None,
         reader: Callable[[], Storage] | None = None,
+        probe_seconds: float = PROBE_SECONDS,
     ) -> None:
         """`opener` opens the store for writing (default: per settings), `reader` for the
         admin reports (default: the same store, read-only)."""
         self.settings = settings
+        self.probe_seconds = probe_seconds
         self.live = live
         self.metrics = Metrics()
         self.api = ApiWatch()
@@ -278,9 +288,9 @@ class TelegramOps:
     async def _probing(self, app: Application) -> None:  # type: ignore[type-arg]
         """getMe when nothing else reached the Bot API for a while (an idle webhook bot)."""
         while True:
-            await asyncio.sleep(PROBE_SECONDS / 2)
+            await asyncio.sleep(self.probe_seconds / 2)
             since = self.api.seconds_since()
-            if since is None or since >= PROBE_SECONDS:
+            if since is None or since >= self.probe_seconds:
                 with contextlib.suppress(TelegramError):
                     await app.bot.get_me()
 
@@ -323,6 +333,7 @@ class TelegramOps:
     # -- feedback ---------------------------------------------------------------------------
 
     async def _vote(self, update: Update, context: Context) -> None:
+        started = time.perf_counter()
         query = update.callback_query
         parsed = votes.parse(query.data if query is not None else None)
         if query is None or parsed is None:
@@ -339,11 +350,13 @@ class TelegramOps:
             )
         except TelegramError as exc:  # too old to edit, or edited already: the vote counts
             log.info("vote buttons not removed: %s", exc)
+        _event(update, started, f"vote_{'up' if up else 'down'}", fact)
         raise ApplicationHandlerStop
 
     # -- admin commands ---------------------------------------------------------------------
 
     async def _report(self, update: Update, command: str) -> None:
+        started = time.perf_counter()
         message = update.effective_message
         if message is None:
             raise ApplicationHandlerStop
@@ -354,6 +367,7 @@ class TelegramOps:
             text = f"Nothing to report: {exc}"
         for chunk in _chunks(text):
             await message.reply_text(chunk)
+        _event(update, started, f"admin_{command}")
         raise ApplicationHandlerStop
 
     async def _unanswered(self, update: Update, context: Context) -> None:
@@ -363,11 +377,13 @@ class TelegramOps:
         await self._report(update, "stats")
 
     async def _reload(self, update: Update, context: Context) -> None:
+        started = time.perf_counter()
         message = update.effective_message
         if message is not None:
             result = await asyncio.to_thread(self.live.reload)
             for chunk in _chunks(result.message()):
                 await message.reply_text(chunk)
+            _event(update, started, "admin_reload" if result.ok else "admin_reload_refused")
         raise ApplicationHandlerStop
 
 
