@@ -222,7 +222,7 @@ def test_questions_during_reloads_see_one_knowledge_base_or_the_other(
             assert ops.live.reload().ok
             flips += 1
 
-    questions = ["who won the football match", "How much is a ferry ticket?"] * 15
+    questions = ["who won the football match", "How much is a ferry ticket?"] * 10
     with FakeBotApiServer() as server, running(server, ops):
         flipper = threading.Thread(target=flip)
         flipper.start()

@@ -121,7 +121,7 @@ class OpsServer:
         self._httpd.health = health
         self._httpd.metrics = metrics
         self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.2},
+                                        kwargs={"poll_interval": 0.05},
                                         name="citebot-ops-http", daemon=True)
 
     @property
