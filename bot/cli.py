@@ -58,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.evaluation import cli as evaluation
 
             return int(evaluation.run(args, kb))
+        if command in ("unanswered", "stats", "feedback"):
+            from bot.ops import cli as ops_cli
+
+            return ops_cli.run(args, kb)
     except KnowledgeError as error:
         _report(error, sys.stderr)
         return EXIT_BAD_KB
@@ -106,6 +110,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     sub.add_parser("health", parents=[common],
                    help="exit 0 if the running bot's webhook server answers its health path "
                    "(a container's HEALTHCHECK)")
+    from bot.ops import cli as ops_cli  # unanswered, stats, feedback: reports on the store
+
+    ops_cli.add_parsers(sub, common)
     wanted = set(argv)
     if wanted & {"telegram", "-h", "--help"} or ("run" in wanted and _token_configured()):
         from bot import telegram as telegram_front_end

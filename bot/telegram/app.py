@@ -19,6 +19,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.telegram.handlers import COMMANDS, Answerer, Handlers
+from bot.telegram.ops import TelegramOps
 from bot.telegram.ratelimit import RateLimiter
 from bot.telegram.token import check_webhook_secret, load_token
 
@@ -97,7 +98,11 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str] | None = 
 
 
 def build_application(
-    settings: Settings, engine: Answerer, *, limiter: RateLimiter | None = None
+    settings: Settings,
+    engine: Answerer,
+    *,
+    limiter: RateLimiter | None = None,
+    ops: TelegramOps | None = None,
 ) -> Application:  # type: ignore[type-arg]
     builder = ApplicationBuilder().token(settings.token)
     if settings.api_base:
@@ -106,9 +111,21 @@ def build_application(
             f"{settings.api_base}/file/bot"
         )
     # getUpdates must be allowed to wait the long-poll time plus the network's own latency.
-    builder = builder.get_updates_read_timeout(settings.poll_timeout + 10.0)
+    if ops is not None:
+        builder = ops.requests(builder, get_updates_read_timeout=settings.poll_timeout + 10.0)
+    else:
+        builder = builder.get_updates_read_timeout(settings.poll_timeout + 10.0)
     app = builder.build()
-    Handlers(engine, limiter=limiter, log_questions=settings.log_questions).register(app)
+    limiter = limiter if limiter is not None else RateLimiter()
+
+    def handlers_for(engine: Answerer) -> Handlers:
+        return Handlers(engine, limiter=limiter, log_questions=settings.log_questions,
+                        on_reply=ops.on_reply if ops is not None else None)
+
+    handlers = handlers_for(engine)
+    handlers.register(app)
+    if ops is not None:
+        ops.attach(app, handlers, handlers_for)  # reloads, feedback, admin commands
     return app
 
 

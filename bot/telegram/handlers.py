@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Protocol
 
 from telegram import Message, Update
@@ -73,11 +73,15 @@ class Handlers:
         *,
         limiter: RateLimiter | None = None,
         log_questions: bool = False,
+        on_reply: Callable[[Update, Reply, list[Outgoing]], list[Outgoing]] | None = None,
     ) -> None:
         self.engine = engine
         self.kb = engine.kb
         self.limiter = limiter if limiter is not None else RateLimiter()
         self.log_questions = log_questions
+        # Recording, metrics and feedback buttons (bot.telegram.ops); the messages it returns
+        # are sent.
+        self.on_reply = on_reply
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         new = filters.UpdateType.MESSAGE
@@ -184,7 +188,10 @@ class Handlers:
             self._event(update, started, "empty")
             return
         reply = self.engine.answer(question)
-        await self._send(message, messages.for_reply(reply, self.kb))
+        outgoing = messages.for_reply(reply, self.kb)
+        if self.on_reply is not None:
+            outgoing = self.on_reply(update, reply, outgoing)
+        await self._send(message, outgoing)
         fact = reply.fact.id if reply.fact is not None else None
         self._event(update, started, reply.kind.value, fact, question)
 

@@ -1,0 +1,1 @@
+"""Running citebot for real: reports on what readers asked, health and metrics, reloads."""
