@@ -287,7 +287,7 @@ def test_a_record_keeps_outcome_confidence_and_candidates(
     assert reply.kind is kind
     record = asked_of(reply, chat_type="group", at=T0)
     assert (record.question, record.outcome, record.chat_type) == (question, kind.value, "group")
-    assert record.score == round(reply.score, 2) and record.language is None
+    assert record.score == round(reply.score, 2) and record.language == reply.language == "en"
     expected = candidates if candidates is not None else tuple(s.fact for s in reply.suggestions)
     assert record.candidates == expected
     if kind is Kind.DID_YOU_MEAN:

@@ -73,12 +73,10 @@ def now() -> datetime:
 
 def asked_of(reply: Reply, *, chat_type: str, at: datetime | None = None) -> Asked:
     """The record of one reply: what was asked, the outcome, and the engine's best candidates."""
-    if reply.fact is not None:
-        candidates: tuple[str, ...] = (reply.fact.id,)
-    else:
-        candidates = tuple(dict.fromkeys(s.fact for s in reply.suggestions))
-    # The core may learn to tell languages apart; until a Reply says so, the language is unknown.
-    language = getattr(reply, "language", None)
+    parts = reply.parts or (reply,)
+    answered = tuple(p.fact.id for p in parts if p.answered and p.fact is not None)
+    suggested = (s.fact for p in parts for s in p.suggestions)
+    candidates = answered or tuple(dict.fromkeys(suggested))
     return Asked(
         at=at or now(),
         question=reply.question,
@@ -86,7 +84,7 @@ def asked_of(reply: Reply, *, chat_type: str, at: datetime | None = None) -> Ask
         score=round(float(reply.score), 2),
         candidates=candidates,
         chat_type=chat_type,
-        language=language if isinstance(language, str) else None,
+        language=reply.language,
     )
 
 
