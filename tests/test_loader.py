@@ -61,7 +61,7 @@ MALFORMED = [
                                                  "  publisher: Test Daily\n  publisher: Other\n"),
      5, "source.publisher: duplicate key"),
     ("bad date", "source.yaml", None, _swap(TINY_SOURCE, '"2024-05-01"', '"May 1st"'),
-     5, "source.published: 'May 1st' does not match"),
+     5, "source.published: 'May 1st' is not a date"),
     ("top-level key", "facts.yaml", "fact:\n  - id: x\n", None, 1, "fact: unknown key"),
 ]
 
