@@ -40,10 +40,12 @@ def check(drafts: Drafts, problems: list[Problem], *, where: str) -> tuple[Fact,
                 problems.append(empty.problem(message + " (this list is empty)") if empty
                                 else Problem(where, 1, kind, message))
     sources = {placed.value.id: placed.value for placed in drafts.sources}
+    sources.update((source.id, source) for source, _ in drafts.partial_sources)
+    unusable = {(source.id, name) for source, bad in drafts.partial_sources for name in bad}
     texts: dict[str, _SourceText] = {}
     facts = []
     for draft in drafts.facts:
-        fact = _check_fact(draft, sources, texts, names, problems, drafts.complete)
+        fact = _check_fact(draft, sources, unusable, texts, names, problems, drafts.complete)
         if fact is not None:
             facts.append(fact)
     return tuple(facts)
@@ -84,15 +86,16 @@ class _Names:
 def _check_fact(
     draft: FactDraft,
     sources: dict[str, Source],
+    unusable: set[tuple[str, str]],
     texts: dict[str, _SourceText],
     names: _Names,
     problems: list[Problem],
     complete: bool,
 ) -> Fact | None:
     before = len(problems)
-    topic = draft.topic
+    topic, bad = draft.topic, draft.bad
     # An unreadable file may hold the missing topic, fact or source: only complete bases say so.
-    if complete and not names.exists("topic", topic.value):
+    if complete and "topic" not in bad and not names.exists("topic", topic.value):
         problems.append(topic.spot.problem(names.unknown("topic", topic.value)))
     related_nodes = _items(draft.nodes.get("related"))
     for j, related in enumerate(draft.related):
@@ -115,13 +118,16 @@ def _check_fact(
                 problems.append(raw.problem("source", names.unknown("source", source_id)))
             continue
         cited.append(source)
+        if (source_id, raw.field) in unusable:  # that field's own problem says why
+            continue
         if source_id not in texts:
             texts[source_id] = _SourceText(source)
         citation = _locate(raw, source, texts[source_id], names, problems)
         if citation is not None:
             citations.append(citation)
-    _check_speaker(draft, cited, names, problems)
-    if len(problems) > before or len(citations) < len(draft.citations):
+    if not bad & {"speaker", "answer", "citations"}:
+        _check_speaker(draft, cited, names, problems)
+    if bad or len(problems) > before or len(citations) < len(draft.citations):
         return None
     return Fact(
         id=draft.id, topic=topic.value, questions=draft.questions, answer=draft.answer,

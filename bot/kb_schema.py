@@ -18,7 +18,7 @@ from typing import Generic, TypeVar
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from bot.model import SOURCE_METADATA, AliasGroup, SmallTalk, Source, Speaker, Topic
-from bot.yaml_reader import Fields, Invalid, Problem, Reader, shorten
+from bot.yaml_reader import Fields, Invalid, Problem, Reader, describe, shorten
 
 T = TypeVar("T")
 
@@ -83,6 +83,9 @@ class FactDraft:
     related: tuple[str, ...]
     spot: Spot
     nodes: dict[str, Node]
+    # Fields that were missing or bad (and reported): the checks leave them alone, and the fact
+    # is not built.
+    bad: frozenset[str] = frozenset()
 
     def problem(self, key: str, message: str, *, node: Node | None = None) -> Problem:
         node = node or self.nodes.get(key, self.spot.node)
@@ -96,6 +99,8 @@ class Drafts:
     sources: list[Placed[Source]] = field(default_factory=list)
     topics: list[Placed[Topic]] = field(default_factory=list)
     facts: list[FactDraft] = field(default_factory=list)
+    # Sources with a bad metadata field (named), for checking the facts that cite them.
+    partial_sources: list[tuple[Source, frozenset[str]]] = field(default_factory=list)
     aliases: list[AliasGroup] = field(default_factory=list)
     small_talk: list[SmallTalk] = field(default_factory=list)
     # Every id that was readable, of good and broken entries alike, by kind.
@@ -110,6 +115,10 @@ class Drafts:
 
 def read_file(reader: Reader, root: Node, drafts: Drafts) -> None:
     """Reads the top-level keys of one file into `drafts`."""
+    if not isinstance(root, MappingNode):
+        reader.add(root, "file", f"expected a mapping with any of {', '.join(SECTIONS)}; "
+                                 f"got {describe(root)}")
+        return
     try:
         sections = reader.mapping(root, "", optional=SECTIONS)
     except Invalid as invalid:
@@ -186,9 +195,12 @@ def _source(reader: Reader, node: Node, drafts: Drafts) -> Placed[Source]:
     speakers = f.get("speakers", partial(reader.items, read=partial(_speaker, reader),
                                          min_items=1), no_speakers)
     paragraphs = f.get("paragraphs", partial(reader.strings, min_items=1), _NONE)
-    f.done()
     source = Source(id=source_id, speakers=speakers, paragraphs=paragraphs,
                     **metadata)  # type: ignore[arg-type]
+    if f.bad and not f.bad & {"id", "speakers", "paragraphs"}:
+        # A bad title or date leaves the facts that cite this source worth checking.
+        drafts.partial_sources.append((source, frozenset(f.bad)))
+    f.done()
     return Placed(source, Spot(reader, node, "source"))
 
 
@@ -245,22 +257,30 @@ def _fact(
     else:
         reader.add(node, f.name("topic"), "missing required field (give it here, or once for "
                                           "the whole file as a top-level `topic:`)")
-        f.ok = False
-    no_citations: tuple[CitationDraft, ...] = ()
-    draft = FactDraft(
+        f.bad.add("topic")
+    speaker = f.get("speaker", reader.string, "")
+    questions = f.get("questions", partial(reader.strings, min_items=MIN_QUESTIONS), _NONE)
+    answer = f.get("answer", reader.string, "")
+    citations: list[CitationDraft] = []
+    no_nodes: list[Node] = []
+    for j, item in enumerate(f.get("citations", partial(reader.sequence, min_items=1), no_nodes)):
+        try:
+            citations.append(_citation(reader, item, f"{f.name('citations')}[{j}]"))
+        except Invalid as invalid:
+            reader.record(invalid)
+            f.bad.add("citations")
+    return FactDraft(
         id=fact_id,
         topic=topic or Placed("", Spot(reader, node, f.name("topic"))),
-        speaker=f.get("speaker", reader.string, ""),
-        questions=f.get("questions", partial(reader.strings, min_items=MIN_QUESTIONS), _NONE),
-        answer=f.get("answer", reader.string, ""),
-        citations=f.get("citations", partial(reader.items, read=partial(_citation, reader),
-                                             min_items=1), no_citations),
+        speaker=speaker,
+        questions=questions,
+        answer=answer,
+        citations=tuple(citations),
         related=f.get("related", reader.strings, _NONE),
         spot=Spot(reader, node, f.field),
         nodes=f.nodes,
+        bad=frozenset(f.bad),
     )
-    f.done()
-    return draft
 
 
 def _id_of(node: Node) -> str | None:
@@ -285,7 +305,7 @@ def _citation(reader: Reader, node: Node, field: str) -> CitationDraft:
     )
     if "paragraph" in f.nodes and "field" in f.nodes:
         reader.add(node, field, "give `paragraph` or `field`, not both")
-        f.ok = False
+        f.bad.add("field")
     f.done()
     return draft
 

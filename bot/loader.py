@@ -98,7 +98,7 @@ def knowledge_files(path: Path, problems: list[Problem]) -> list[Path]:
             try:
                 info = os.stat(entry.path)
             except OSError as exc:
-                problems.append(Problem(entry.path, 1, "file", f"cannot read: {exc.strerror}"))
+                problems.append(Problem(entry.path, 1, "path", f"cannot read: {exc.strerror}"))
                 continue
             if stat.S_ISDIR(info.st_mode):
                 if (info.st_dev, info.st_ino) in seen:

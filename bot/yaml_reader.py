@@ -57,8 +57,8 @@ _UNREADABLE = re.compile(
 _ALIAS = re.compile(r"(?:^|(?<=[\s\[{,]))\*[^\s\[\]{},]")
 # libyaml's wording → what an editor should do about it.
 _SYNTAX_HINTS = (
-    ("'\\t'", "indent with spaces, not tabs"),
-    ("mapping values are not allowed here", "put a value that contains ': ' in quotes"),
+    ("tab", "indent with spaces, not tabs"),
+    ("mapping values are not allowed", "put a value that contains ': ' in quotes"),
     ("did not find expected key", "check the indentation of this line and the one above"),
     ("found undefined alias", "an alias `*name` needs an anchor `&name` above it"),
 )
@@ -268,7 +268,7 @@ class Reader:
 
 class Fields:
     """The fields of one mapping, read one by one: a bad field is recorded, the others are still
-    read, and `ok` says whether everything needed to build the value was there."""
+    read, and `bad` says what was missing or bad."""
 
     def __init__(
         self,
@@ -281,7 +281,8 @@ class Fields:
     ) -> None:
         self.reader, self.node, self.field = reader, node, field
         self.nodes = reader.mapping(node, field, required=required, optional=optional)
-        self.ok = all(key in self.nodes for key in required)
+        # The keys that were missing or bad: the value cannot be built, but may still be checked.
+        self.bad = {key for key in required if key not in self.nodes}
 
     def name(self, key: str) -> str:
         return f"{self.field}.{key}" if self.field else key
@@ -294,12 +295,12 @@ class Fields:
             return read(node, self.name(key))
         except Invalid as invalid:
             self.reader.record(invalid)
-            self.ok = False
+            self.bad.add(key)
             return default
 
     def done(self) -> None:
         """Refuses the value if anything it needs was missing or bad (all of it is recorded)."""
-        if not self.ok:
+        if self.bad:
             raise Invalid(None)
 
 
@@ -385,6 +386,16 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, reader: Reader) -> Pro
         # libyaml gives up at the end of the file; the quote was opened where the scalar began.
         opened = reader.line_at(exc.context_mark.index, exc.context_mark.line)
         return Problem(reader.file, opened, "yaml", "syntax error: this quote is never closed")
+    if (
+        exc.context in ("while parsing a flow sequence", "while parsing a flow mapping")
+        and exc.context_mark is not None
+        and "did not find expected ','" in str(exc.problem)
+    ):
+        bracket = "[" if "sequence" in exc.context else "{"
+        opened = reader.line_at(exc.context_mark.index, exc.context_mark.line)
+        return Problem(reader.file, opened, "yaml",
+                       f"syntax error: the {bracket} opened here is not closed before line "
+                       f"{reader.line_at(index, line)} (or a ',' is missing)")
     opened_at = _runaway_quote(text, index)
     if opened_at is not None:
         start, end = opened_at
