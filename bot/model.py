@@ -18,11 +18,11 @@ class Speaker:
 class Source:
     id: str
     title: str
-    publisher: str
-    section: str
     authors: tuple[str, ...]
     published: str  # ISO date, as the publisher dates it
     url: str
+    publisher: str
+    section: str
     photo_credit: str | None
     context: str
     speakers: tuple[Speaker, ...]
