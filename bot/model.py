@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from functools import cached_property
 
@@ -18,11 +18,11 @@ class Speaker:
 class Source:
     id: str
     title: str
-    publisher: str
-    section: str
     authors: tuple[str, ...]
     published: str  # ISO date, as the publisher dates it
     url: str
+    publisher: str
+    section: str
     photo_credit: str | None
     context: str
     speakers: tuple[Speaker, ...]
@@ -33,6 +33,11 @@ class Source:
 
     def speaker(self, speaker_id: str) -> Speaker | None:
         return next((s for s in self.speakers if s.id == speaker_id), None)
+
+
+# Everything about a source but its id and body: the bibliographic fields a fact may quote.
+SOURCE_METADATA = tuple(f.name for f in fields(Source) if f.name not in ("id", "speakers",
+                                                                         "paragraphs"))
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,7 @@ def test_parse_questions_keeps_lines() -> None:
         (GOOD.replace("expect: ftz-area", "expected: ftz-area"), "dev.yaml:3: expected: unknown"),
         (GOOD.replace('q: "how big is the zone?"', "q:"), "dev.yaml:2: q: must be a non-empty"),
         (GOOD.replace("q: hi", "q: [hi]"), "dev.yaml:6: q: must be a non-empty string"),
-        ("questions:\n  - q: 'open\n", "dev.yaml:3: not valid YAML"),
+        ("questions:\n  - q: 'open\n", "dev.yaml:2: not valid YAML: syntax error: this quote is never closed"),
     ],
 )
 def test_question_file_errors_name_the_line(text: str, message: str) -> None:

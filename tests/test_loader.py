@@ -28,7 +28,7 @@ def _swap(text: str, old: str, new: str) -> str:
 # (what is broken, file, facts text, source text, expected line, expected fragment)
 MALFORMED = [
     ("yaml syntax", "facts.yaml", _swap(TINY_FACTS, "    topic: ferry\n", "    topic: [ferry\n"),
-     None, 4, "yaml: syntax error"),
+     None, 3, "yaml: syntax error"),
     ("unknown key", "facts.yaml", _swap(TINY_FACTS, "    topic: ferry\n", "    topik: ferry\n"),
      None, 3, "facts[ferry-passengers].topik: unknown key"),
     ("missing field", "facts.yaml", _swap(TINY_FACTS, "    answer: A ticket costs 5 dollars.\n", ""),
@@ -61,7 +61,7 @@ MALFORMED = [
                                                  "  publisher: Test Daily\n  publisher: Other\n"),
      5, "source.publisher: duplicate key"),
     ("bad date", "source.yaml", None, _swap(TINY_SOURCE, '"2024-05-01"', '"May 1st"'),
-     5, "source.published: 'May 1st' does not match"),
+     5, "source.published: 'May 1st' is not a date"),
     ("top-level key", "facts.yaml", "fact:\n  - id: x\n", None, 1, "fact: unknown key"),
 ]
 

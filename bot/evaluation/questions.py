@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.yaml_reader import Problem, Reader, compose, read_yaml
+
 DECLINE = "decline"
 SMALL_TALK = "small_talk"
 UNANSWERABLE = frozenset({DECLINE, SMALL_TALK})
@@ -63,21 +65,23 @@ class QuestionFileError(ValueError):
 
 
 def load_questions(path: Path) -> tuple[Question, ...]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise QuestionFileError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return parse_questions(text, str(path))
+    problems: list[Problem] = []
+    return _questions(read_yaml(path, problems), problems, str(path))
 
 
 def parse_questions(text: str, name: str = "<questions>") -> tuple[Question, ...]:
-    # Compose (not load) to keep the node marks: every error names its line.
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark is not None else name
-        raise QuestionFileError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    problems: list[Problem] = []
+    return _questions(compose(text, Reader(name, problems)), problems, name)
+
+
+def _questions(
+    composed: tuple[Reader, yaml.Node] | None, problems: list[Problem], name: str
+) -> tuple[Question, ...]:
+    # The knowledge base's reader: size limits, and lines as an editor counts them.
+    if composed is None:
+        problem = problems[0]
+        raise QuestionFileError(f"{problem.file}:{problem.line}: not valid YAML: {problem.message}")
+    root = composed[1]
     if not isinstance(root, yaml.MappingNode):
         raise QuestionFileError(f"{name}:1: the file must be a mapping with a `questions` list")
     top = _mapping(root, name)

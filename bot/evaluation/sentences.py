@@ -9,19 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.coverage import sentences
-from bot.model import Citation, KnowledgeBase, Source
+from bot.model import SOURCE_METADATA, Citation, KnowledgeBase, Source
 
-# Metadata fields are retrievable too, labelled so that "who published it" can find "Publisher".
-_FIELDS = {
-    "title": "Title",
-    "authors": "Authors",
-    "published": "Published",
-    "url": "URL, link",
-    "publisher": "Publisher",
-    "section": "Section",
-    "photo_credit": "Photo credit",
-    "context": "Context",
-}
+# Metadata fields are retrievable too, labelled so that "who published it" can find "Publisher";
+# a label is the field's name, capitalised, unless it says more here.
+_LABELS = {"url": "URL, link"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +50,8 @@ def article_sentences(kb: KnowledgeBase) -> tuple[Sentence, ...]:
 
 def _field_texts(source: Source) -> list[tuple[str, str]]:
     texts = []
-    for field, label in _FIELDS.items():
+    for field in SOURCE_METADATA:
+        label = _LABELS.get(field, field.replace("_", " ").capitalize())
         value = getattr(source, field)
         if isinstance(value, tuple):
             value = ", ".join(value)
