@@ -131,11 +131,11 @@ def test_invalid_utf8_on_stdin_is_not_fatal(command: list[str]) -> None:
     (["ask", "ferry ticket price", "--kb", "{tiny}"], 0, "5 dollars"),
     (["--kb={tiny}", "ask", "--json", "ferry ticket price"], 0, "5 dollars"),
     (["--kb", "{tiny}", "check"], 0, "facts: 4"),
-    (["--kb", "/nonexistent", "check"], 2, "/nonexistent:0: path"),
-    (["check", "--kb", "/nonexistent"], 2, "/nonexistent:0: path"),
-    (["--kb", "/nonexistent", "ask", "hi"], 2, "/nonexistent:0: path"),
-    (["--kb", "/nonexistent", "chat"], 2, "/nonexistent:0: path"),
-    (["--kb", "/nonexistent"], 2, "/nonexistent:0: path"),
+    (["--kb", "/nonexistent", "check"], 2, "/nonexistent:1: path"),
+    (["check", "--kb", "/nonexistent"], 2, "/nonexistent:1: path"),
+    (["--kb", "/nonexistent", "ask", "hi"], 2, "/nonexistent:1: path"),
+    (["--kb", "/nonexistent", "chat"], 2, "/nonexistent:1: path"),
+    (["--kb", "/nonexistent"], 2, "/nonexistent:1: path"),
     (["--json", "ask", "hi"], 2, "unrecognized arguments: --json"),
     (["ask", "--kb"], 2, "expected one argument"),
     (["--version"], 0, "citebot 0.1.0"),
@@ -158,7 +158,7 @@ def test_global_options_work_before_or_after_the_subcommand_or_are_refused(
 def test_kb_before_the_subcommand_is_not_ignored() -> None:
     # The exact report: this used to check the built-in knowledge base and exit 0.
     done = citebot("--kb", "/nonexistent", "check")
-    assert done.returncode == 2 and "/nonexistent:0: path" in done.stderr
+    assert done.returncode == 2 and "/nonexistent:1: path" in done.stderr
 
 
 def test_version_is_the_installed_distributions() -> None:
