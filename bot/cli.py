@@ -14,6 +14,7 @@ from typing import TextIO
 from bot import __version__
 from bot.config import default_kb_path
 from bot.coverage import uncited
+from bot.kb_consistency import Finding, alternate_lines, findings
 from bot.loader import KnowledgeError, load_knowledge
 from bot.model import KnowledgeBase
 
@@ -172,6 +173,11 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_BAD_KB
     report = _coverage_report(kb)
     uncited_rows: list[dict[str, object]] = report["uncited"]  # type: ignore[assignment]
+    disagreements = _disagreements(kb, args.kb)
+    report["disagreements"] = [
+        {"file": d.file, "line": d.line, "fact": d.fact, "question": d.question,
+         "problem": d.problem} for d in disagreements
+    ]
     if args.json:
         print(json.dumps(report))
         return 0
@@ -181,7 +187,20 @@ def _check(args: argparse.Namespace) -> int:
     print(f"  sentences: {report['sentences']}, not cited by any fact: {len(uncited_rows)}")
     for item in uncited_rows:
         print(f"    {item['source']} \u00b6{item['paragraph']}: {item['sentence']}")
+    print(f"  alternate questions that do not reach their own fact: {len(disagreements)}")
+    for d in disagreements[:MAX_PROBLEMS_SHOWN]:
+        print(f"    {d}")
     return 0
+
+
+def _disagreements(kb: KnowledgeBase, path: Path) -> list[Finding]:
+    """Each alternate asked of the engine this knowledge base runs with (a warning: editors
+    fix these by rewording, they do not stop the bot)."""
+    from bot.assemble import build_engine
+    from bot.loader import knowledge_files
+
+    where = alternate_lines(knowledge_files(path, []))
+    return findings(build_engine(kb, path), where)
 
 
 def _coverage_report(kb: KnowledgeBase) -> dict[str, object]:

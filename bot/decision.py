@@ -43,6 +43,8 @@ def veto(match: Match, names: frozenset[str], *, judgement: bool = False) -> str
         return "judgement"
     if numbers_unexplained(match):
         return "number"
+    if match.score >= 100:
+        return None  # the question is one of the fact's own alternates: the operator chose it
     if match.figure_missing:
         return "figure"
     if match.cue_missing is not None:

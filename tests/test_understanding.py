@@ -1,0 +1,294 @@
+"""Understanding: language, several questions in one message, normalisation that does no harm,
+the vetoes, and the semantic signal (with a small stand-in model: the real one is measured by
+`citebot eval` and `make bench`, not here)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.embeddings import cache_dir, load_semantic
+from bot.engine import FOREIGN_NOTE, Engine
+from bot.evaluation.fit import _logistic
+from bot.language import detect, split_questions
+from bot.loader import knowledge_files
+from bot.matching import analyse, asks_judgement
+from bot.model import Kind, KnowledgeBase
+from bot.semantic import Vector
+from bot.text import tokens
+from tests.conftest import write_kb
+
+ENGLISH = frozenset("how big is the what when did it open people use grew crew about zone".split())
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("how big is the free trade zone", "en"),
+        ("hw big is teh ftz", "en"),  # typos and a known name: still English
+        ("FTZ", "en"),
+        ("自由贸易区有多大？", "zh"),
+        ("FTZ 是什么时候开始运营的", "zh"),
+        ("Когда открылась зона свободной торговли?", "ru"),
+        ("Синьцзяң Орталық Азиямен саудасы қанша өсті?", "kk"),
+        ("ما هي مساحة منطقة التجارة الحرة؟", "ar"),
+        ("¿Cuándo empezó a funcionar la zona franca?", "es"),
+        ("Quand la zone de libre-échange a-t-elle ouvert ?", "fr"),
+        ("Wann wurde die Freihandelszone eröffnet?", "de"),
+    ],
+)
+def test_language_is_detected(text: str, language: str) -> None:
+    known = ENGLISH | {"free", "trade", "ftz"}
+    assert detect(text, is_english_word=lambda w: w in known) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("how big is the ftz and when did it open?", ["how big is the ftz", "when did it open?"]),
+        ("How big is it? Who wrote the article?", ["How big is it?", "Who wrote the article?"]),
+        ("when did it open; who runs it", ["when did it open;", "who runs it"]),
+        ("how big is the ftz? and also who is the chairman",
+         ["how big is the ftz?", "who is the chairman"]),
+        # One question with "and" in it stays whole.
+        ("what is the trade between Xinjiang and Central Asia",
+         ["what is the trade between Xinjiang and Central Asia"]),
+        ("imports and exports in 2023", ["imports and exports in 2023"]),
+        ("hi? ok", ["hi? ok"]),  # fragments are not questions of their own
+        ("bridge cost? " * 50, ["bridge cost? " * 50]),  # a paste, not 50 questions
+    ],
+)
+def test_a_message_is_split_into_the_questions_it_holds(text: str, parts: list[str]) -> None:
+    assert split_questions(text) == parts
+
+
+def test_several_questions_get_one_answer_each(tiny_engine: Engine) -> None:
+    reply = tiny_engine.answer("How much is a ferry ticket? What does the photo show?")
+    assert reply.kind is Kind.ANSWER
+    assert [p.fact.id for p in reply.parts if p.fact] == ["ticket-price", "photo"]
+    assert all(p.citations for p in reply.parts)
+
+
+def test_a_part_the_article_does_not_cover_is_named(tiny_engine: Engine) -> None:
+    reply = tiny_engine.answer("How much is a ferry ticket? And who won the football match?")
+    assert reply.kind is Kind.ANSWER
+    answered, declined = reply.parts
+    assert answered.fact is not None and answered.fact.id == "ticket-price"
+    assert declined.kind is Kind.DECLINE and "football" in declined.text
+    assert "\n" not in declined.text  # what the bot knows is said once, not per part
+
+
+def test_one_question_asked_twice_is_one_answer(tiny_engine: Engine) -> None:
+    reply = tiny_engine.answer("how much is a ferry ticket? what does the ferry cost?")
+    assert reply.kind is Kind.ANSWER and not reply.parts
+    assert reply.fact is not None and reply.fact.id == "ticket-price"
+
+
+def test_a_pronoun_part_takes_the_previous_topic(tiny_engine: Engine) -> None:
+    reply = tiny_engine.answer("what does the photo show and what is in it?")
+    assert reply.fact is not None and reply.fact.id == "photo"
+
+
+@pytest.mark.parametrize(
+    ("question", "judgement"),
+    [
+        ("is it true there are human rights abuses", True),
+        ("Is the human rights situation good?", True),
+        ("are the smear campaigns true or not", True),
+        ("does all the western bad press stop it", False),  # "bad" is not the predicate
+        ("do visitors still believe the lies", False),
+        ("what is true about the ferry", False),  # not a yes/no question
+    ],
+)
+def test_judgement_questions(question: str, judgement: bool) -> None:
+    assert asks_judgement(tokens(question)) is judgement
+
+
+def test_the_bot_does_not_judge_claims(tiny_engine: Engine) -> None:
+    reply = tiny_engine.answer("is it true that the ferry is good for the city?")
+    assert reply.kind is Kind.DECLINE
+    assert "judge" in reply.text
+    assert [s.fact for s in reply.suggestions][:1] == ["mayor-view"]
+
+
+def test_a_place_the_fact_does_not_name_is_declined(tiny_engine: Engine) -> None:
+    reply = tiny_engine.answer("How much is a ferry ticket in Paris?")
+    assert not reply.answered
+
+
+def test_an_ordinal_is_not_a_figure(tiny_kb_path: Path) -> None:
+    facts = (tiny_kb_path / "facts.yaml").read_text(encoding="utf-8")
+    write_kb(tiny_kb_path, facts=facts.replace(
+        "The photo shows a ferry leaving the harbour at dawn.",
+        "The first photo shows a ferry leaving the harbour at dawn."))
+    from bot.loader import load_knowledge
+
+    engine = Engine(load_knowledge(tiny_kb_path))
+    reply = engine.answer("how many photos are there")
+    assert not reply.answered
+    assert "figure" in reply.text
+
+
+def test_the_speller_leaves_real_words_alone(tiny_kb: KnowledgeBase) -> None:
+    plain = Engine(tiny_kb)
+    guarded = Engine(tiny_kb, english=frozenset({"grew", "crew", "cost", "costs"}))
+    assert plain.index.speller.correct("fery") == "ferry"  # a typo is still corrected
+    assert guarded.index.speller.correct("fery") == "ferry"
+    # "coast" is one letter from "cost": a real word is not a typo once the word list knows it.
+    assert plain.index.speller.correct("cots") is not None
+    assert Engine(tiny_kb, english=frozenset({"cots"})).index.speller.correct("cots") is None
+
+
+def test_british_spellings_reach_the_american_ones(tiny_kb_path: Path) -> None:
+    facts = (tiny_kb_path / "facts.yaml").read_text(encoding="utf-8")
+    write_kb(tiny_kb_path, facts=facts.replace('"ferry fare"', '"ferry fare in dollars per kilometer"'))
+    from bot.loader import load_knowledge
+
+    engine = Engine(load_knowledge(tiny_kb_path))
+    assert engine.index.speller.correct("kilometres") == "kilometer"
+    assert engine.index.speller.correct("colour") is None  # no American form known: left alone
+
+
+def test_us_dollars_are_money_not_the_country(tiny_engine: Engine) -> None:
+    assert "usa" not in analyse(tiny_engine.index, "a ticket in US dollars").words
+    assert "usa" in analyse(tiny_engine.index, "is the US buying tickets").words
+
+
+def test_a_question_made_of_padding_is_about_the_padding(tiny_engine: Engine) -> None:
+    # "report" and "article" are padding in "tell me what the article reports about X", but
+    # all there is in "who reported the article".
+    assert analyse(tiny_engine.index, "who reported the article").content
+    query = analyse(tiny_engine.index, "tell me what the article reports about the ferry fare")
+    assert "report" not in query.content and "ferry" in query.content
+
+
+# --- the semantic signal, with a stand-in model ----------------------------------------------
+
+# Words of several languages that mean the same, as one concept each: what a multilingual model
+# does, small enough to reason about.
+CONCEPTS = {
+    "ferry": 0, "boat": 0, "паром": 0, "渡轮": 0,
+    "ticket": 1, "fare": 1, "билет": 1, "票": 1, "price": 1, "cost": 1, "much": 1, "стоит": 1,
+    "passengers": 2, "people": 2, "riders": 2, "travellers": 2, "пассажиров": 2,
+    "photo": 3, "picture": 3, "image": 3, "фото": 3,
+    "mayor": 4, "lee": 4, "think": 4,
+}
+
+
+class StandIn:
+    name = "stand-in concepts"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def queries(self, texts: Sequence[str]) -> Vector:
+        self.calls += 1
+        rows = np.zeros((len(texts), 16), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in tokens(text) + list(text):
+                if word in CONCEPTS:
+                    rows[i, CONCEPTS[word]] += 1.0
+            rows[i, 15] += 0.3  # every text shares a little: similarities are never zero
+            rows[i] /= np.linalg.norm(rows[i])
+        return rows
+
+
+@pytest.fixture
+def semantic_engine(tiny_kb: KnowledgeBase, tiny_kb_path: Path, tmp_path: Path,
+                    monkeypatch: pytest.MonkeyPatch) -> Engine:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    semantic = load_semantic(tiny_kb, tiny_kb_path, embedder=StandIn())
+    assert semantic is not None
+    return Engine(tiny_kb, semantic=semantic)
+
+
+def test_a_question_in_another_language_is_suggested_with_a_note(semantic_engine: Engine) -> None:
+    reply = semantic_engine.answer("Сколько стоит билет на паром?")
+    assert reply.language == "ru" and reply.note == FOREIGN_NOTE
+    assert not reply.answered or (reply.fact is not None and reply.fact.id == "ticket-price")
+    assert "ticket-price" in [s.fact for s in reply.suggestions] or reply.answered
+
+
+def test_the_meaning_is_not_weighed_when_the_words_settle_it(semantic_engine: Engine) -> None:
+    assert semantic_engine.semantic is not None
+    stand_in = semantic_engine.semantic.embed.__self__  # type: ignore[attr-defined]
+    before = stand_in.calls
+    assert semantic_engine.answer("How much is a ferry ticket?").answered
+    assert stand_in.calls == before
+
+
+def test_the_meaning_cannot_overrule_a_veto(semantic_engine: Engine) -> None:
+    # Close in meaning to the passengers fact, but asks for a year the article does not give.
+    reply = semantic_engine.answer("how many ferry riders were there in 2019")
+    assert not reply.answered
+
+
+def test_vectors_are_cached_and_a_bad_cache_file_is_rebuilt(
+    tiny_kb: KnowledgeBase, tiny_kb_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = StandIn()
+    load_semantic(tiny_kb, tiny_kb_path, embedder=first)
+    (cached,) = cache_dir().glob("vectors-*.npy")
+    second = StandIn()
+    load_semantic(tiny_kb, tiny_kb_path, embedder=second)
+    assert second.calls == 0  # read back, not embedded again
+    cached.write_bytes(b"not numpy at all")
+    third = StandIn()
+    with caplog.at_level(logging.WARNING, logger="citebot.semantic"):
+        assert load_semantic(tiny_kb, tiny_kb_path, embedder=third) is not None
+    assert third.calls > 0 and "rebuilding" in caplog.text
+
+
+def test_the_semantic_layer_can_be_switched_off(
+    tiny_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("CITEBOT_SEMANTIC", "0")
+    with caplog.at_level(logging.INFO, logger="citebot.semantic"):
+        assert load_semantic(tiny_kb, None, embedder=StandIn()) is None
+    assert "answering from words alone" in caplog.text
+
+
+def test_logistic_fit_finds_the_separating_direction() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] - 0.5 * x[:, 1] > 0).astype(np.int64)
+    w = _logistic(x, y)
+    assert w[1] > 0 > w[2] and abs(w[0]) < abs(w[1])
+
+
+def test_check_reports_alternates_that_reach_another_fact(tiny_kb_path: Path) -> None:
+    from bot.cli import main
+
+    facts = (tiny_kb_path / "facts.yaml").read_text(encoding="utf-8")
+    # "ticket price" also written under the photo fact: a collision, reported where it is.
+    write_kb(tiny_kb_path, facts=facts.replace('      - "picture"\n', '      - "ticket price"\n'))
+    lines = (tiny_kb_path / "facts.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if text.strip() == '- "ticket price"'
+                and i > 40)
+    from bot.kb_consistency import alternate_lines
+
+    where = alternate_lines(knowledge_files(tiny_kb_path, []))
+    assert where[("photo", "ticket price")] == (str(tiny_kb_path / "facts.yaml"), line)
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["check", "--kb", str(tiny_kb_path)]) == 0
+    assert f"facts.yaml:{line}: facts[photo].questions: 'ticket price' is also an alternate " \
+           "of ticket-price" in out.getvalue()
+
+
+def test_every_alternate_of_the_built_in_knowledge_base_reaches_its_fact(
+    shipped_engine: Engine,
+) -> None:
+    from bot.config import BUILTIN_KB
+    from bot.kb_consistency import alternate_lines, findings
+
+    assert findings(shipped_engine, alternate_lines(knowledge_files(BUILTIN_KB, []))) == []
