@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 
 import numpy as np
@@ -46,7 +47,7 @@ class Engine:
         self.guide = compose.Guide.of(kb)
 
     def answer(self, question: str) -> Reply:
-        question = question[:MAX_QUESTION_CHARS]
+        question = capped(question)
         parts = split_questions(question)
         if len(parts) > 1:
             return self._several(question, parts)
@@ -60,7 +61,7 @@ class Engine:
 
     def answers(self, question: str, *, limit: int = 3) -> tuple[Reply, ...]:
         """Up to `limit` answers that would each be acceptable on their own (for inline mode)."""
-        question = question[:MAX_QUESTION_CHARS]
+        question = capped(question)
         query = analyse(self.index, question)
         if query.empty:
             return ()
@@ -266,6 +267,14 @@ class Engine:
         if reply is None:
             return compose.decline(self.kb, question, guide=self.guide) if query.empty else None
         return compose.small_talk(question, reply)
+
+
+def capped(question: str) -> str:
+    """At most MAX_QUESTION_CHARS, before and after NFKC (which turns one character into as
+    many as 18): a paste costs no more than a long question."""
+    question = question[:MAX_QUESTION_CHARS]
+    folded = unicodedata.normalize("NFKC", question)
+    return folded[:MAX_QUESTION_CHARS] if len(folded) > MAX_QUESTION_CHARS else question
 
 
 def _percent(c: Considered) -> float:

@@ -1,47 +1,65 @@
-"""Accuracy on the dev question set must not fall below the level reached (see README)."""
+"""Answer quality must not fall below the level reached (see README "How well it answers").
+
+The dev set was tuned on (its holdout part only checked); probe2 was written from the article
+alone by someone who never saw the knowledge base, and is never tuned on: its floors guard
+against regressions, they were not reached by fitting it. Judged by bot.evaluation, the same
+code as `citebot eval`, on the engine `citebot` runs.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.engine import Engine
-from bot.model import Kind
+from bot.evaluation.metrics import Prediction, judge, summarize
+from bot.evaluation.questions import Question, load_questions
+from bot.evaluation.runner import predict
 
-DEV_SET = Path(__file__).resolve().parent / "dev_questions.yaml"
-# (split, answered right, declined right, small talk right): the level reached when the
-# thresholds were chosen, rounded down a little so that an unrelated edit does not trip it.
-FLOORS = [("tune", 0.90, 0.85, 1.0), ("holdout", 0.72, 0.88, 1.0)]
-
-
-def _right(engine: Engine, question: str, expect: str) -> bool:
-    reply = engine.answer(question)
-    if expect == "decline":
-        return reply.kind is Kind.DECLINE
-    if expect == "small_talk":
-        return reply.kind is Kind.SMALL_TALK
-    return reply.kind is Kind.ANSWER and reply.fact is not None and reply.fact.id == expect
-
-
-@pytest.mark.parametrize(("split", "answers", "declines", "talk"), FLOORS)
-def test_dev_set_accuracy_floor(shipped_engine: Engine, split: str, answers: float,
-                                declines: float, talk: float) -> None:
-    questions = [q for q in yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["questions"]
-                 if q["split"] == split]
-    groups: dict[str, list[bool]] = {"answer": [], "decline": [], "small_talk": []}
-    for q in questions:
-        group = q["expect"] if q["expect"] in ("decline", "small_talk") else "answer"
-        groups[group].append(_right(shipped_engine, q["q"], q["expect"]))
-    rate = {g: sum(v) / len(v) for g, v in groups.items()}
-    assert rate["answer"] >= answers, rate
-    assert rate["decline"] >= declines, rate
-    assert rate["small_talk"] >= talk, rate
+TESTS = Path(__file__).resolve().parent
+# (file, part, languages, answered right, answered or suggested, declined right, wrong answers):
+# the level reached, rounded down a little so that an unrelated edit does not trip it.
+FLOORS = [
+    ("dev", "tune", "en", 0.92, 0.98, 0.88, 6),
+    ("dev", "holdout", "en", 0.84, 0.95, 0.90, 3),
+    ("probe2", "probe2", "en", 0.76, 0.95, 0.76, 12),
+    # Other languages: a wrong fact is worse than a suggestion, so none is allowed.
+    ("probe2", "probe2", "other", 0.0, 0.78, 0.0, 0),
+]
 
 
-def test_dev_set_is_well_formed() -> None:
-    questions = yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["questions"]
-    assert len(questions) >= 150
-    holdout = [q for q in questions if q["split"] == "holdout"]
-    assert abs(len(holdout) - len(questions) / 3) < 2
+@pytest.fixture(scope="module")
+def results(shipped_engine: Engine) -> dict[str, list[tuple[Question, Prediction]]]:
+    out: dict[str, list[tuple[Question, Prediction]]] = {}
+    for name in ("dev", "probe2"):
+        questions = load_questions(TESTS / f"{name}_questions.yaml")
+        out[name] = [(q, predict(shipped_engine.answer(q.q))) for q in questions]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "part", "languages", "answered", "near", "declined", "wrong"), FLOORS
+)
+def test_quality_floor(results: dict[str, list[tuple[Question, Prediction]]], name: str, part: str,
+                       languages: str, answered: float, near: float, declined: float,
+                       wrong: int) -> None:
+    chosen = [(q, p) for q, p in results[name]
+              if q.split == part and (q.lang == "en") == (languages == "en")]
+    summary = summarize(judge([q for q, _ in chosen], [p for _, p in chosen]))
+    got = (summary.answer_accuracy, summary.answered_or_suggested_rate,
+           summary.decline_recall or 0.0, summary.wrong_answers + summary.false_answers)
+    assert (summary.answer_accuracy or 0.0) >= answered, got
+    assert (summary.answered_or_suggested_rate or 0.0) >= near, got
+    assert (summary.decline_recall if summary.declines_expected else 1.0) >= declined, got
+    assert summary.wrong_answers + summary.false_answers <= wrong, got
+
+
+def test_question_sets_are_well_formed() -> None:
+    dev = load_questions(TESTS / "dev_questions.yaml")
+    assert len(dev) >= 150
+    holdout = [q for q in dev if q.split == "holdout"]
+    assert abs(len(holdout) - len(dev) / 3) < 2
+    probe2 = load_questions(TESTS / "probe2_questions.yaml")
+    assert len(probe2) >= 150 and {q.split for q in probe2} == {"probe2"}
+    assert sum(q.lang != "en" for q in probe2) >= 20

@@ -292,3 +292,12 @@ def test_every_alternate_of_the_built_in_knowledge_base_reaches_its_fact(
     from bot.kb_consistency import alternate_lines, findings
 
     assert findings(shipped_engine, alternate_lines(knowledge_files(BUILTIN_KB, []))) == []
+
+
+def test_the_length_cap_holds_after_nfkc(tiny_engine: Engine) -> None:
+    from bot.engine import MAX_QUESTION_CHARS, capped
+
+    expanding = "\ufdfa" * 900  # one character, 18 after NFKC
+    assert len(capped(expanding)) == MAX_QUESTION_CHARS
+    assert capped("how much is a ticket") == "how much is a ticket"
+    assert tiny_engine.answer(expanding).kind is not Kind.ANSWER
