@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +18,7 @@ import numpy.typing as npt
 from bot.model import KnowledgeBase
 
 Vector = npt.NDArray[np.float32]
+QUESTION_CACHE = 4096
 # Turns texts into normalised rows; the question side of an asymmetric model.
 Embed = Callable[[Sequence[str]], Vector]
 
@@ -57,9 +59,17 @@ class SemanticIndex:
         return cls(vectors.astype(np.float32), np.asarray(owners, dtype=np.int32),
                    len(kb.facts), embed, model)
 
+    def __post_init__(self) -> None:
+        # People ask the same things again and again: the model's time is spent once per text.
+        object.__setattr__(self, "_vector", lru_cache(maxsize=QUESTION_CACHE)(self._embed_one))
+
+    def _embed_one(self, question: str) -> Vector:
+        row: Vector = self.embed([question])[0]
+        return row
+
     def similarities(self, question: str) -> npt.NDArray[np.float32]:
         """Per fact, the cosine similarity of the question to its nearest alternate."""
-        q = self.embed([question])[0]
+        q = self._vector(question)  # type: ignore[attr-defined]
         per_alternate = self.vectors @ q
         best = np.full(self.facts, -1.0, dtype=np.float32)
         np.maximum.at(best, self.owners, per_alternate)
