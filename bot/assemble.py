@@ -5,31 +5,34 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
-from bot.embeddings import load_semantic
 from bot.engine import Engine
 from bot.model import KnowledgeBase
 
 log = logging.getLogger("citebot")
 
-# The most frequent English words (down to about once per million words, Zipf 3) are real
-# English, never taken for a typo of a knowledge-base word.
-ENGLISH_WORDS = 25_000
+WORDS_FILE = "english_words.txt"
 
 
 @cache
 def english_words() -> frozenset[str]:
-    """Common English words from wordfreq (its data ships in the wheel); empty if missing."""
+    """The most frequent English words (bot/english_words.txt, made from wordfreq's lists by
+    `python -m bot.words`): real English, never taken for a typo of a knowledge-base word."""
     try:
-        import wordfreq
-    except ImportError:
-        log.warning("wordfreq is not installed: the speller knows only the knowledge base")
+        text = resources.files("bot").joinpath(WORDS_FILE).read_text(encoding="utf-8")
+    except OSError as exc:
+        log.warning("no English word list (%s): the speller knows only the knowledge base", exc)
         return frozenset()
-    return frozenset(w for w in wordfreq.top_n_list("en", ENGLISH_WORDS) if w.isalpha())
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 def build_engine(kb: KnowledgeBase, kb_path: Path | None = None, *,
                  semantic: bool = True) -> Engine:
-    vectors = load_semantic(kb, kb_path) if semantic else None
+    vectors = None
+    if semantic:
+        from bot.embeddings import load_semantic  # numpy and the model: only when used
+
+        vectors = load_semantic(kb, kb_path)
     return Engine(kb, english=english_words(), semantic=vectors)

@@ -9,14 +9,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot import __version__
 from bot.config import default_kb_path
 from bot.coverage import uncited
-from bot.kb_consistency import Finding, alternate_lines, findings
 from bot.loader import KnowledgeError, load_knowledge
 from bot.model import KnowledgeBase
+
+if TYPE_CHECKING:
+    from bot.kb_consistency import Finding
 
 EXIT_BAD_KB = 2
 # An operator fixing a file wants the first problems, not a wall of them.
@@ -197,6 +199,7 @@ def _disagreements(kb: KnowledgeBase, path: Path) -> list[Finding]:
     """Each alternate asked of the engine this knowledge base runs with (a warning: editors
     fix these by rewording, they do not stop the bot)."""
     from bot.assemble import build_engine
+    from bot.kb_consistency import alternate_lines, findings
     from bot.loader import knowledge_files
 
     where = alternate_lines(knowledge_files(path, []))

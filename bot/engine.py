@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot import compose, decision
@@ -14,9 +14,13 @@ from bot.index import Index
 from bot.language import ENGLISH, POINTERS, detect, split_questions
 from bot.matching import Match, Query, analyse, score
 from bot.model import Kind, KnowledgeBase, Reply
-from bot.semantic import SemanticIndex
 from bot.text import tokens
 from bot.thresholds import DEFAULT, Thresholds
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from bot.semantic import SemanticIndex
 
 # Past this length a message is a paste, not a question: the start is what gets matched.
 MAX_QUESTION_CHARS = 1000
@@ -90,7 +94,8 @@ class Engine:
         also: list[int] = []
         runner_up = [0.0, 0.0]  # the two best similarities: each fact's lead is over the other
         if similarities is not None:
-            also = [int(i) for i in np.argsort(-similarities)[:SEMANTIC_CANDIDATES]]
+            # numpy is only imported with the semantic layer: the lexical bot starts lighter.
+            also = [int(i) for i in (-similarities).argsort()[:SEMANTIC_CANDIDATES]]
             runner_up = [float(similarities[i]) for i in also[:2]]
         matches = score(self.index, query, limit=self.candidate_limit, also=also)
         scores = [m.score for m in matches[:2]] + [0.0, 0.0]

@@ -301,3 +301,10 @@ def test_the_length_cap_holds_after_nfkc(tiny_engine: Engine) -> None:
     assert len(capped(expanding)) == MAX_QUESTION_CHARS
     assert capped("how much is a ticket") == "how much is a ticket"
     assert tiny_engine.answer(expanding).kind is not Kind.ANSWER
+
+
+def test_the_shipped_word_list_is_wordfreqs() -> None:
+    from bot.words import TARGET, english_list, render
+
+    assert TARGET.read_text(encoding="utf-8") == render(english_list()), (
+        "bot/english_words.txt is stale: run python -m bot.words")
