@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +67,7 @@ def answer_all(engine: Engine, questions: Sequence[Question]) -> tuple[list[Pred
 
 def quality_row(part: str, mode: str, s: Summary) -> str:
     def frac(a: int, b: int) -> str:
-        return f"{a}/{b} ({a / b:.0%})" if b else "–"
+        return f"{a}/{b} ({a / b:.0%})" if b else "n/a"
 
     return (f"| {part} | {mode} | {s.total} | {frac(s.answered_right, s.answerable)} | "
             f"{frac(s.answered_or_suggested, s.answerable)} | "
@@ -97,8 +97,11 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
 def main() -> int:
-    progress: Callable[[str], None] = lambda text: print(text, file=sys.stderr, flush=True)
     kb = load_knowledge(BUILTIN_KB)
     engines = {"semantic": build_engine(kb, BUILTIN_KB),
                "lexical only": build_engine(kb, BUILTIN_KB, semantic=False)}
