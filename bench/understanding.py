@@ -9,6 +9,7 @@ a warm-up, in one process. Start-up and memory: `citebot ask` as a whole process
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -75,21 +76,33 @@ def quality_row(part: str, mode: str, s: Summary) -> str:
             f"{s.wrong_answers + s.false_answers} | {frac(s.overall_right, s.total)} |")
 
 
+# Run from a small parent process: a child's peak memory counts the parent's pages it was
+# forked from, so timing it from this (large) process would overstate it.
+_TIMER = """
+import json, os, statistics, subprocess, sys, time
+command, runs = json.loads(sys.argv[1]), int(sys.argv[2])
+walls, peaks = [], []
+for run in range(runs + 1):
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    if status != 0:
+        sys.exit(f"{command} failed: {status}")
+    if run:
+        walls.append(time.perf_counter() - started)
+        peaks.append(usage.ru_maxrss / 1024)
+print(json.dumps([statistics.median(walls), max(peaks)]))
+"""
+
+
 def whole_process(env: dict[str, str]) -> tuple[float, float]:
-    """Median wall seconds and largest peak RSS (MB) of `citebot ask` over RUNS runs."""
-    walls, peaks = [], []
+    """Median wall seconds and largest peak RSS (MB) of `citebot ask` over RUNS runs (after one
+    that warms the file cache)."""
     command = [sys.executable, "-m", "bot", "ask", "--json", QUESTION]
-    for run in range(RUNS + 1):
-        started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        if status != 0:
-            raise SystemExit(f"citebot ask failed ({status}) with {env.get('CITEBOT_SEMANTIC')}")
-        if run:  # the first run warms the file cache
-            walls.append(time.perf_counter() - started)
-            peaks.append(usage.ru_maxrss / 1024)
-    return statistics.median(walls), max(peaks)
+    done = subprocess.run([sys.executable, "-c", _TIMER, json.dumps(command), str(RUNS)],
+                          env=env, capture_output=True, text=True, check=True, cwd=ROOT)
+    wall, peak = json.loads(done.stdout)
+    return float(wall), float(peak)
 
 
 def percentile(values: Sequence[float], p: float) -> float:

@@ -4,6 +4,7 @@ it (the English word list, the embedding model and the alternates' vectors)."""
 from __future__ import annotations
 
 import logging
+import os
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -14,6 +15,12 @@ from bot.model import KnowledgeBase
 log = logging.getLogger("citebot")
 
 WORDS_FILE = "english_words.txt"
+# Off switch for operators who want the lexical matcher alone (lighter, no model in memory).
+SEMANTIC_ENV = "CITEBOT_SEMANTIC"
+
+
+def semantic_switched_off() -> bool:
+    return os.environ.get(SEMANTIC_ENV, "").strip().lower() in ("0", "off", "no", "false")
 
 
 @cache
@@ -31,8 +38,10 @@ def english_words() -> frozenset[str]:
 def build_engine(kb: KnowledgeBase, kb_path: Path | None = None, *,
                  semantic: bool = True) -> Engine:
     vectors = None
-    if semantic:
+    if semantic and not semantic_switched_off():
         from bot.embeddings import load_semantic  # numpy and the model: only when used
 
         vectors = load_semantic(kb, kb_path)
+    elif semantic:
+        log.info("semantic layer off (%s=0): answering from words alone", SEMANTIC_ENV)
     return Engine(kb, english=english_words(), semantic=vectors)

