@@ -1,5 +1,7 @@
-"""Every tuning knob of the matcher, in one place. Chosen from the tune split of the dev set
-(`citebot eval tests/dev_questions.yaml --split tune`); see README "How matching decides"."""
+"""Every tuning knob of the matcher, in one place. Chosen on the tune split of the dev set
+(`citebot eval tests/dev_questions.yaml --split tune --sweeps`) and, for the confidence cut-offs,
+on the near misses that `make fit` generates from the knowledge base (it prints how many of them
+are answered); never on the probe sets. See README "How a question is understood"."""
 
 from __future__ import annotations
 
@@ -8,14 +10,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, kw_only=True)
 class Thresholds:
-    # A fact is answered when its score (0-100) reaches `answer` ...
-    answer: float = 55.0
-    # ... and the share of the question's weight it explains reaches `coverage` (0-1).
+    # Without the meaning weighed, a fact is answered (or suggested) only when the share of
+    # the question's weight it explains reaches `coverage` (0-1).
     coverage: float = 0.65
-    # Below `answer` but at least `suggest`: offer the best candidates ("did you mean").
-    suggest: float = 45.0
-    # Candidates within `margin` points of the best are too close to choose between.
-    margin: float = 2.0
     # How many facts a "did you mean" offers at most.
     max_suggestions: int = 3
     # Weight of a word the knowledge base has never seen, relative to the rarest known word.
@@ -48,7 +45,7 @@ class Thresholds:
     sure_lead: float = 5.0
     # ... once its words explain this share of the question, when the meaning was weighed
     # (without it, `coverage` above); below, the fact is only suggested ...
-    meaning_coverage: float = 0.5
+    meaning_coverage: float = 0.65
     # With the meaning weighed, a fact is suggested only when this similar (cosine, 0-1).
     suggest_similarity: float = 0.87
     # ... how close a runner-up must be to make the answer a choice ...

@@ -87,7 +87,8 @@ def fit(kb: KnowledgeBase, vectors: Vector, embed: Embed, *,
                 _rows(engine, q, None, lex_x, lex_y, comb_x, comb_y)
     lexical = _logistic(np.array(lex_x), np.array(lex_y))
     combined = _logistic(np.array(comb_x), np.array(comb_y))
-    full = Engine(kb, english=english)
+    full = Engine(kb, english=english, semantic=SemanticIndex.build(
+        kb, vectors, embed=embed_known, model="fit"))
     vetoed = []
     for name in sorted({g for g, _ in generated}):
         qs = [q for g, q in generated if g == name]
