@@ -131,22 +131,19 @@ class Engine:
             # Capitals mark nouns in German and every word in some scripts: not names there.
             query = replace(query, names=frozenset())
         considered = self._weigh(query, None)
-        if self.semantic is not None and not (language == ENGLISH and self._sure(considered)):
-            considered = self._weigh(query, self.semantic.similarities(question))
         reply = self._decide(question, query, considered, language)
+        # The words alone answer it: the meaning is not weighed (the model's time is saved).
+        # Otherwise it is, for a better answer or at least the right suggestions.
+        if self.semantic is not None and not (language == ENGLISH and self._sure(reply)):
+            considered = self._weigh(query, self.semantic.similarities(question))
+            reply = self._decide(question, query, considered, language)
         if language != ENGLISH:
             reply = replace(reply, language=language, note=FOREIGN_NOTE)
         return reply
 
-    def _sure(self, considered: list[Considered]) -> bool:
-        """The words alone settle it: the meaning need not be weighed (saves the model's time)."""
-        t = self.thresholds
-        if not considered or considered[0].veto is not None:
-            return False
-        best = considered[0].match
-        runner = max((c.match.score for c in considered[1:]), default=0.0)
-        return (best.score >= t.sure_score and best.coverage >= t.sure_coverage
-                and best.score - runner >= t.sure_lead)
+    def _sure(self, reply: Reply) -> bool:
+        """An answer from words alone, with its words explained by the fact."""
+        return reply.answered and reply.score >= 100 * self.thresholds.sure_confidence
 
     def _decide(self, question: str, query: Query, considered: list[Considered],
                 language: str) -> Reply:

@@ -38,11 +38,9 @@ class Thresholds:
     answer_confidence: float = 0.25
     # ... at which it is offered in a "did you mean" ...
     suggest_confidence: float = 0.15
-    # The words alone settle it, and the meaning is not weighed (the model's time is saved),
-    # when the best lexical score, coverage and lead over the runner-up reach these.
-    sure_score: float = 60.0
-    sure_coverage: float = 0.8
-    sure_lead: float = 5.0
+    # ... at which an answer from the words alone stands without the meaning weighed (the
+    # model's time is saved) ...
+    sure_confidence: float = 0.25
     # ... once its words explain this share of the question, when the meaning was weighed
     # (without it, `coverage` above); below, the fact is only suggested ...
     meaning_coverage: float = 0.65
