@@ -106,7 +106,7 @@ def test_setup_logging_quiets_httpx_and_undoes_itself() -> None:
     setup = setup_logging(secrets_of(TOKEN), stream=stream)
     try:
         assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
-        logging.getLogger("telegram.ext.Updater").warning("token %s", TOKEN)
+        logging.getLogger("telegram.ext.Updater").warning("token " + TOKEN)
     finally:
         setup.close()
     assert logging.getLogger("httpx").level == before

@@ -49,6 +49,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--poll-timeout", type=float, metavar="SECONDS", default=None,
         help="long-polling wait per getUpdates call (default 10)",
     )
+    group.add_argument(
+        "--rate-limit", metavar="COUNT/SECONDS",
+        help="per chat: answer a burst of COUNT messages, refilled over SECONDS; the next one "
+        "gets a note, later ones silence (env CITEBOT_RATE_LIMIT, default 5/10)",
+    )
+    group.add_argument(
+        "--max-pending", type=int, metavar="N",
+        help="long polling: updates fetched but not yet answered, at most (env "
+        "CITEBOT_MAX_PENDING, default 16); a stop answers these before exiting",
+    )
+    group.add_argument(
+        "--drain-seconds", type=float, metavar="SECONDS",
+        help="on SIGTERM/SIGINT, time to answer what was fetched; what is left is delivered "
+        "again to the next run (env CITEBOT_DRAIN_SECONDS, default 2)",
+    )
+    group.add_argument(
+        "--send-rate", type=float, metavar="PER_SECOND",
+        help="messages per second over all chats, Telegram's flood limit (env "
+        "CITEBOT_SEND_RATE, default 30; 0: no limit)",
+    )
+    group.add_argument(
+        "--health-port", type=int, metavar="PORT",
+        help="long polling: serve GET /healthz on this port (env CITEBOT_HEALTH_PORT); with "
+        "a webhook it is served on the webhook port",
+    )
 
 
 def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
@@ -66,7 +91,7 @@ def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         print(f"citebot telegram: error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     secrets = [*secrets_of(settings.token), settings.webhook_secret or ""]
-    logs = setup_logging(secrets, level=logging.INFO)
+    logs = setup_logging(secrets, level=logging.INFO, log_questions=settings.log_questions)
     try:
         app = build_application(settings, Engine(kb))
         return run_application(app, settings)

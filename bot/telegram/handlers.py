@@ -6,13 +6,15 @@ addressing rules from addressing.py.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Hashable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol, TypeVar
 
 from telegram import Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -27,9 +29,12 @@ from telegram.ext import (
 from bot.model import KnowledgeBase, Reply
 from bot.telegram import keyboards, messages
 from bot.telegram.addressing import MAX_QUESTION_CHARS, Addressed, question_text
+from bot.telegram.delivery import send
 from bot.telegram.logs import Event, log_event
-from bot.telegram.messages import NO_PREVIEW, Outgoing
+from bot.telegram.messages import Outgoing
 from bot.telegram.ratelimit import RateLimiter, Verdict
+
+T = TypeVar("T")
 
 log = logging.getLogger("citebot.telegram")
 
@@ -78,6 +83,19 @@ class Handlers:
         self.kb = engine.kb
         self.limiter = limiter if limiter is not None else RateLimiter()
         self.log_questions = log_questions
+        self._executor: ThreadPoolExecutor | None = None
+
+    async def _think(self, work: Callable[[], T]) -> T:
+        """Run engine work on one worker thread, so that a slow question does not stall the
+        event loop (and with it every other chat's sends)."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="citebot-engine")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         new = filters.UpdateType.MESSAGE
@@ -125,16 +143,10 @@ class Handlers:
 
     async def _send(self, message: Message, outgoing: Sequence[Outgoing]) -> None:
         # In groups, replying to the asker keeps the thread readable.
-        quote = message.chat.type != ChatType.PRIVATE
+        quote = message if message.chat.type != ChatType.PRIVATE else None
         for out in outgoing:
-            await message.reply_text(
-                out.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=out.keyboard,
-                link_preview_options=NO_PREVIEW,
-                do_quote=quote,
-                allow_sending_without_reply=True,
-            )
+            await send(message.get_bot(), message.chat.id, out, reply_to=quote,
+                       thread_id=_thread_of(message))
 
     async def _allowed(self, update: Update, message: Message, started: float) -> bool:
         """Rate limit per chat: one note when the bucket runs dry, then silence."""
@@ -183,7 +195,7 @@ class Handlers:
             await self._send(message, [messages.help_text(self.kb, context.bot.username)])
             self._event(update, started, "empty")
             return
-        reply = self.engine.answer(question)
+        reply = await self._think(lambda: self.engine.answer(question))
         await self._send(message, messages.for_reply(reply, self.kb))
         fact = reply.fact.id if reply.fact is not None else None
         self._event(update, started, reply.kind.value, fact, question)
@@ -237,7 +249,7 @@ class Handlers:
             self._event(update, started, "rate_limited_callback")
             return
         try:
-            outcome, fact, outgoing = self._for_callback(query.data)
+            outcome, fact, outgoing = await self._think(lambda: self._for_callback(query.data))
         except Exception:
             await query.answer(messages.FAILED_SHORT)  # still answered; the error handler logs
             raise
@@ -247,14 +259,7 @@ class Handlers:
             return
         await query.answer()
         for out in outgoing:
-            await context.bot.send_message(
-                chat.id,
-                out.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=out.keyboard,
-                link_preview_options=NO_PREVIEW,
-                message_thread_id=_thread_of(query.message),
-            )
+            await send(context.bot, chat.id, out, thread_id=_thread_of(query.message))
         self._event(update, started, outcome, fact)
 
     # -- inline mode ------------------------------------------------------------------------
@@ -270,14 +275,16 @@ class Handlers:
             self._event(update, started, "rate_limited_inline")
             return
         text = " ".join(query.query.split())[:MAX_QUESTION_CHARS]
-        if text:
-            replies = self.engine.answers(text, limit=3)
-        else:
-            found = (self.engine.answer_fact(f.id) for f in keyboards.example_facts(self.kb))
-            replies = tuple(r for r in found if r is not None)
+        replies = await self._think(lambda: self._inline_replies(text))
         await query.answer(messages.inline_results(replies), cache_time=INLINE_CACHE_SECONDS)
         first = replies[0].fact.id if replies and replies[0].fact is not None else None
         self._event(update, started, f"inline_{len(replies)}", first, text)
+
+    def _inline_replies(self, text: str) -> tuple[Reply, ...]:
+        if text:
+            return self.engine.answers(text, limit=3)
+        found = (self.engine.answer_fact(f.id) for f in keyboards.example_facts(self.kb))
+        return tuple(r for r in found if r is not None)
 
     # -- errors -----------------------------------------------------------------------------
 
@@ -291,8 +298,10 @@ class Handlers:
         update_id = update.update_id if isinstance(update, Update) else None
         where = f"update={update_id if update_id is not None else '-'}"
         if isinstance(error, TelegramError):
+            # Telegram's own words; they do not quote the user's message.
             log.warning("%s error=%s: %s", where, type(error).__name__, error)
             return
+        # The logging filter hides the exception's message unless --log-questions.
         log.error("%s error=%s", where, type(error).__name__, exc_info=error)
         # Only for a new message: a button press was already answered with a short "sorry".
         if isinstance(update, Update) and update.message is not None:
@@ -303,7 +312,7 @@ class Handlers:
 
 
 def _thread_of(message: object) -> int | None:
-    """Forum topic of the button's message, so the answer lands in the same topic."""
+    """The forum topic a message (or a button's message) is in, so the answer lands there."""
     if isinstance(message, Message) and message.is_topic_message:
         return message.message_thread_id
     return None

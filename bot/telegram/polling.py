@@ -1,0 +1,281 @@
+"""Long polling that confirms to Telegram only what has been answered.
+
+Telegram forgets every update below the `offset` of a getUpdates call. python-telegram-bot's
+Updater confirms each batch as soon as it is queued (up to 100 at a time), so a stop loses
+what was queued but not answered, and one update it cannot parse is fetched again forever.
+Here:
+
+- the offset sent is always the lowest update not yet answered, so whatever was fetched but
+  not answered is fetched again by whoever polls next (a restarted bot or a second instance);
+  updates already in hand are recognised by id and not dispatched twice;
+- at most `max_pending` updates are in flight, fetched in batches of what there is room for
+  (getUpdates' `limit`), so a stop can finish what it holds within a short grace period;
+- an update the library cannot parse is confirmed and skipped, with one log line that names
+  its id and the kind of error, never its content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from telegram import Update
+from telegram.error import Forbidden, InvalidToken, TelegramError
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+log = logging.getLogger("citebot.telegram")
+
+MAX_BATCH = 100  # Telegram's largest getUpdates limit
+UNREADABLE = "citebot_unreadable"  # marks the stand-in for an update that could not be parsed
+RECHECK_SECONDS = 0.5  # while updates are in flight, how often to look for new ones anyway
+FIRST_BACKOFF = 0.5
+MAX_BACKOFF = 30.0
+CONFIRM_TIMEOUT = 1.0  # the last confirmation at shutdown must not eat the grace period
+
+
+class Ledger:
+    """Which fetched updates are still unanswered, and what offset that allows."""
+
+    def __init__(self, max_pending: int) -> None:
+        if max_pending < 1:
+            raise ValueError("max_pending must be at least 1")
+        self.max_pending = max_pending
+        self._high: int | None = None  # highest update id accepted
+        self._pending: set[int] = set()
+        self._answered_above: set[int] = set()  # answered, but above an unanswered one
+
+    @property
+    def offset(self) -> int | None:
+        """What getUpdates should be called with: confirms exactly the answered prefix."""
+        if self._pending:
+            return min(self._pending)
+        return None if self._high is None else self._high + 1
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def room(self) -> int:
+        return max(0, self.max_pending - len(self._pending))
+
+    def limit(self) -> int:
+        """getUpdates' limit: the known updates at or above the offset come back again, then
+        as many new ones as there is room for."""
+        known = len(self._pending) + len(self._answered_above)
+        return max(1, min(MAX_BATCH, known + self.room()))
+
+    def accept(self, ids: Iterable[int]) -> list[int]:
+        """The ids not seen before (in order); they are pending from now on."""
+        new = []
+        for update_id in ids:
+            if self._high is None or update_id > self._high:
+                new.append(update_id)
+                self._pending.add(update_id)
+                self._high = update_id
+        return new
+
+    def answered(self, update_id: int) -> None:
+        if update_id not in self._pending:
+            return
+        self._pending.discard(update_id)
+        self._answered_above.add(update_id)
+        lowest = min(self._pending) if self._pending else None
+        self._answered_above = (
+            {i for i in self._answered_above if i > lowest} if lowest is not None else set()
+        )
+
+
+def _unreadable(item: object) -> str | None:
+    """Why python-telegram-bot cannot turn this into an Update (the error's type), or None."""
+    try:
+        Update.de_json(item, None)  # type: ignore[arg-type]
+    except Exception as exc:  # whatever the library trips on
+        return type(exc).__name__
+    return None
+
+
+def readable_updates(payload: bytes) -> bytes:
+    """A getUpdates response in which every update the library cannot parse is replaced by
+    an empty one with the same id (so that it can be confirmed) and the error's type."""
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return payload  # the library reports an invalid response itself
+    result = body.get("result") if isinstance(body, dict) else None
+    if not isinstance(result, list):
+        return payload
+    kept: list[Any] = []
+    changed = False
+    for item in result:
+        update_id = item.get("update_id") if isinstance(item, dict) else None
+        reason = _unreadable(item) if type(update_id) is int else "no update_id"
+        if reason is None:
+            kept.append(item)
+            continue
+        changed = True
+        if type(update_id) is int:
+            kept.append({"update_id": update_id, UNREADABLE: reason})
+        # else: without an id it can be neither answered nor confirmed; later ids confirm it
+    return json.dumps({**body, "result": kept}).encode() if changed else payload
+
+
+class ReadableUpdatesRequest(BaseRequest):
+    """The getUpdates transport: `inner` does the HTTP, then unparseable updates are replaced
+    (readable_updates) before python-telegram-bot parses the batch."""
+
+    def __init__(self, inner: BaseRequest) -> None:
+        self._inner = inner
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._inner.read_timeout
+
+    async def initialize(self) -> None:
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self._inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        code, payload = await self._inner.do_request(
+            url, method, request_data,
+            read_timeout=read_timeout, write_timeout=write_timeout,
+            connect_timeout=connect_timeout, pool_timeout=pool_timeout,
+        )
+        if code == 200 and url.endswith("/getUpdates"):
+            payload = readable_updates(payload)
+        return code, payload
+
+
+class Poller:
+    """Fetches updates into the application's queue; see the module docstring.
+
+    The application's update processor must call `answered(update)` when an update is done.
+    A refused token stops polling and sets `fatal`.
+    """
+
+    def __init__(
+        self,
+        app: Application,  # type: ignore[type-arg]
+        ledger: Ledger,
+        *,
+        poll_timeout: float,
+        allowed_updates: Sequence[str],
+    ) -> None:
+        self._app = app
+        self.ledger = ledger
+        self._poll_timeout = poll_timeout
+        self._allowed = list(allowed_updates)
+        self._progress = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._confirmed: int | None = None
+        self._stopping = False
+        self.fatal: BaseException | None = None
+        self.stopped = asyncio.Event()  # set when polling ends by itself (fatal error)
+
+    def answered(self, update: object) -> None:
+        if isinstance(update, Update):
+            self.ledger.answered(update.update_id)
+            self._progress.set()
+
+    async def start(self) -> None:
+        # getUpdates is refused while a webhook is set (e.g. by an earlier webhook run).
+        await self._app.bot.delete_webhook()
+        self._task = asyncio.create_task(self._run(), name="citebot:poller")
+
+    async def stop(self) -> None:
+        """Stop fetching at once; a long poll in progress is abandoned (its updates were not
+        confirmed, so they are not lost)."""
+        self._stopping = True
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def confirm(self) -> None:
+        """Tell Telegram what has been answered since the last getUpdates (at shutdown)."""
+        offset = self.ledger.offset
+        if offset is None or offset == self._confirmed:
+            return
+        try:
+            await self._app.bot.get_updates(
+                offset=offset, limit=1, timeout=0, allowed_updates=self._allowed,
+                read_timeout=CONFIRM_TIMEOUT, connect_timeout=CONFIRM_TIMEOUT,
+                write_timeout=CONFIRM_TIMEOUT, pool_timeout=CONFIRM_TIMEOUT,
+            )
+        except TelegramError as exc:
+            log.warning("could not confirm answered updates (they may be answered again): %s",
+                        exc)
+            return
+        self._confirmed = offset
+
+    async def _wait_for(self, ready: bool, timeout: float | None) -> None:
+        if ready:
+            return
+        self._progress.clear()
+        # asyncio.timeout, not wait_for: in Python 3.11 wait_for can swallow a cancellation
+        # that arrives as the event is set, and then stop() would wait for a long poll.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._progress.wait()
+
+    async def _run(self) -> None:
+        backoff = FIRST_BACKOFF
+        while not self._stopping:
+            while self.ledger.room() == 0:
+                await self._wait_for(False, None)
+            if self._stopping:
+                return
+            offset = self.ledger.offset
+            # Long-poll only when idle: with updates in flight, Telegram would return the
+            # unanswered ones at once anyway.
+            wait = self._poll_timeout if self.ledger.pending == 0 else 0.0
+            try:
+                updates = await self._app.bot.get_updates(
+                    offset=offset,
+                    limit=self.ledger.limit(),
+                    timeout=dt.timedelta(seconds=wait),
+                    allowed_updates=self._allowed,
+                )
+            except (InvalidToken, Forbidden) as exc:
+                log.error("getUpdates refused the token; polling stopped: %s", exc)
+                self.fatal = exc
+                self.stopped.set()
+                return
+            except TelegramError as exc:
+                log.warning("update=- error=%s: %s (polling again in %.1f s)",
+                            type(exc).__name__, exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
+            backoff = FIRST_BACKOFF
+            self._confirmed = offset
+            fresh = set(self.ledger.accept(u.update_id for u in updates))
+            for update in updates:
+                if update.update_id not in fresh:
+                    continue
+                reason = update.api_kwargs.get(UNREADABLE)
+                if reason is not None:
+                    log.warning("update=%d skipped: the library cannot read it (%s)",
+                                update.update_id, reason)
+                    self.ledger.answered(update.update_id)
+                    continue
+                self._app.update_queue.put_nowait(update)
+            if not fresh and self.ledger.pending:
+                await self._wait_for(False, RECHECK_SECONDS)
