@@ -37,6 +37,21 @@ class Call:
         return json.loads(self.params[name])
 
 
+@dataclass(frozen=True)
+class _Outage:
+    until: float
+    status: int
+    methods: frozenset[str]  # empty: all
+    chat_id: str | None  # None: every chat
+
+    def hits(self, now: float, method: str, params: dict[str, str]) -> bool:
+        return (
+            now < self.until
+            and (not self.methods or method in self.methods)
+            and (self.chat_id is None or params.get("chat_id") == self.chat_id)
+        )
+
+
 @dataclass
 class _Failure:
     status: int
@@ -67,7 +82,7 @@ class FakeBotApi:
     _next_message_id: int = 1000
     _chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     _failures: dict[str, list[_Failure]] = field(default_factory=dict)
-    _outage: tuple[float, int, frozenset[str] | None] | None = None  # (until, status, methods)
+    _outage: _Outage | None = None
     queued_at: dict[int, float] = field(default_factory=dict)  # update_id -> monotonic time
     _closing: bool = False
     _cond: threading.Condition = field(default_factory=threading.Condition)
@@ -103,11 +118,17 @@ class FakeBotApi:
                 _Failure(status, description or HTTPStatus(status).phrase, retry_after)
             )
 
-    def outage(self, seconds: float, status: int = 502, methods: tuple[str, ...] = ()) -> None:
-        """Every call (or every call of `methods`) fails with `status` for `seconds`."""
+    def outage(
+        self, seconds: float, status: int = 502, methods: tuple[str, ...] = (),
+        chat_id: int | None = None,
+    ) -> None:
+        """Every call (or every call of `methods`, for `chat_id`) fails with `status` for
+        `seconds` from now."""
         with self._cond:
-            until = time.monotonic() + seconds
-            self._outage = (until, status, frozenset(methods) if methods else None)
+            self._outage = _Outage(
+                time.monotonic() + seconds, status, frozenset(methods),
+                None if chat_id is None else str(chat_id),
+            )
 
     def calls_to(self, method: str) -> list[Call]:
         with self._cond:
@@ -151,13 +172,10 @@ class FakeBotApi:
         """(HTTP status, JSON body) for one Bot API request."""
         with self._cond:
             now = time.monotonic()
-            down = self._outage is not None and now < self._outage[0] and (
-                self._outage[2] is None or method in self._outage[2]
-            )
             if token != self.token:
                 status, body = 401, _error(401, "Unauthorized")
-            elif down and self._outage is not None:
-                status = self._outage[1]
+            elif self._outage is not None and self._outage.hits(now, method, params):
+                status = self._outage.status
                 body = _error(status, HTTPStatus(status).phrase)
             elif self._failures.get(method):
                 failure = self._failures[method].pop(0)

@@ -168,6 +168,9 @@ def _rate(text: str) -> tuple[int, float]:
 def build_application(
     settings: Settings, engine: Answerer, *, limiter: RateLimiter | None = None
 ) -> Application:  # type: ignore[type-arg]
+    # PTB 22's documented opt-in: durations (RetryAfter.retry_after) as timedelta, as in the
+    # next major version, instead of a deprecation warning on every 429.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     handlers = Handlers(
         engine,
         limiter=limiter or RateLimiter(settings.rate_count, settings.rate_period),
