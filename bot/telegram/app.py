@@ -165,9 +165,18 @@ def _rate(text: str) -> tuple[int, float]:
     return parsed
 
 
+class CitebotApplication(Application):  # type: ignore[type-arg]
+    """PTB's Application, plus the ledger that the long-polling transport and the poller
+    share (PTB's documented way to extend it: ApplicationBuilder.application_class)."""
+
+    def __init__(self, *, ledger: Ledger, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.ledger = ledger
+
+
 def build_application(
     settings: Settings, engine: Answerer, *, limiter: RateLimiter | None = None
-) -> Application:  # type: ignore[type-arg]
+) -> CitebotApplication:
     # PTB 22's documented opt-in: durations (RetryAfter.retry_after) as timedelta, as in the
     # next major version, instead of a deprecation warning on every 429.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -176,13 +185,17 @@ def build_application(
         limiter=limiter or RateLimiter(settings.rate_count, settings.rate_period),
         log_questions=settings.log_questions,
     )
+    ledger = Ledger(settings.max_pending)
     builder = (
         ApplicationBuilder()
+        .application_class(CitebotApplication, {"ledger": ledger})
         .token(settings.token)
         .updater(None)  # polling.Poller or webhook.WebhookServer feed the queue
         .concurrent_updates(ChatOrder(on_shutdown=(handlers.close,)))
         .rate_limiter(Resilient(send_rate=settings.send_rate))
-        .get_updates_request(ReadableUpdatesRequest(HTTPXRequest(connection_pool_size=2)))
+        .get_updates_request(
+            ReadableUpdatesRequest(HTTPXRequest(connection_pool_size=2), ledger)
+        )
     )
     if settings.api_base:
         # PTB appends the token to base_url: "<base>/bot" + token + "/<method>".
@@ -190,6 +203,8 @@ def build_application(
             f"{settings.api_base}/file/bot"
         )
     app = builder.build()
+    if not isinstance(app, CitebotApplication):
+        raise TypeError("ApplicationBuilder ignored application_class")
     handlers.register(app)
     return app
 
@@ -222,8 +237,8 @@ async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> in
     down. Returns 0, or 1 if polling stopped because Telegram refused the token. Raises
     TelegramError (or OSError for a taken port) if the bot cannot start."""
     order = app.update_processor
-    if not isinstance(order, ChatOrder):
-        raise RuntimeError("the application was not built by build_application")
+    if not isinstance(app, CitebotApplication) or not isinstance(order, ChatOrder):
+        raise TypeError("the application was not built by build_application")
     async with app:
         await register_commands(app)
         inbox = Inbox(app.update_queue)
@@ -239,7 +254,7 @@ async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> in
             )
             mode = f"webhook on {settings.listen}:{settings.port}{settings.webhook_path}"
         else:
-            poller = Poller(app, Ledger(settings.max_pending),
+            poller = Poller(app, app.ledger,
                             poll_timeout=settings.poll_timeout, allowed_updates=ALLOWED_UPDATES)
             order.on_done = poller.answered
             if settings.health_port is not None:

@@ -61,6 +61,11 @@ class Ledger:
     def pending(self) -> int:
         return len(self._pending)
 
+    @property
+    def high(self) -> int | None:
+        """The highest update id accepted so far: this one and those below are in hand."""
+        return self._high
+
     def room(self) -> int:
         return max(0, self.max_pending - len(self._pending))
 
@@ -100,9 +105,11 @@ def _unreadable(item: object) -> str | None:
     return None
 
 
-def readable_updates(payload: bytes) -> bytes:
-    """A getUpdates response in which every update the library cannot parse is replaced by
-    an empty one with the same id (so that it can be confirmed) and the error's type."""
+def readable_updates(payload: bytes, in_hand: int | None = None) -> bytes:
+    """A getUpdates response without the updates already in hand (ids up to `in_hand`: the
+    unanswered ones come back with every call) and in which every update the library cannot
+    parse is replaced by an empty one with the same id (so that it can be confirmed) and the
+    error's type."""
     try:
         body = json.loads(payload)
     except ValueError:
@@ -111,26 +118,24 @@ def readable_updates(payload: bytes) -> bytes:
     if not isinstance(result, list):
         return payload
     kept: list[Any] = []
-    changed = False
     for item in result:
         update_id = item.get("update_id") if isinstance(item, dict) else None
-        reason = _unreadable(item) if type(update_id) is int else "no update_id"
-        if reason is None:
-            kept.append(item)
+        if type(update_id) is not int:
+            continue  # can be neither answered nor confirmed; later ids confirm it
+        if in_hand is not None and update_id <= in_hand:
             continue
-        changed = True
-        if type(update_id) is int:
-            kept.append({"update_id": update_id, UNREADABLE: reason})
-        # else: without an id it can be neither answered nor confirmed; later ids confirm it
-    return json.dumps({**body, "result": kept}).encode() if changed else payload
+        reason = _unreadable(item)
+        kept.append(item if reason is None else {"update_id": update_id, UNREADABLE: reason})
+    return json.dumps({**body, "result": kept}).encode()
 
 
 class ReadableUpdatesRequest(BaseRequest):
-    """The getUpdates transport: `inner` does the HTTP, then unparseable updates are replaced
-    (readable_updates) before python-telegram-bot parses the batch."""
+    """The getUpdates transport: `inner` does the HTTP, then readable_updates() filters the
+    batch (against `ledger`, if given) before python-telegram-bot parses it."""
 
-    def __init__(self, inner: BaseRequest) -> None:
+    def __init__(self, inner: BaseRequest, ledger: Ledger | None = None) -> None:
         self._inner = inner
+        self._ledger = ledger
 
     @property
     def read_timeout(self) -> float | None:
@@ -158,7 +163,8 @@ class ReadableUpdatesRequest(BaseRequest):
             connect_timeout=connect_timeout, pool_timeout=pool_timeout,
         )
         if code == 200 and url.endswith("/getUpdates"):
-            payload = readable_updates(payload)
+            in_hand = self._ledger.high if self._ledger is not None else None
+            payload = readable_updates(payload, in_hand)
         return code, payload
 
 
