@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test lint check bench clean
+.PHONY: run test lint check bench bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,5 +41,11 @@ bench: $(BENCH_STAMP)
 	$(PY) -m bench
 	$(PY) -m bot eval tests/dev_questions.yaml --baselines
 
+# The Telegram bot under load over loopback HTTP: its own capacity (no send limit, three rounds
+# to show memory staying flat), then as deployed, at Telegram's 30 messages a second.
+bench-load: $(STAMP)
+	$(PY) -m bench.load --rounds 3 --send-rate 0
+	$(PY) -m bench.load --rounds 1 --send-rate 30
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

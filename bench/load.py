@@ -59,6 +59,7 @@ class Round:
     problems: list[str]
     rss_mb: float
     cpu_seconds: float
+    polls: int
 
 
 def questions() -> list[str]:
@@ -137,11 +138,12 @@ def run_round(
         if update_id in update_chat:
             events[update_id].append(outcome)
     calls = [c for c in api.calls[calls_before:] if c.method == "sendMessage" and c.status == 200]
+    polls = sum(c.method == "getUpdates" for c in api.calls[calls_before:])
     problems = _check(update_chat, events, calls, api)
     latencies = _latencies(update_chat, message_update, events, calls, api)
     last = max((c.at for c in calls), default=started)
     return Round(len(update_chat), len(calls), last - started, latencies, problems,
-                 _rss_mb(pid, "VmRSS"), _cpu_seconds(pid) - cpu)
+                 _rss_mb(pid, "VmRSS"), _cpu_seconds(pid) - cpu, polls)
 
 
 def _events(log: Path) -> list[tuple[int, str, str]]:
@@ -211,7 +213,9 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=(__doc__ or "").split("\n")[0]
+    )
     parser.add_argument("--chats", type=int, default=200)
     parser.add_argument("--questions", type=int, default=10, help="per chat, in one burst")
     parser.add_argument("--rounds", type=int, default=3, help="new chats each round")
@@ -240,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{args.max_pending}: {args.chats} chats x "
                   f"{args.questions} questions per round, idle RSS {idle:.0f} MB")
             print(f"{'round':>5} {'updates':>7} {'replies':>7} {'seconds':>7} {'updates/s':>9} "
-                  f"{'median ms':>9} {'p99 ms':>8} {'max ms':>8} {'bot CPU s':>9} {'RSS MB':>7}  check")
+                  f"{'median ms':>9} {'p99 ms':>8} {'max ms':>8} {'bot CPU s':>9} {'polls':>5} "
+                  f"{'RSS MB':>6}  check")
             for number in range(args.rounds):
                 result = run_round(server.api, bot.pid, log, 1_000_000 * (number + 1), args, pool)
                 failed |= bool(result.problems)
@@ -249,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"{result.seconds:>7.1f} {result.updates / result.seconds:>9.0f} "
                       f"{statistics.median(lat) if lat else 0:>9.0f} "
                       f"{_percentile(lat, 0.99):>8.0f} {max(lat, default=0):>8.0f} "
-                      f"{result.cpu_seconds:>9.1f} {result.rss_mb:>7.0f}  {'; '.join(result.problems) or 'ok'}",
+                      f"{result.cpu_seconds:>9.1f} {result.polls:>5} {result.rss_mb:>6.0f}  "
+                      f"{'; '.join(result.problems) or 'ok'}",
                       flush=True)
             peak = _rss_mb(bot.pid, "VmHWM")
             stopped = time.monotonic()

@@ -238,7 +238,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        self._serve(self.rfile.read(length))
+        body = self.rfile.read(length)
+        if len(body) < length:
+            return  # the client died mid-request (SIGKILL): Telegram would not act on it
+        self._serve(body)
 
     def _serve(self, body: bytes) -> None:
         url = urlsplit(self.path)

@@ -160,11 +160,18 @@ def test_answers_wait_out_an_outage_and_are_sent_once_it_is_over(status: int) ->
     assert sum(c.status == status for c in calls) >= 2
 
 
-def test_polling_survives_a_total_outage() -> None:
-    with FakeBotApiServer() as server, running_bot(server):
-        server.api.outage(1.0, 502)
-        server.api.queue_update(text_update("bridge cost"))
-        (sent,) = server.api.wait_for("sendMessage", where=lambda c: c.status == 200, timeout=8)
+@pytest.mark.parametrize("started", [True, False], ids=["while polling", "at start-up"])
+def test_polling_survives_a_total_outage(started: bool) -> None:
+    with FakeBotApiServer() as server:
+        if not started:  # getMe has no retries: from the first deleteWebhook on
+            server.api.outage(1.0, 502, methods=("deleteWebhook", "getUpdates", "sendMessage"))
+        with running_bot(server):
+            if started:
+                server.api.wait_for("getUpdates")
+                server.api.outage(1.0, 502)
+            server.api.queue_update(text_update("bridge cost"))
+            (sent,) = server.api.wait_for("sendMessage", where=lambda c: c.status == 200,
+                                          timeout=8)
     assert "12 million" in sent.params["text"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bot.model import Kind, Reply
@@ -34,6 +35,13 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
     }
 
 
+# Left raw by json.dumps(ensure_ascii=False), yet line breaks to str.splitlines() and many JSON
+# Lines readers (U+0085, U+2028, U+2029), or not encodable as UTF-8 (lone surrogates). They
+# can only occur inside JSON strings, where a \uXXXX escape means the same.
+_UNSAFE = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
+
+
 def render_json(reply: Reply) -> str:
-    """A single line: JSON Lines consumers split on newlines."""
-    return json.dumps(reply_to_dict(reply), ensure_ascii=False)
+    """A single line of UTF-8-encodable JSON: JSON Lines consumers split on newlines."""
+    text = json.dumps(reply_to_dict(reply), ensure_ascii=False)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -21,8 +21,9 @@ import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterable, Sequence
-from typing import Any
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, TelegramError
@@ -30,6 +31,7 @@ from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger("citebot.telegram")
+T = TypeVar("T")
 
 MAX_BATCH = 100  # Telegram's largest getUpdates limit
 UNREADABLE = "citebot_unreadable"  # marks the stand-in for an update that could not be parsed
@@ -40,21 +42,44 @@ CONFIRM_TIMEOUT = 1.0  # the last confirmation at shutdown must not eat the grac
 
 
 class Ledger:
-    """Which fetched updates are still unanswered, and what offset that allows."""
+    """Which fetched updates are still unanswered, and what offset that allows.
 
-    def __init__(self, max_pending: int) -> None:
+    Two bounds keep one stuck update (a chat whose sends keep failing) from holding up the
+    rest: the window of updates above the offset (pending, and answered above a pending one)
+    is at most `max_window`, so a crash answers at most that many twice; and an update pending
+    for `stuck_after` seconds stops holding the offset back (it is still being answered, but
+    would be lost if the process died).
+    """
+
+    def __init__(
+        self,
+        max_pending: int,
+        *,
+        max_window: int | None = None,
+        stuck_after: float = 15.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if max_pending < 1:
             raise ValueError("max_pending must be at least 1")
         self.max_pending = max_pending
+        self.max_window = min(MAX_BATCH, max_window or 4 * max_pending)
+        self._stuck_after = stuck_after
+        self._clock = clock
         self._high: int | None = None  # highest update id accepted
-        self._pending: set[int] = set()
-        self._answered_above: set[int] = set()  # answered, but above an unanswered one
+        self._pending: dict[int, float] = {}  # update id -> when it was accepted
+        self._answered_above: set[int] = set()  # answered, but above the offset
+
+    def _held(self) -> list[int]:
+        """Pending updates that still hold the offset back (not stuck)."""
+        oldest = self._clock() - self._stuck_after
+        return [i for i, since in self._pending.items() if since > oldest]
 
     @property
     def offset(self) -> int | None:
-        """What getUpdates should be called with: confirms exactly the answered prefix."""
-        if self._pending:
-            return min(self._pending)
+        """What getUpdates should be called with: confirms the answered prefix."""
+        held = self._held()
+        if held:
+            return min(held)
         return None if self._high is None else self._high + 1
 
     @property
@@ -66,33 +91,42 @@ class Ledger:
         """The highest update id accepted so far: this one and those below are in hand."""
         return self._high
 
+    def _known(self) -> int:
+        offset = self.offset
+        if offset is None:
+            return 0
+        return sum(1 for i in self._pending if i >= offset) + sum(
+            1 for i in self._answered_above if i >= offset
+        )
+
     def room(self) -> int:
-        return max(0, self.max_pending - len(self._pending))
+        """How many new updates may be fetched now."""
+        return max(0, min(self.max_pending - len(self._pending),
+                          self.max_window - self._known()))
 
     def limit(self) -> int:
         """getUpdates' limit: the known updates at or above the offset come back again, then
         as many new ones as there is room for."""
-        known = len(self._pending) + len(self._answered_above)
-        return max(1, min(MAX_BATCH, known + self.room()))
+        return max(1, min(MAX_BATCH, self._known() + self.room()))
 
     def accept(self, ids: Iterable[int]) -> list[int]:
         """The ids not seen before (in order); they are pending from now on."""
         new = []
+        now = self._clock()
         for update_id in ids:
             if self._high is None or update_id > self._high:
                 new.append(update_id)
-                self._pending.add(update_id)
+                self._pending[update_id] = now
                 self._high = update_id
         return new
 
     def answered(self, update_id: int) -> None:
-        if update_id not in self._pending:
+        if self._pending.pop(update_id, None) is None:
             return
-        self._pending.discard(update_id)
         self._answered_above.add(update_id)
-        lowest = min(self._pending) if self._pending else None
+        offset = self.offset
         self._answered_above = (
-            {i for i in self._answered_above if i > lowest} if lowest is not None else set()
+            {i for i in self._answered_above if offset is not None and i >= offset}
         )
 
 
@@ -191,6 +225,8 @@ class Poller:
         self._task: asyncio.Task[None] | None = None
         self._confirmed: int | None = None
         self._stopping = False
+        self._refill = max(1, ledger.max_pending // 2)
+        self._backoff = FIRST_BACKOFF
         self.fatal: BaseException | None = None
         self.stopped = asyncio.Event()  # set when polling ends by itself (fatal error)
 
@@ -200,8 +236,6 @@ class Poller:
             self._progress.set()
 
     async def start(self) -> None:
-        # getUpdates is refused while a webhook is set (e.g. by an earlier webhook run).
-        await self._app.bot.delete_webhook()
         self._task = asyncio.create_task(self._run(), name="citebot:poller")
 
     async def stop(self) -> None:
@@ -241,36 +275,54 @@ class Poller:
             async with asyncio.timeout(timeout):
                 await self._progress.wait()
 
+    async def _call(self, call: Awaitable[T], what: str) -> T | None:
+        """One Bot API call of the polling loop. None after a transient failure (logged, then
+        a growing pause); a refused token stops polling (`fatal`)."""
+        try:
+            result = await call
+        except (InvalidToken, Forbidden) as exc:
+            log.error("%s refused the token; polling stopped: %s", what, exc)
+            self.fatal = exc
+            self.stopped.set()
+            self._stopping = True
+            return None
+        except TelegramError as exc:
+            log.warning("update=- error=%s: %s (polling again in %.1f s)",
+                        type(exc).__name__, exc, self._backoff)
+            await asyncio.sleep(self._backoff)
+            self._backoff = min(self._backoff * 2, MAX_BACKOFF)
+            return None
+        self._backoff = FIRST_BACKOFF
+        return result
+
     async def _run(self) -> None:
-        backoff = FIRST_BACKOFF
+        # getUpdates is refused while a webhook is set (e.g. by an earlier webhook run).
+        while not self._stopping and await self._call(self._app.bot.delete_webhook(),
+                                                      "deleteWebhook") is None:
+            pass
         while not self._stopping:
-            while self.ledger.room() == 0:
-                await self._wait_for(False, None)
+            # Refill in batches: a fetch per answered update would re-read the whole window
+            # each time.
+            while self.ledger.room() < self._refill:
+                # Also on a timer: a stuck update stops holding the window after a while.
+                await self._wait_for(False, RECHECK_SECONDS)
             if self._stopping:
                 return
             offset = self.ledger.offset
             # Long-poll only when idle: with updates in flight, Telegram would return the
             # unanswered ones at once anyway.
             wait = self._poll_timeout if self.ledger.pending == 0 else 0.0
-            try:
-                updates = await self._app.bot.get_updates(
+            updates = await self._call(
+                self._app.bot.get_updates(
                     offset=offset,
                     limit=self.ledger.limit(),
                     timeout=dt.timedelta(seconds=wait),
                     allowed_updates=self._allowed,
-                )
-            except (InvalidToken, Forbidden) as exc:
-                log.error("getUpdates refused the token; polling stopped: %s", exc)
-                self.fatal = exc
-                self.stopped.set()
-                return
-            except TelegramError as exc:
-                log.warning("update=- error=%s: %s (polling again in %.1f s)",
-                            type(exc).__name__, exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF)
+                ),
+                "getUpdates",
+            )
+            if updates is None:
                 continue
-            backoff = FIRST_BACKOFF
             self._confirmed = offset
             fresh = set(self.ledger.accept(u.update_id for u in updates))
             for update in updates:
