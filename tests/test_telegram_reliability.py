@@ -73,24 +73,29 @@ POISON: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "poison"), POISON, ids=[n for n, _ in POISON])
-def test_an_unreadable_update_is_skipped_logged_once_and_polling_goes_on(
-    name: str, poison: dict[str, Any], log_output: io.StringIO
+def test_unreadable_updates_are_skipped_logged_once_and_polling_goes_on(
+    log_output: io.StringIO,
 ) -> None:
-    with FakeBotApiServer() as server, running_bot(server):
+    """Every kind in POISON, each between two good questions, in one run."""
+    with FakeBotApiServer() as server, running_bot(server, limiter=RateLimiter(50, 10.0)):
         api = server.api
-        api.queue_update(text_update("bridge cost"))
-        bad = api.queue_update(poison)
+        bad = {}
+        for name, poison in POISON:
+            api.queue_update(text_update("bridge cost"))
+            bad[name] = api.queue_update(poison)
         api.queue_update(text_update("When did the bridge open?"))
-        first, second = api.wait_for("sendMessage", 2)
-        time.sleep(0.3)  # a stalled poller would now be asking for the poison again and again
+        api.wait_for("sendMessage", len(POISON) + 1)
+        time.sleep(0.3)  # a stalled poller would now be asking for a poison again and again
         polls = len(api.calls_to("getUpdates"))
-        assert api.confirmed() == 3
-    assert "12 million" in first.params["text"] and "2023" in second.params["text"]
-    assert polls < 15
+        assert api.confirmed() == 2 * len(POISON) + 1
+    texts = [c.params["text"] for c in api.calls_to("sendMessage")]
+    assert all("12 million" in t for t in texts[:-1]) and "2023" in texts[-1]
+    assert polls < 30
     output = log_output.getvalue()
-    lines = [line for line in output.splitlines() if "skipped" in line]
-    assert len(lines) == 1 and f"update={bad} skipped: the library cannot read it (" in lines[0]
+    skipped = [line for line in output.splitlines() if "skipped" in line]
+    assert len(skipped) == len(POISON)
+    for name, update_id in bad.items():
+        assert f"update={update_id} skipped: the library cannot read it (" in output, name
     assert SECRET_TEXT not in output and str(USER["id"]) not in output
 
 
@@ -146,10 +151,10 @@ def test_other_bad_requests_are_not_resent() -> None:
     assert [c.status for c in server.api.calls_to("sendMessage")] == [400, 200]
 
 
-@pytest.mark.parametrize("status", [500, 502, 503, 504])
+@pytest.mark.parametrize("status", [500, 502])
 def test_answers_wait_out_an_outage_and_are_sent_once_it_is_over(status: int) -> None:
     with FakeBotApiServer() as server, running_bot(server):
-        server.api.outage(1.2, status, methods=("sendMessage",))
+        server.api.outage(0.6, status, methods=("sendMessage",))
         server.api.queue_update(text_update("bridge cost"))
         server.api.queue_update(text_update("When did the bridge open?"))
         server.api.wait_for("sendMessage", 2, where=lambda c: c.status == 200, timeout=8)
@@ -164,11 +169,11 @@ def test_answers_wait_out_an_outage_and_are_sent_once_it_is_over(status: int) ->
 def test_polling_survives_a_total_outage(started: bool) -> None:
     with FakeBotApiServer() as server:
         if not started:  # getMe has no retries: from the first deleteWebhook on
-            server.api.outage(1.0, 502, methods=("deleteWebhook", "getUpdates", "sendMessage"))
+            server.api.outage(0.5, 502, methods=("deleteWebhook", "getUpdates", "sendMessage"))
         with running_bot(server):
             if started:
                 server.api.wait_for("getUpdates")
-                server.api.outage(1.0, 502)
+                server.api.outage(0.5, 502)
             server.api.queue_update(text_update("bridge cost"))
             (sent,) = server.api.wait_for("sendMessage", where=lambda c: c.status == 200,
                                           timeout=8)
@@ -178,7 +183,7 @@ def test_polling_survives_a_total_outage(started: bool) -> None:
 def test_one_chat_waiting_on_a_failing_send_does_not_hold_up_another() -> None:
     with FakeBotApiServer() as server, running_bot(server):
         api = server.api
-        api.outage(1.5, 502, methods=("sendMessage",), chat_id=PRIVATE_CHAT)
+        api.outage(0.8, 502, methods=("sendMessage",), chat_id=PRIVATE_CHAT)
         api.queue_update(text_update("bridge cost"))
         api.queue_update(text_update("When did the bridge open?"))
         api.queue_update(text_update("bridge cost", chat_id=PRIVATE_CHAT + 1))

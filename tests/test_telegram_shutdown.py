@@ -122,7 +122,7 @@ def test_a_stop_during_an_outage_is_bounded_and_the_next_instance_answers(
     with FakeBotApiServer() as server:
         server.api.outage(60, 502, methods=("sendMessage",))
         asked = queue_burst(server.api, chats=2)
-        with bot_process(server, log, "--drain-seconds", "1") as first:
+        with bot_process(server, log, "--drain-seconds", "0.5") as first:
             server.api.wait_for("sendMessage", 4, timeout=20)
             took = stop_within_grace(first)
             code = first.returncode
@@ -130,5 +130,5 @@ def test_a_stop_during_an_outage_is_bounded_and_the_next_instance_answers(
         replies = take_over(server, log, asked)
     output = log.read_text()
     assert code == 0 and took < GRACE, output
-    assert "4 update(s) not answered within 1.0 s" in output
+    assert "4 update(s) not answered within 0.5 s" in output
     assert set(replies) == set(asked) and max(replies.values()) == 1

@@ -441,3 +441,39 @@ def test_polling_stops_with_exit_1_when_telegram_refuses_the_token_later(
         add_arguments(parser)
         assert run(parser.parse_args([]), tiny_kb()) == 1
     assert "getUpdates refused the token; polling stopped" in capsys.readouterr().err
+
+
+SETTINGS_CASES: list[tuple[list[str], dict[str, str], dict[str, object] | str]] = [
+    ([], {}, {"rate_count": 5, "rate_period": 10.0, "max_pending": 16, "drain_seconds": 2.0,
+              "send_rate": 30.0, "health_port": None}),
+    (["--rate-limit", "3/5"], {}, {"rate_count": 3, "rate_period": 5.0}),
+    ([], {"CITEBOT_RATE_LIMIT": "8/60"}, {"rate_count": 8, "rate_period": 60.0}),
+    (["--rate-limit", "2/1"], {"CITEBOT_RATE_LIMIT": "8/60"}, {"rate_count": 2}),  # flag wins
+    ([], {"CITEBOT_MAX_PENDING": "4", "CITEBOT_DRAIN_SECONDS": "0.5", "CITEBOT_SEND_RATE": "0",
+          "CITEBOT_HEALTH_PORT": "8080"},
+     {"max_pending": 4, "drain_seconds": 0.5, "send_rate": 0.0, "health_port": 8080}),
+    (["--rate-limit", "5"], {}, "--rate-limit: expected COUNT/SECONDS"),
+    (["--rate-limit", "0/10"], {}, "--rate-limit: expected COUNT/SECONDS"),
+    (["--rate-limit", "5/-1"], {}, "--rate-limit: expected COUNT/SECONDS"),
+    ([], {"CITEBOT_MAX_PENDING": "0"}, "--max-pending must be at least 1"),
+    ([], {"CITEBOT_MAX_PENDING": "many"}, "--max-pending: not a number"),
+    (["--drain-seconds", "-1"], {}, "must not be negative"),
+    (["--health-port", "70000"], {}, "invalid health port"),
+    (["--webhook-url", "https://x.org/healthz"], {}, "must not be /healthz"),
+]
+
+
+@pytest.mark.parametrize(("argv", "environ", "expected"), SETTINGS_CASES)
+def test_reliability_settings_from_flags_and_environment(
+    argv: list[str], environ: dict[str, str], expected: dict[str, object] | str
+) -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, **environ}
+    if isinstance(expected, str):
+        with pytest.raises(ValueError, match=expected):
+            settings_from(args, env)
+        return
+    settings = settings_from(args, env)
+    assert {name: getattr(settings, name) for name in expected} == expected

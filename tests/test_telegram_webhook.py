@@ -207,3 +207,22 @@ def test_health_check_beside_long_polling() -> None:
         with running_bot(server, settings=settings):
             assert request(port, "GET", "/healthz") == (200, b"ok\n")
             assert request(port, "POST", PATH, b"{}")[0] == 404  # no webhook here
+
+
+def test_an_update_the_stop_could_not_answer_gets_503_so_telegram_delivers_it_again() -> None:
+    port = free_port()
+    with FakeBotApiServer() as server:
+        server.api.outage(30, 502, methods=("sendMessage",))
+        settings = Settings(
+            token=TOKEN, api_base=server.base_url, listen="127.0.0.1", port=port,
+            webhook_url=f"https://bot.example.org{PATH}", webhook_secret=SECRET,
+            drain_seconds=0.3,
+        )
+        statuses: list[int] = []
+        with running_bot(server, settings=settings):
+            body = update_body(905, text_update("bridge cost"))
+            delivery = threading.Thread(target=lambda: statuses.append(post(port, body)))
+            delivery.start()
+            server.api.wait_for("sendMessage")  # being tried; Telegram is down
+        delivery.join(timeout=5)
+    assert statuses == [503]

@@ -212,7 +212,7 @@ def build_application(
 async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
     """The command menu is a convenience: if Telegram refuses it, say so and run anyway."""
     try:
-        await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+        await app.bot.set_my_commands([BotCommand(c.name, c.menu) for c in COMMANDS])
     except TelegramError as exc:
         log.warning("setMyCommands failed, running without a command menu: %s", exc)
 
@@ -285,7 +285,6 @@ async def serve(app: Application, settings: Settings, stop: asyncio.Event) -> in
             if poller is not None:
                 await poller.confirm()
             if server is not None:
-                inbox.abandon_all()
                 await server.close()
         return 1 if poller is not None and poller.fatal is not None else 0
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Coroutine, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -38,15 +39,29 @@ T = TypeVar("T")
 
 log = logging.getLogger("citebot.telegram")
 
-# The command menu registered with setMyCommands at startup.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "What I know, with example questions"),
-    ("topics", "Browse the article by topic"),
-    ("source", "The article: title, publisher, authors, date, link"),
-    ("about", "Where my answers come from"),
-    ("help", "How to ask"),
-)
 INLINE_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command: its name, its line in the menu (setMyCommands), and its message built
+    from the knowledge base and the bot's @username."""
+
+    name: str
+    menu: str
+    build: Callable[[KnowledgeBase, str | None], Outgoing]
+
+
+# The one table of commands: handlers and the command menu are both made from it.
+COMMANDS: tuple[Command, ...] = (
+    Command("start", "What I know, with example questions", lambda kb, _: messages.start(kb)),
+    Command("topics", "Browse the article by topic", lambda kb, _: messages.topics(kb)),
+    Command("source", "The article: title, publisher, authors, date, link",
+            lambda kb, _: messages.source(kb)),
+    Command("about", "Where my answers come from", lambda kb, _: messages.about(kb)),
+    Command("help", "How to ask", messages.help_text),
+)
+HELP = COMMANDS[-1]
 
 
 class Answerer(Protocol):
@@ -103,17 +118,12 @@ class Handlers:
         text = filters.TEXT & ~filters.COMMAND
         # Stickers, photos, voice...; service messages (joins, pins) are not for us.
         other = ~filters.TEXT & ~filters.StatusUpdate.ALL
-        commands = {
-            "start": self.start,
-            "help": self.help,
-            "topics": self.topics,
-            "source": self.source,
-            "about": self.about,
-        }
-        for name, callback in commands.items():
-            app.add_handler(CommandHandler(name, callback, filters=new))
+        for command in COMMANDS:
+            app.add_handler(CommandHandler(command.name, self._command(command), filters=new))
         app.add_handler(MessageHandler(new & text & addressed, self.text))
-        app.add_handler(MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, self.help))
+        # An unknown command in a private chat: say how to ask.
+        unknown = new & filters.COMMAND & filters.ChatType.PRIVATE
+        app.add_handler(MessageHandler(unknown, self._command(HELP)))
         app.add_handler(MessageHandler(new & other & addressed, self.non_text))
         app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & addressed, self.edited))
         app.add_handler(CallbackQueryHandler(self.callback))  # no pattern: stale data too
@@ -148,48 +158,41 @@ class Handlers:
             await send(message.get_bot(), message.chat.id, out, reply_to=quote,
                        thread_id=_thread_of(message))
 
-    async def _allowed(self, update: Update, message: Message, started: float) -> bool:
-        """Rate limit per chat: one note when the bucket runs dry, then silence."""
+    async def _admitted(self, update: Update) -> tuple[Message, float] | None:
+        """The message and when its handling started, unless the chat is over its rate limit
+        (one note when the bucket runs dry, then silence)."""
+        started = time.perf_counter()
+        message = update.effective_message
+        if message is None:
+            return None
         verdict = self.limiter.check(message.chat.id)
         if verdict is Verdict.ALLOW:
-            return True
+            return message, started
         if verdict is Verdict.NOTE:
             await self._send(message, [messages.RATE_LIMITED])
         self._event(update, started, f"rate_limited_{verdict.value}")
-        return False
+        return None
 
-    async def _command(self, update: Update, name: str, build: Outgoing) -> None:
-        started = time.perf_counter()
-        message = update.effective_message
-        if message is None or not await self._allowed(update, message, started):
-            return
-        await self._send(message, [build])
-        self._event(update, started, f"command_{name}")
+    def _command(
+        self, command: Command
+    ) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+        async def handle(update: Update, context: Context) -> None:
+            admitted = await self._admitted(update)
+            if admitted is None:
+                return
+            message, started = admitted
+            await self._send(message, [command.build(self.kb, context.bot.username)])
+            self._event(update, started, f"command_{command.name}")
 
-    # -- commands ---------------------------------------------------------------------------
-
-    async def start(self, update: Update, context: Context) -> None:
-        await self._command(update, "start", messages.start(self.kb))
-
-    async def help(self, update: Update, context: Context) -> None:
-        await self._command(update, "help", messages.help_text(self.kb, context.bot.username))
-
-    async def topics(self, update: Update, context: Context) -> None:
-        await self._command(update, "topics", messages.topics(self.kb))
-
-    async def source(self, update: Update, context: Context) -> None:
-        await self._command(update, "source", messages.source(self.kb))
-
-    async def about(self, update: Update, context: Context) -> None:
-        await self._command(update, "about", messages.about(self.kb))
+        return handle
 
     # -- messages ---------------------------------------------------------------------------
 
     async def text(self, update: Update, context: Context) -> None:
-        started = time.perf_counter()
-        message = update.effective_message
-        if message is None or not await self._allowed(update, message, started):
+        admitted = await self._admitted(update)
+        if admitted is None:
             return
+        message, started = admitted
         question = question_text(message)
         if not question:  # only a mention: say how to ask
             await self._send(message, [messages.help_text(self.kb, context.bot.username)])
@@ -201,18 +204,18 @@ class Handlers:
         self._event(update, started, reply.kind.value, fact, question)
 
     async def non_text(self, update: Update, context: Context) -> None:
-        started = time.perf_counter()
-        message = update.effective_message
-        if message is None or not await self._allowed(update, message, started):
+        admitted = await self._admitted(update)
+        if admitted is None:
             return
+        message, started = admitted
         await self._send(message, [messages.NON_TEXT])
         self._event(update, started, "non_text")
 
     async def edited(self, update: Update, context: Context) -> None:
-        started = time.perf_counter()
-        message = update.effective_message
-        if message is None or not await self._allowed(update, message, started):
+        admitted = await self._admitted(update)
+        if admitted is None:
             return
+        message, started = admitted
         await self._send(message, [messages.EDITED])
         self._event(update, started, "edited")
 

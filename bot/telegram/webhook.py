@@ -12,6 +12,7 @@ GET /healthz answers "ok" (no secret needed, nothing revealed) while the bot is 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -31,6 +32,7 @@ HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1 << 20  # Telegram's updates are a few KB
 BODY_TIMEOUT = 10.0  # seconds to send a body: a slow trickle does not hold a connection
 IDLE_TIMEOUT = 75.0
+CLOSE_TIMEOUT = 1.0  # seconds to write the last responses and close at shutdown
 RECENT = 2048  # answered update ids remembered, so that a redelivery is not answered twice
 
 
@@ -43,6 +45,23 @@ class Inbox:
         self._waiting: dict[int, asyncio.Future[bool]] = {}
         self._recent: OrderedDict[int, None] = OrderedDict()
         self.accepting = False
+        self.responding = 0  # requests whose response is not yet written
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def opened(self) -> None:
+        self.responding += 1
+        self._idle.clear()
+
+    def closed(self) -> None:
+        self.responding -= 1
+        if self.responding == 0:
+            self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._idle.wait()
 
     async def deliver(self, update: Update) -> bool:
         """True once the update has been handled; False if the bot stopped first."""
@@ -155,9 +174,15 @@ class _Updates(_Base):
                         update_id, type(exc).__name__)
             self.finish("ok\n")
             return
-        if not await self._inbox.deliver(update):
-            raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE)
-        self.finish("ok\n")
+        self._inbox.opened()
+        try:
+            answered = await self._inbox.deliver(update)
+            if not answered:
+                self.set_status(HTTPStatus.SERVICE_UNAVAILABLE)
+            # Awaited: at shutdown the response must be written before connections close.
+            await self.finish("ok\n" if answered else "stopping\n")
+        finally:
+            self._inbox.closed()
 
 
 class _App(tornado.web.Application):
@@ -205,6 +230,10 @@ class WebhookServer:
     async def close(self) -> None:
         self.inbox.accepting = False
         self._server.stop()
-        await self._server.close_all_connections()
+        self.inbox.abandon_all()
+        await self.inbox.wait_idle(CLOSE_TIMEOUT)
+        with contextlib.suppress(TimeoutError):  # a client that will not let go
+            async with asyncio.timeout(CLOSE_TIMEOUT):
+                await self._server.close_all_connections()
 
 
