@@ -154,7 +154,7 @@ def test_other_bad_requests_are_not_resent() -> None:
 @pytest.mark.parametrize("status", [500, 502])
 def test_answers_wait_out_an_outage_and_are_sent_once_it_is_over(status: int) -> None:
     with FakeBotApiServer() as server, running_bot(server):
-        server.api.outage(0.6, status, methods=("sendMessage",))
+        server.api.outage(0.5, status, methods=("sendMessage",))
         server.api.queue_update(text_update("bridge cost"))
         server.api.queue_update(text_update("When did the bridge open?"))
         server.api.wait_for("sendMessage", 2, where=lambda c: c.status == 200, timeout=8)
@@ -169,11 +169,11 @@ def test_answers_wait_out_an_outage_and_are_sent_once_it_is_over(status: int) ->
 def test_polling_survives_a_total_outage(started: bool) -> None:
     with FakeBotApiServer() as server:
         if not started:  # getMe has no retries: from the first deleteWebhook on
-            server.api.outage(0.5, 502, methods=("deleteWebhook", "getUpdates", "sendMessage"))
+            server.api.outage(0.3, 502, methods=("deleteWebhook", "getUpdates", "sendMessage"))
         with running_bot(server):
             if started:
                 server.api.wait_for("getUpdates")
-                server.api.outage(0.5, 502)
+                server.api.outage(0.3, 502)
             server.api.queue_update(text_update("bridge cost"))
             (sent,) = server.api.wait_for("sendMessage", where=lambda c: c.status == 200,
                                           timeout=8)
@@ -183,7 +183,7 @@ def test_polling_survives_a_total_outage(started: bool) -> None:
 def test_one_chat_waiting_on_a_failing_send_does_not_hold_up_another() -> None:
     with FakeBotApiServer() as server, running_bot(server):
         api = server.api
-        api.outage(0.8, 502, methods=("sendMessage",), chat_id=PRIVATE_CHAT)
+        api.outage(0.5, 502, methods=("sendMessage",), chat_id=PRIVATE_CHAT)
         api.queue_update(text_update("bridge cost"))
         api.queue_update(text_update("When did the bridge open?"))
         api.queue_update(text_update("bridge cost", chat_id=PRIVATE_CHAT + 1))

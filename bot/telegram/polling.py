@@ -7,9 +7,10 @@ Here:
 
 - the offset sent is always the lowest update not yet answered, so whatever was fetched but
   not answered is fetched again by whoever polls next (a restarted bot or a second instance);
-  updates already in hand are recognised by id and not dispatched twice;
+  the updates in hand that come back with each call are dropped before they are parsed;
 - at most `max_pending` updates are in flight, fetched in batches of what there is room for
-  (getUpdates' `limit`), so a stop can finish what it holds within a short grace period;
+  (getUpdates' `limit`), so a stop can finish what it holds within a short grace period, and
+  at most `max_window` are held above the offset, so a crash answers at most that many twice;
 - an update the library cannot parse is confirmed and skipped, with one log line that names
   its id and the kind of error, never its content.
 """
