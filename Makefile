@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 LOCK_VENV := .lock-venv
 
-.PHONY: run test lint check bench fit lock clean
+.PHONY: run test lint check bench bench-load fit lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ bench: $(BENCH_STAMP)
 	$(PY) -m bench.understanding
 	$(PY) -m bot eval tests/dev_questions.yaml --baselines
 
+# The Telegram bot under load over loopback HTTP: its own capacity (no send limit, three rounds
+# to show memory staying flat), then as deployed, at Telegram's 30 messages a second.
+bench-load: $(STAMP)
+	$(PY) -m bench.load --rounds 3 --send-rate 0
+	$(PY) -m bench.load --rounds 1 --send-rate 30
+
 # The confidence model's weights (bot/calibration.py), fitted on data made from the knowledge
 # base alone; prints the fit's own accuracy and how the generated near misses fare.
 fit: $(TEST_STAMP)
@@ -61,4 +67,4 @@ lock:
 	rm -rf $(LOCK_VENV) build
 
 clean:
-	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -40,7 +40,7 @@ class Thresholds:
     suggest_confidence: float = 0.15
     # ... at which an answer from the words alone stands without the meaning weighed (the
     # model's time is saved) ...
-    sure_confidence: float = 0.25
+    sure_confidence: float = 0.6
     # ... once its words explain this share of the question, when the meaning was weighed
     # (without it, `coverage` above); below, the fact is only suggested ...
     meaning_coverage: float = 0.65

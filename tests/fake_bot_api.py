@@ -2,8 +2,8 @@
 
 It records every method call with its parameters, serves queued updates through getUpdates
 (with Telegram's offset semantics), answers other methods with plausible results, and can be
-told to fail a method with an HTTP error once. Point PTB at it with
-TELEGRAM_API_BASE_URL=<server.base_url>.
+told to fail a method with an HTTP error (once, or for a while: an outage). Point PTB at it
+with TELEGRAM_API_BASE_URL=<server.base_url>.
 """
 
 from __future__ import annotations
@@ -30,16 +30,33 @@ class Call:
     params: dict[str, str]  # as sent: form fields are strings, objects are JSON text
     token: str
     status: int = 200
+    at: float = 0.0  # time.monotonic() when it was received
 
     def json(self, name: str) -> Any:
         """A parameter PTB sent JSON-encoded (reply_markup, results, commands...)."""
         return json.loads(self.params[name])
 
 
+@dataclass(frozen=True)
+class _Outage:
+    until: float
+    status: int
+    methods: frozenset[str]  # empty: all
+    chat_id: str | None  # None: every chat
+
+    def hits(self, now: float, method: str, params: dict[str, str]) -> bool:
+        return (
+            now < self.until
+            and (not self.methods or method in self.methods)
+            and (self.chat_id is None or params.get("chat_id") == self.chat_id)
+        )
+
+
 @dataclass
 class _Failure:
     status: int
     description: str
+    retry_after: int | None = None
 
 
 def bot_user() -> dict[str, Any]:
@@ -65,6 +82,8 @@ class FakeBotApi:
     _next_message_id: int = 1000
     _chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     _failures: dict[str, list[_Failure]] = field(default_factory=dict)
+    _outage: _Outage | None = None
+    queued_at: dict[int, float] = field(default_factory=dict)  # update_id -> monotonic time
     _closing: bool = False
     _cond: threading.Condition = field(default_factory=threading.Condition)
 
@@ -75,20 +94,40 @@ class FakeBotApi:
         with self._cond:
             update = {**update, "update_id": self._next_update_id}
             self._next_update_id += 1
+            self.queued_at[update["update_id"]] = time.monotonic()
             for value in update.values():
                 if isinstance(value, dict):
-                    chat = value.get("chat") or (value.get("message") or {}).get("chat")
-                    if isinstance(chat, dict):
+                    message = value.get("message")
+                    chat = value.get("chat") or (message if isinstance(message, dict) else {}).get(
+                        "chat"
+                    )
+                    if isinstance(chat, dict) and "id" in chat:
                         self._chats[chat["id"]] = chat
             self._updates.append(update)
             self._cond.notify_all()
             return int(update["update_id"])
 
-    def fail_next(self, method: str, status: int = 500, description: str = "") -> None:
-        """The next call of `method` gets this HTTP error (once)."""
+    def fail_next(
+        self, method: str, status: int = 500, description: str = "", *,
+        retry_after: int | None = None,
+    ) -> None:
+        """The next call of `method` gets this HTTP error (once); with retry_after, a 429 says
+        how many seconds to wait, as Telegram's flood control does."""
         with self._cond:
             self._failures.setdefault(method, []).append(
-                _Failure(status, description or HTTPStatus(status).phrase)
+                _Failure(status, description or HTTPStatus(status).phrase, retry_after)
+            )
+
+    def outage(
+        self, seconds: float, status: int = 502, methods: tuple[str, ...] = (),
+        chat_id: int | None = None,
+    ) -> None:
+        """Every call (or every call of `methods`, for `chat_id`) fails with `status` for
+        `seconds` from now."""
+        with self._cond:
+            self._outage = _Outage(
+                time.monotonic() + seconds, status, frozenset(methods),
+                None if chat_id is None else str(chat_id),
             )
 
     def calls_to(self, method: str) -> list[Call]:
@@ -132,15 +171,20 @@ class FakeBotApi:
     def handle(self, token: str, method: str, params: dict[str, str]) -> tuple[int, Any]:
         """(HTTP status, JSON body) for one Bot API request."""
         with self._cond:
-            failure = None
+            now = time.monotonic()
             if token != self.token:
                 status, body = 401, _error(401, "Unauthorized")
+            elif self._outage is not None and self._outage.hits(now, method, params):
+                status = self._outage.status
+                body = _error(status, HTTPStatus(status).phrase)
             elif self._failures.get(method):
                 failure = self._failures[method].pop(0)
                 status, body = failure.status, _error(failure.status, failure.description)
+                if failure.retry_after is not None:
+                    body["parameters"] = {"retry_after": failure.retry_after}
             else:
                 status, body = 200, None
-            self.calls.append(Call(method, params, token, status))
+            self.calls.append(Call(method, params, token, status, now))
             self._cond.notify_all()
             if status != 200:
                 return status, body
@@ -152,6 +196,7 @@ class FakeBotApi:
         offset = int(params.get("offset", "0") or 0)
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        limit = int(params.get("limit", "100") or 100)
         hold = min(float(params.get("timeout", "0") or 0), MAX_HOLD)
         deadline = time.monotonic() + hold
         while not self._updates and not self._closing:
@@ -159,7 +204,7 @@ class FakeBotApi:
             if remaining <= 0:
                 break
             self._cond.wait(remaining)
-        return list(self._updates)
+        return self._updates[: max(1, min(limit, 100))]
 
     def _result(self, method: str, params: dict[str, str]) -> Any:
         if method == "getMe":
@@ -193,7 +238,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        self._serve(self.rfile.read(length))
+        body = self.rfile.read(length)
+        if len(body) < length:
+            return  # the client died mid-request (SIGKILL): Telegram would not act on it
+        self._serve(body)
 
     def _serve(self, body: bytes) -> None:
         url = urlsplit(self.path)

@@ -242,7 +242,7 @@ def test_bot_api_errors_are_one_log_line_and_do_not_stop_the_next_update(
 ) -> None:
     caplog.set_level(logging.INFO, logger="citebot.telegram")
     with FakeBotApiServer() as server:
-        server.api.fail_next("sendMessage", 500)
+        server.api.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
         app = build_application(Settings(token=TOKEN, api_base=server.base_url), Engine(tiny_kb()))
 
         async def go() -> None:
@@ -255,9 +255,9 @@ def test_bot_api_errors_are_one_log_line_and_do_not_stop_the_next_update(
 
         asyncio.run(go())
         calls = sent(server.api)
-    assert [c.status for c in calls] == [500, 200]
+    assert [c.status for c in calls] == [403, 200]  # not retried: it would fail again
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warnings == ["update=1 error=NetworkError: Internal Server Error"]
+    assert warnings == ["update=1 error=Forbidden: Forbidden: bot was blocked by the user"]
 
 
 def test_logs_carry_no_question_text_unless_asked(caplog: pytest.LogCaptureFixture) -> None:

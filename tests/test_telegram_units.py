@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,10 +24,11 @@ from telegram_fixtures import (
     tiny_kb,
 )
 
-from bot.telegram import add_arguments, keyboards, messages
+from bot.telegram import add_arguments, keyboards, messages, run
 from bot.telegram.addressing import MAX_QUESTION_CHARS, is_addressed, question_text
 from bot.telegram.app import Settings, settings_from
 from bot.telegram.logs import Event, setup_logging
+from bot.telegram.polling import UNREADABLE, Ledger, readable_updates
 from bot.telegram.ratelimit import RateLimiter, Verdict
 from bot.telegram.token import (
     REDACTED,
@@ -106,7 +108,7 @@ def test_setup_logging_quiets_httpx_and_undoes_itself() -> None:
     setup = setup_logging(secrets_of(TOKEN), stream=stream)
     try:
         assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
-        logging.getLogger("telegram.ext.Updater").warning("token %s", TOKEN)
+        logging.getLogger("telegram.ext.Updater").warning("token " + TOKEN)
     finally:
         setup.close()
     assert logging.getLogger("httpx").level == before
@@ -338,3 +340,140 @@ def test_settings_without_telegram_options_use_defaults() -> None:
 def test_bad_settings_are_refused(argv: tuple[str, ...], env: dict[str, str]) -> None:
     with pytest.raises((TokenError, ValueError)):
         settings_from(parse(*argv), env)
+
+
+# -- ledger: what long polling may confirm ----------------------------------------------------
+
+
+class Tick:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# (step, argument) then the expected (offset, room, limit) after it.
+LEDGER_SCRIPT: list[tuple[str, Any, tuple[int | None, int, int]]] = [
+    ("start", None, (None, 4, 4)),
+    ("accept", [1, 2, 3, 4], (1, 0, 4)),  # full: nothing new is fetched
+    ("accept", [3, 4], (1, 0, 4)),  # already in hand: ignored
+    ("answered", 2, (1, 1, 5)),  # 2 answered, but 1 holds the offset: 2 comes back again
+    ("answered", 1, (3, 2, 4)),  # 1 and 2 confirmed by the next call
+    ("answered", 9, (3, 2, 4)),  # never fetched: ignored
+    ("accept", [5, 6], (3, 0, 4)),
+    ("answered", 3, (4, 1, 4)),
+    ("answered", 4, (5, 2, 4)),
+    ("answered", 5, (6, 3, 4)),
+    ("answered", 6, (7, 4, 4)),  # all answered: confirm everything
+]
+
+
+def test_the_ledger_confirms_only_the_answered_prefix() -> None:
+    ledger = Ledger(4, max_window=8)
+    for step, argument, expected in LEDGER_SCRIPT:
+        if step == "accept":
+            ledger.accept(argument)
+        elif step == "answered":
+            ledger.answered(argument)
+        assert (ledger.offset, ledger.room(), ledger.limit()) == expected, (step, argument)
+
+
+def test_the_ledger_window_caps_what_a_crash_could_answer_twice() -> None:
+    ledger = Ledger(2, max_window=3)
+    ledger.accept([1, 2])
+    ledger.answered(2)
+    assert ledger.room() == 1  # 1 pending + 1 answered above it: room for one more
+    ledger.accept([3])
+    ledger.answered(3)
+    assert (ledger.offset, ledger.room()) == (1, 0)  # 1 is slow: the window is full
+
+
+def test_a_stuck_update_stops_holding_the_offset_back() -> None:
+    tick = Tick()
+    ledger = Ledger(2, max_window=3, stuck_after=15.0, clock=tick)
+    ledger.accept([1, 2])
+    ledger.answered(2)
+    tick.now += 14.0
+    assert ledger.offset == 1
+    tick.now += 2.0
+    assert (ledger.offset, ledger.pending, ledger.room()) == (3, 1, 1)
+    ledger.answered(1)
+    assert (ledger.offset, ledger.room()) == (3, 2)
+
+
+def _payload(*updates: object) -> bytes:
+    return json.dumps({"ok": True, "result": list(updates)}).encode()
+
+
+READABLE_CASES: list[tuple[str, bytes, int | None, list[object]]] = [
+    ("readable, kept", _payload({"update_id": 5, **text_update("hi")}), None, [5]),
+    ("in hand, dropped", _payload({"update_id": 5}, {"update_id": 6}), 5, [6]),
+    ("no date, replaced", _payload({"update_id": 7, "message": {"message_id": 1}}), None,
+     [{"update_id": 7, UNREADABLE: "KeyError"}]),
+    ("no update_id, dropped", _payload({"message": {}}, {"update_id": "8"}), None, []),
+    ("not a list", b'{"ok": true, "result": {"update_id": 1}}', None, ["unchanged"]),
+    ("not JSON", b"<html>502</html>", None, ["unchanged"]),
+]
+
+
+@pytest.mark.parametrize(("name", "payload", "in_hand", "expected"), READABLE_CASES,
+                         ids=[c[0] for c in READABLE_CASES])
+def test_readable_updates(name: str, payload: bytes, in_hand: int | None,
+                          expected: list[object]) -> None:
+    result = readable_updates(payload, in_hand)
+    if expected == ["unchanged"]:
+        assert result == payload
+        return
+    kept = json.loads(result)["result"]
+    assert [u if isinstance(e, dict) else u["update_id"] for u, e in zip(kept, expected,
+                                                                         strict=True)] == expected
+
+
+def test_polling_stops_with_exit_1_when_telegram_refuses_the_token_later(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with FakeBotApiServer() as server:
+        server.api.fail_next("getUpdates", 401, "Unauthorized")
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+        monkeypatch.setenv("TELEGRAM_API_BASE_URL", server.base_url)
+        parser = argparse.ArgumentParser()
+        add_arguments(parser)
+        assert run(parser.parse_args([]), tiny_kb()) == 1
+    assert "getUpdates refused the token; polling stopped" in capsys.readouterr().err
+
+
+SETTINGS_CASES: list[tuple[list[str], dict[str, str], dict[str, object] | str]] = [
+    ([], {}, {"rate_count": 5, "rate_period": 10.0, "max_pending": 16, "drain_seconds": 2.0,
+              "send_rate": 30.0, "health_port": None}),
+    (["--rate-limit", "3/5"], {}, {"rate_count": 3, "rate_period": 5.0}),
+    ([], {"CITEBOT_RATE_LIMIT": "8/60"}, {"rate_count": 8, "rate_period": 60.0}),
+    (["--rate-limit", "2/1"], {"CITEBOT_RATE_LIMIT": "8/60"}, {"rate_count": 2}),  # flag wins
+    ([], {"CITEBOT_MAX_PENDING": "4", "CITEBOT_DRAIN_SECONDS": "0.5", "CITEBOT_SEND_RATE": "0",
+          "CITEBOT_HEALTH_PORT": "8080"},
+     {"max_pending": 4, "drain_seconds": 0.5, "send_rate": 0.0, "health_port": 8080}),
+    (["--rate-limit", "5"], {}, "--rate-limit: expected COUNT/SECONDS"),
+    (["--rate-limit", "0/10"], {}, "--rate-limit: expected COUNT/SECONDS"),
+    (["--rate-limit", "5/-1"], {}, "--rate-limit: expected COUNT/SECONDS"),
+    ([], {"CITEBOT_MAX_PENDING": "0"}, "--max-pending must be at least 1"),
+    ([], {"CITEBOT_MAX_PENDING": "many"}, "--max-pending: not a number"),
+    (["--drain-seconds", "-1"], {}, "must not be negative"),
+    (["--health-port", "70000"], {}, "invalid health port"),
+    (["--webhook-url", "https://x.org/healthz"], {}, "must not be /healthz"),
+]
+
+
+@pytest.mark.parametrize(("argv", "environ", "expected"), SETTINGS_CASES)
+def test_reliability_settings_from_flags_and_environment(
+    argv: list[str], environ: dict[str, str], expected: dict[str, object] | str
+) -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, **environ}
+    if isinstance(expected, str):
+        with pytest.raises(ValueError, match=expected):
+            settings_from(args, env)
+        return
+    settings = settings_from(args, env)
+    assert {name: getattr(settings, name) for name in expected} == expected

@@ -79,7 +79,7 @@ def since(days: int | None, *, now: datetime | None = None) -> datetime | None:
 
 def run(args: argparse.Namespace, kb: KnowledgeBase, *, out: TextIO | None = None,
         err: TextIO | None = None) -> int:
-    from bot.engine import Engine
+    from bot.assemble import build_engine
 
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace, kb: KnowledgeBase, *, out: TextIO | None = Non
     try:
         with Progress(err) as progress:
             progress.stage("reading the knowledge base")
-            text = report(args, Engine(kb), store, progress)
+            text = report(args, build_engine(kb, args.kb), store, progress)
     except StorageError as exc:
         print(f"citebot {args.command}: {exc}", file=err)
         return EXIT_NO_STORE

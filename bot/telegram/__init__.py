@@ -49,6 +49,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--poll-timeout", type=float, metavar="SECONDS", default=None,
         help="long-polling wait per getUpdates call (default 10)",
     )
+    group.add_argument(
+        "--rate-limit", metavar="COUNT/SECONDS",
+        help="per chat: answer a burst of COUNT messages, refilled over SECONDS; the next one "
+        "gets a note, later ones silence (env CITEBOT_RATE_LIMIT, default 5/10)",
+    )
+    group.add_argument(
+        "--max-pending", type=int, metavar="N",
+        help="long polling: updates fetched but not yet answered, at most (env "
+        "CITEBOT_MAX_PENDING, default 16); a stop answers these before exiting",
+    )
+    group.add_argument(
+        "--drain-seconds", type=float, metavar="SECONDS",
+        help="on SIGTERM/SIGINT, time to answer what was fetched; what is left is delivered "
+        "again to the next run (env CITEBOT_DRAIN_SECONDS, default 2)",
+    )
+    group.add_argument(
+        "--send-rate", type=float, metavar="PER_SECOND",
+        help="messages per second over all chats, Telegram's flood limit (env "
+        "CITEBOT_SEND_RATE, default 30; 0: no limit)",
+    )
+    group.add_argument(
+        "--health-port", type=int, metavar="PORT",
+        help="long polling: serve GET /healthz on this port (env CITEBOT_HEALTH_PORT); with "
+        "a webhook it is served on the webhook port",
+    )
     from bot.telegram.ops import add_arguments as add_ops_arguments
 
     add_ops_arguments(parser)
@@ -58,6 +83,7 @@ def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """Serve until SIGINT/SIGTERM. Exit codes: 0 clean stop, 1 the Bot API failed at startup,
     2 missing or malformed configuration (one line on stderr, nothing started)."""
     # Imported here so that `citebot --help` and the other subcommands do not load PTB.
+    from bot.assemble import build_engine
     from bot.reload import LiveEngine
     from bot.telegram.app import build_application, run_application, settings_from
     from bot.telegram.logs import setup_logging
@@ -71,10 +97,11 @@ def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         print(f"citebot telegram: error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     secrets = [*secrets_of(settings.token), settings.webhook_secret or ""]
-    logs = setup_logging(secrets, level=logging.INFO)
+    logs = setup_logging(secrets, level=logging.INFO, log_questions=settings.log_questions)
     try:
         # The knowledge base is reloaded from where it was loaded (SIGHUP, /reload).
-        live = LiveEngine(getattr(args, "kb", None), kb)
+        path = getattr(args, "kb", None)
+        live = LiveEngine(path, kb, build=lambda kb: build_engine(kb, path))
         with TelegramOps(ops_settings, live) as ops:
             app = build_application(settings, live.engine, ops=ops)
             return run_application(app, settings)

@@ -6,13 +6,16 @@ addressing rules from addressing.py.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Callable, Hashable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Coroutine, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from telegram import Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -27,21 +30,38 @@ from telegram.ext import (
 from bot.model import KnowledgeBase, Reply
 from bot.telegram import keyboards, messages
 from bot.telegram.addressing import MAX_QUESTION_CHARS, Addressed, question_text
+from bot.telegram.delivery import send
 from bot.telegram.logs import Event, log_event
-from bot.telegram.messages import NO_PREVIEW, Outgoing
+from bot.telegram.messages import Outgoing
 from bot.telegram.ratelimit import RateLimiter, Verdict
+
+T = TypeVar("T")
 
 log = logging.getLogger("citebot.telegram")
 
-# The command menu registered with setMyCommands at startup.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "What I know, with example questions"),
-    ("topics", "Browse the article by topic"),
-    ("source", "The article: title, publisher, authors, date, link"),
-    ("about", "Where my answers come from"),
-    ("help", "How to ask"),
-)
 INLINE_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command: its name, its line in the menu (setMyCommands), and its message built
+    from the knowledge base and the bot's @username."""
+
+    name: str
+    menu: str
+    build: Callable[[KnowledgeBase, str | None], Outgoing]
+
+
+# The one table of commands: handlers and the command menu are both made from it.
+COMMANDS: tuple[Command, ...] = (
+    Command("start", "What I know, with example questions", lambda kb, _: messages.start(kb)),
+    Command("topics", "Browse the article by topic", lambda kb, _: messages.topics(kb)),
+    Command("source", "The article: title, publisher, authors, date, link",
+            lambda kb, _: messages.source(kb)),
+    Command("about", "Where my answers come from", lambda kb, _: messages.about(kb)),
+    Command("help", "How to ask", messages.help_text),
+)
+HELP = COMMANDS[-1]
 
 
 class Answerer(Protocol):
@@ -82,6 +102,19 @@ class Handlers:
         # Recording, metrics and feedback buttons (bot.telegram.ops); the messages it returns
         # are sent.
         self.on_reply = on_reply
+        self._executor: ThreadPoolExecutor | None = None
+
+    async def _think(self, work: Callable[[], T]) -> T:
+        """Run engine work on one worker thread, so that a slow question does not stall the
+        event loop (and with it every other chat's sends)."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="citebot-engine")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         new = filters.UpdateType.MESSAGE
@@ -89,17 +122,12 @@ class Handlers:
         text = filters.TEXT & ~filters.COMMAND
         # Stickers, photos, voice...; service messages (joins, pins) are not for us.
         other = ~filters.TEXT & ~filters.StatusUpdate.ALL
-        commands = {
-            "start": self.start,
-            "help": self.help,
-            "topics": self.topics,
-            "source": self.source,
-            "about": self.about,
-        }
-        for name, callback in commands.items():
-            app.add_handler(CommandHandler(name, callback, filters=new))
+        for command in COMMANDS:
+            app.add_handler(CommandHandler(command.name, self._command(command), filters=new))
         app.add_handler(MessageHandler(new & text & addressed, self.text))
-        app.add_handler(MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, self.help))
+        # An unknown command in a private chat: say how to ask.
+        unknown = new & filters.COMMAND & filters.ChatType.PRIVATE
+        app.add_handler(MessageHandler(unknown, self._command(HELP)))
         app.add_handler(MessageHandler(new & other & addressed, self.non_text))
         app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & addressed, self.edited))
         app.add_handler(CallbackQueryHandler(self.callback))  # no pattern: stale data too
@@ -129,65 +157,52 @@ class Handlers:
 
     async def _send(self, message: Message, outgoing: Sequence[Outgoing]) -> None:
         # In groups, replying to the asker keeps the thread readable.
-        quote = message.chat.type != ChatType.PRIVATE
+        quote = message if message.chat.type != ChatType.PRIVATE else None
         for out in outgoing:
-            await message.reply_text(
-                out.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=out.keyboard,
-                link_preview_options=NO_PREVIEW,
-                do_quote=quote,
-                allow_sending_without_reply=True,
-            )
+            await send(message.get_bot(), message.chat.id, out, reply_to=quote,
+                       thread_id=_thread_of(message))
 
-    async def _allowed(self, update: Update, message: Message, started: float) -> bool:
-        """Rate limit per chat: one note when the bucket runs dry, then silence."""
+    async def _admitted(self, update: Update) -> tuple[Message, float] | None:
+        """The message and when its handling started, unless the chat is over its rate limit
+        (one note when the bucket runs dry, then silence)."""
+        started = time.perf_counter()
+        message = update.effective_message
+        if message is None:
+            return None
         verdict = self.limiter.check(message.chat.id)
         if verdict is Verdict.ALLOW:
-            return True
+            return message, started
         if verdict is Verdict.NOTE:
             await self._send(message, [messages.RATE_LIMITED])
         self._event(update, started, f"rate_limited_{verdict.value}")
-        return False
+        return None
 
-    async def _command(self, update: Update, name: str, build: Outgoing) -> None:
-        started = time.perf_counter()
-        message = update.effective_message
-        if message is None or not await self._allowed(update, message, started):
-            return
-        await self._send(message, [build])
-        self._event(update, started, f"command_{name}")
+    def _command(
+        self, command: Command
+    ) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+        async def handle(update: Update, context: Context) -> None:
+            admitted = await self._admitted(update)
+            if admitted is None:
+                return
+            message, started = admitted
+            await self._send(message, [command.build(self.kb, context.bot.username)])
+            self._event(update, started, f"command_{command.name}")
 
-    # -- commands ---------------------------------------------------------------------------
-
-    async def start(self, update: Update, context: Context) -> None:
-        await self._command(update, "start", messages.start(self.kb))
-
-    async def help(self, update: Update, context: Context) -> None:
-        await self._command(update, "help", messages.help_text(self.kb, context.bot.username))
-
-    async def topics(self, update: Update, context: Context) -> None:
-        await self._command(update, "topics", messages.topics(self.kb))
-
-    async def source(self, update: Update, context: Context) -> None:
-        await self._command(update, "source", messages.source(self.kb))
-
-    async def about(self, update: Update, context: Context) -> None:
-        await self._command(update, "about", messages.about(self.kb))
+        return handle
 
     # -- messages ---------------------------------------------------------------------------
 
     async def text(self, update: Update, context: Context) -> None:
-        started = time.perf_counter()
-        message = update.effective_message
-        if message is None or not await self._allowed(update, message, started):
+        admitted = await self._admitted(update)
+        if admitted is None:
             return
+        message, started = admitted
         question = question_text(message)
         if not question:  # only a mention: say how to ask
             await self._send(message, [messages.help_text(self.kb, context.bot.username)])
             self._event(update, started, "empty")
             return
-        reply = self.engine.answer(question)
+        reply = await self._think(lambda: self.engine.answer(question))
         outgoing = messages.for_reply(reply, self.kb)
         if self.on_reply is not None:
             outgoing = self.on_reply(update, reply, outgoing)
@@ -196,18 +211,18 @@ class Handlers:
         self._event(update, started, reply.kind.value, fact, question)
 
     async def non_text(self, update: Update, context: Context) -> None:
-        started = time.perf_counter()
-        message = update.effective_message
-        if message is None or not await self._allowed(update, message, started):
+        admitted = await self._admitted(update)
+        if admitted is None:
             return
+        message, started = admitted
         await self._send(message, [messages.NON_TEXT])
         self._event(update, started, "non_text")
 
     async def edited(self, update: Update, context: Context) -> None:
-        started = time.perf_counter()
-        message = update.effective_message
-        if message is None or not await self._allowed(update, message, started):
+        admitted = await self._admitted(update)
+        if admitted is None:
             return
+        message, started = admitted
         await self._send(message, [messages.EDITED])
         self._event(update, started, "edited")
 
@@ -244,7 +259,7 @@ class Handlers:
             self._event(update, started, "rate_limited_callback")
             return
         try:
-            outcome, fact, outgoing = self._for_callback(query.data)
+            outcome, fact, outgoing = await self._think(lambda: self._for_callback(query.data))
         except Exception:
             await query.answer(messages.FAILED_SHORT)  # still answered; the error handler logs
             raise
@@ -254,14 +269,7 @@ class Handlers:
             return
         await query.answer()
         for out in outgoing:
-            await context.bot.send_message(
-                chat.id,
-                out.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=out.keyboard,
-                link_preview_options=NO_PREVIEW,
-                message_thread_id=_thread_of(query.message),
-            )
+            await send(context.bot, chat.id, out, thread_id=_thread_of(query.message))
         self._event(update, started, outcome, fact)
 
     # -- inline mode ------------------------------------------------------------------------
@@ -277,14 +285,16 @@ class Handlers:
             self._event(update, started, "rate_limited_inline")
             return
         text = " ".join(query.query.split())[:MAX_QUESTION_CHARS]
-        if text:
-            replies = self.engine.answers(text, limit=3)
-        else:
-            found = (self.engine.answer_fact(f.id) for f in keyboards.example_facts(self.kb))
-            replies = tuple(r for r in found if r is not None)
+        replies = await self._think(lambda: self._inline_replies(text))
         await query.answer(messages.inline_results(replies), cache_time=INLINE_CACHE_SECONDS)
         first = replies[0].fact.id if replies and replies[0].fact is not None else None
         self._event(update, started, f"inline_{len(replies)}", first, text)
+
+    def _inline_replies(self, text: str) -> tuple[Reply, ...]:
+        if text:
+            return self.engine.answers(text, limit=3)
+        found = (self.engine.answer_fact(f.id) for f in keyboards.example_facts(self.kb))
+        return tuple(r for r in found if r is not None)
 
     # -- errors -----------------------------------------------------------------------------
 
@@ -298,8 +308,10 @@ class Handlers:
         update_id = update.update_id if isinstance(update, Update) else None
         where = f"update={update_id if update_id is not None else '-'}"
         if isinstance(error, TelegramError):
+            # Telegram's own words; they do not quote the user's message.
             log.warning("%s error=%s: %s", where, type(error).__name__, error)
             return
+        # The logging filter hides the exception's message unless --log-questions.
         log.error("%s error=%s", where, type(error).__name__, exc_info=error)
         # Only for a new message: a button press was already answered with a short "sorry".
         if isinstance(update, Update) and update.message is not None:
@@ -310,7 +322,7 @@ class Handlers:
 
 
 def _thread_of(message: object) -> int | None:
-    """Forum topic of the button's message, so the answer lands in the same topic."""
+    """The forum topic a message (or a button's message) is in, so the answer lands there."""
     if isinstance(message, Message) and message.is_topic_message:
         return message.message_thread_id
     return None

@@ -23,13 +23,12 @@ import time
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
-    ApplicationBuilder,
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
@@ -72,7 +71,6 @@ MAX_MESSAGE_CHARS = 4096
 THANKS = "Thanks for your feedback!"
 
 Context = ContextTypes.DEFAULT_TYPE
-B = TypeVar("B", bound=ApplicationBuilder)  # type: ignore[type-arg]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -270,11 +268,9 @@ class TelegramOps:
 
     # -- the Bot API ------------------------------------------------------------------------
 
-    def requests(self, builder: B, *, get_updates_read_timeout: float) -> B:
-        """The builder, with both of PTB's HTTP clients observed."""
-        polling = ObservedRequest(self, connection_pool_size=1,
-                                  read_timeout=get_updates_read_timeout)
-        return builder.request(ObservedRequest(self)).get_updates_request(polling)
+    def observed(self, **kwargs: Any) -> ObservedRequest:
+        """A PTB HTTP client that reports each Bot API call here (`kwargs`: HTTPXRequest's)."""
+        return ObservedRequest(self, **kwargs)
 
     def _api_started(self) -> None:
         if self._probe is None and self._app is not None:
