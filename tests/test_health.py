@@ -41,6 +41,7 @@ def server_port() -> Iterator[int]:
 
 def health(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    environment["CITEBOT_OPS_ADDRESS"] = "off"  # the webhook's own health path, unless given
     # A proxy must not be used for the loopback probe.
     environment.update({"http_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"})
     environment.update(env)
@@ -66,13 +67,28 @@ def test_long_polling_has_nothing_to_probe() -> None:
     assert done.returncode == 0 and "long polling" in done.stdout
 
 
+def test_the_health_endpoint_is_asked_first(server_port: int) -> None:
+    done = health({"CITEBOT_OPS_ADDRESS": f"127.0.0.1:{server_port}",
+                   "TELEGRAM_WEBHOOK_URL": "https://example.org/hook"})
+    assert done.returncode == 0, done.stdout
+    assert done.stdout == f"citebot health: http://127.0.0.1:{server_port}/healthz: 200\n"
+    # The default address, with nothing listening there: unhealthy, in one line.
+    done = health({"CITEBOT_OPS_ADDRESS": f"127.0.0.1:{server_port + 1}"})
+    assert done.returncode == 1 and done.stdout.count("\n") == 1
+
+
 @pytest.mark.parametrize(("env", "url"), [
-    ({"TELEGRAM_WEBHOOK_URL": "https://h/x"}, "http://127.0.0.1:8443/healthz"),
-    ({"TELEGRAM_WEBHOOK_URL": "https://h/x", "TELEGRAM_WEBHOOK_LISTEN": "::"},
-     "http://[::1]:8443/healthz"),
-    ({"TELEGRAM_WEBHOOK_URL": "https://h/x", "TELEGRAM_WEBHOOK_LISTEN": "10.1.2.3",
-      "TELEGRAM_WEBHOOK_PORT": "80"}, "http://10.1.2.3:80/healthz"),
-    ({"TELEGRAM_WEBHOOK_URL": ""}, None),
+    ({}, "http://127.0.0.1:9321/healthz"),
+    ({"CITEBOT_OPS_ADDRESS": "0.0.0.0:9100"}, "http://127.0.0.1:9100/healthz"),
+    ({"CITEBOT_OPS_ADDRESS": "127.0.0.1:0"}, None),
+    ({"CITEBOT_OPS_ADDRESS": "off", "TELEGRAM_WEBHOOK_URL": "https://h/x"},
+     "http://127.0.0.1:8443/healthz"),
+    ({"CITEBOT_OPS_ADDRESS": "off", "TELEGRAM_WEBHOOK_URL": "https://h/x",
+      "TELEGRAM_WEBHOOK_LISTEN": "::"}, "http://[::1]:8443/healthz"),
+    ({"CITEBOT_OPS_ADDRESS": "off", "TELEGRAM_WEBHOOK_URL": "https://h/x",
+      "TELEGRAM_WEBHOOK_LISTEN": "10.1.2.3", "TELEGRAM_WEBHOOK_PORT": "80"},
+     "http://10.1.2.3:80/healthz"),
+    ({"CITEBOT_OPS_ADDRESS": "off", "TELEGRAM_WEBHOOK_URL": ""}, None),
 ])
 def test_health_url(env: dict[str, str], url: str | None) -> None:
     assert health_url(env) == url

@@ -23,8 +23,6 @@ from bot.reload import Loaded
 
 log = logging.getLogger("citebot.ops")
 
-DEFAULT_LISTEN = "127.0.0.1"
-DEFAULT_PORT = 9321
 # Long polling reaches the Bot API every poll (10 s); a webhook bot probes when idle (60 s).
 DEFAULT_STALE_AFTER = 180.0
 

@@ -38,8 +38,9 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest, RequestData
 
 from bot.model import Reply
+from bot.ops.address import DEFAULT_LISTEN, DEFAULT_PORT, OPS_ADDRESS_ENV, ops_address
 from bot.ops.cli import admin_report
-from bot.ops.health import DEFAULT_LISTEN, DEFAULT_PORT, ApiWatch, Health, OpsServer
+from bot.ops.health import ApiWatch, Health, OpsServer
 from bot.ops.metrics import Metrics
 from bot.reload import LiveEngine, Reloader
 from bot.storage import (
@@ -60,7 +61,6 @@ from bot.telegram.messages import Outgoing
 log = logging.getLogger("citebot.telegram")
 
 ADMINS_ENV = "CITEBOT_ADMINS"
-OPS_ADDRESS_ENV = "CITEBOT_OPS_ADDRESS"
 RECORD_ENV = "CITEBOT_RECORD"
 WATCH_ENV = "CITEBOT_WATCH_KB"
 # Ahead of the ordinary handlers (group 0): an admin command or a vote handled here stops there.
@@ -128,25 +128,9 @@ def ops_settings_from(args: argparse.Namespace,
         db=option("db"),
         retention_days=retention_days(option("retention_days"), env),
         admins=frozenset(admins),
-        ops_address=_address(option("ops_address") or env.get(OPS_ADDRESS_ENV, "")),
+        ops_address=ops_address(option("ops_address") or env.get(OPS_ADDRESS_ENV, "")),
         watch_kb=bool(option("watch_kb")) or env.get(WATCH_ENV, "").strip() == "1",
     )
-
-
-def _address(text: str) -> tuple[str, int] | None:
-    text = text.strip()
-    if not text:
-        return DEFAULT_LISTEN, DEFAULT_PORT
-    if text.lower() == "off":
-        return None
-    host, sep, port_text = text.rpartition(":")
-    try:
-        port = int(port_text)
-    except ValueError:
-        raise ValueError(f"invalid ops address {text!r}: want HOST:PORT or 'off'") from None
-    if not 0 <= port < 65536:
-        raise ValueError(f"invalid ops port: {port}")
-    return (host.strip("[]") or DEFAULT_LISTEN) if sep else DEFAULT_LISTEN, port
 
 
 def _chat_type(update: Update) -> str:
