@@ -242,6 +242,9 @@ class Index:
             alternates.append(Alternate(" ".join(content), frozenset(content) | cues))
         for text in (fact.answer, *(c.quote for c in fact.citations)):
             vocabulary.update(content_stems(self.words(text)))
+            # The words as written too, beside their alias: a question may use part of a
+            # long name ("kilometres" of "square kilometers", "pilot" of the FTZ's full name).
+            vocabulary.update(content_stems(tokens(text)))
         answer_words = tokens(fact.answer)
         has_figure = any(is_figure(w) for w in answer_words)
         answers_to = {cue for a in alternates for cue in a.stems & TYPED_CUES}

@@ -34,10 +34,21 @@ def tokens(text: str) -> list[str]:
     return normalize(text).split()
 
 
+# British spellings keyed as American ones ("kilometres", "centre", "labour", "organise"):
+# applied to questions and knowledge alike, so a harmless over-reach stays consistent.
+_BRITISH_ENDINGS = (("tres", "ters"), ("tre", "ter"), ("ours", "ors"), ("our", "or"),
+                    ("ised", "ized"), ("ising", "izing"), ("isation", "ization"), ("ise", "ize"))
+
+
 def stem(word: str) -> str:
     """A crude suffix stripper: only has to map a word's forms to one key, not to a real root."""
     if len(word) <= 3 or not word.isalpha():
         return word
+    if len(word) >= 6:
+        for british, american in _BRITISH_ENDINGS:
+            if word.endswith(british):
+                word = word[: -len(british)] + american
+                break
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("sses"):

@@ -22,7 +22,7 @@ TESTS = Path(__file__).resolve().parent
 # the level reached, rounded down a little so that an unrelated edit does not trip it.
 FLOORS = [
     ("dev", "tune", "en", 0.91, 0.98, 0.90, 5),
-    ("dev", "holdout", "en", 0.78, 0.95, 0.92, 3),
+    ("dev", "holdout", "en", 0.77, 0.95, 0.92, 3),
     ("probe2", "probe2", "en", 0.74, 0.95, 0.80, 10),
     # Other languages: a wrong fact is worse than a suggestion, so none is allowed.
     ("probe2", "probe2", "other", 0.0, 0.78, 0.0, 0),
