@@ -134,15 +134,18 @@ class Engine:
         reply = self._decide(question, query, considered, language)
         # The words alone answer it: the meaning is not weighed (the model's time is saved).
         # Otherwise it is, for a better answer or at least the right suggestions.
-        if self.semantic is not None and not (language == ENGLISH and self._sure(reply)):
+        if self.semantic is not None and not (language == ENGLISH and self._sure(reply, query)):
             considered = self._weigh(query, self.semantic.similarities(question))
             reply = self._decide(question, query, considered, language)
         if language != ENGLISH:
             reply = replace(reply, language=language, note=FOREIGN_NOTE)
         return reply
 
-    def _sure(self, reply: Reply) -> bool:
-        """An answer from words alone, with its words explained by the fact."""
+    def _sure(self, reply: Reply, query: Query) -> bool:
+        """The words settle it: a confident answer, or a bare keyword that several facts
+        explain fully (a choice the meaning of one word cannot make)."""
+        if reply.kind is Kind.DID_YOU_MEAN:
+            return len(query.words) == 1
         return reply.answered and reply.score >= 100 * self.thresholds.sure_confidence
 
     def _decide(self, question: str, query: Query, considered: list[Considered],
