@@ -42,7 +42,11 @@ def topic_data(topic_id: str) -> str:
 
 
 def fits(data: str) -> bool:
-    return 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES
+    try:
+        size = len(data.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: Telegram could not carry it
+        return False
+    return 1 <= size <= MAX_CALLBACK_BYTES
 
 
 def parse_callback(data: str | None) -> Callback | None:
