@@ -13,9 +13,9 @@ from typing import BinaryIO, Literal, TextIO
 from bot.engine import MAX_QUESTION_CHARS, Engine
 from bot.lines import clean, read_line, read_lines
 from bot.model import Kind, Reply
-from bot.render.common import source_line
+from bot.render.console import numbered, render_text, wrap
 from bot.render.jsonl import render_json
-from bot.render.text import numbered, render_text, wrap
+from bot.render.wording import source_line
 
 PROMPT = "you> "
 ASK_PROMPT = "Your question about the article (Ctrl-D to cancel): "

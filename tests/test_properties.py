@@ -13,8 +13,8 @@ from telegram_fixtures import telegram_html_text
 
 from bot.engine import Engine
 from bot.model import Citation, Kind, KnowledgeBase, Reply, Suggestion
-from bot.render.html import MAX_MESSAGE_CHARS, render_html
 from bot.render.jsonl import render_json
+from bot.render.telegram_html import MAX_MESSAGE_CHARS, render_html
 from bot.telegram import keyboards, messages
 
 PROPERTY = settings(max_examples=120, deadline=None)

@@ -11,7 +11,7 @@ from bot.config import default_kb_path
 from bot.engine import Engine
 from bot.loader import load_knowledge
 from bot.model import Citation, Kind, Reply, Source, Speaker
-from bot.render.html import render_html, split_html
+from bot.render.telegram_html import render_html, split_html
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.model import Fact, Kind, KnowledgeBase, Reply, Source, Topic
-from bot.render.html import esc, link, render_html, split_html
+from bot.render.telegram_html import esc, link, render_html, split_html
 from bot.telegram import keyboards
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)

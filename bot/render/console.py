@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Sequence
 
 from bot.model import Kind, Reply
-from bot.render.common import attribution, place, source_line
+from bot.render.wording import attribution, place, source_line
 
 _BOLD, _DIM, _CYAN, _RESET = "\033[1m", "\033[2m", "\033[36m", "\033[0m"
 # Narrower than this, indents would leave no room for words.

@@ -10,7 +10,7 @@ import html
 import re
 
 from bot.model import Kind, Reply, Source
-from bot.render import common
+from bot.render import wording
 
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit for one message's text
 
@@ -28,7 +28,7 @@ def link(url: str, text: str) -> str:
 
 def attribution(reply: Reply) -> str:
     """Who the quotes below belong to: a person the article quotes, or the article itself."""
-    who = common.attribution(reply)
+    who = wording.attribution(reply)
     if not who:
         return "<i>The article says:</i>"
     speaker = reply.speaker
@@ -63,7 +63,7 @@ def _body(reply: Reply, *, source: bool) -> str:
     blocks = [esc(reply.text)]
     if reply.citations:
         quotes = "\n".join(
-            f"<blockquote>\u201c{esc(c.quote)}\u201d ({esc(common.place(c))})</blockquote>"
+            f"<blockquote>\u201c{esc(c.quote)}\u201d ({esc(wording.place(c))})</blockquote>"
             for c in reply.citations
         )
         blocks.append(f"{attribution(reply)}\n{quotes}")
