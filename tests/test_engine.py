@@ -111,10 +111,10 @@ def test_answer_fact_and_related(tiny_engine: Engine) -> None:
 
 
 def test_answers_for_inline_mode(tiny_engine: Engine) -> None:
-    replies = tiny_engine.answers("ferry ticket price", limit=3)
+    replies = tiny_engine.inline_answers("ferry ticket price", limit=3)
     assert replies and replies[0].fact is not None and replies[0].fact.id == "ticket-price"
     assert all(r.kind is Kind.ANSWER for r in replies)
-    assert tiny_engine.answers("weather in peru") == ()
+    assert tiny_engine.inline_answers("weather in peru") == ()
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,7 @@ def test_any_question_gets_a_valid_reply_and_valid_telegram_messages(
 @PROPERTY
 @given(question=questions)
 def test_inline_results_are_valid_for_any_query(real_engine: Engine, question: str) -> None:
-    for result in messages.inline_results(real_engine.answers(question, limit=3)):
+    for result in messages.inline_results(real_engine.inline_answers(question, limit=3)):
         assert 1 <= len(result.id.encode("utf-8")) <= 64
         content = result.input_message_content
         assert isinstance(content, InputTextMessageContent)

@@ -74,7 +74,7 @@ class Answerer(Protocol):
 
     def answer_fact(self, fact_id: str) -> Reply | None: ...
 
-    def answers(self, question: str, *, limit: int = 3) -> tuple[Reply, ...]: ...
+    def inline_answers(self, question: str, *, limit: int = 3) -> tuple[Reply, ...]: ...
 
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -292,7 +292,7 @@ class Handlers:
 
     def _inline_replies(self, text: str) -> tuple[Reply, ...]:
         if text:
-            return self.engine.answers(text, limit=3)
+            return self.engine.inline_answers(text, limit=3)
         found = (self.engine.answer_fact(f.id) for f in keyboards.example_facts(self.kb))
         return tuple(r for r in found if r is not None)
 
