@@ -161,8 +161,7 @@ def test_rate_limit_forgets_idle_chats_beyond_its_size() -> None:
 def test_callback_data_round_trip_and_limits() -> None:
     assert keyboards.parse_callback("f:bridge-cost") == keyboards.Callback("fact", "bridge-cost")
     assert keyboards.parse_callback("t:port") == keyboards.Callback("topic", "port")
-    assert keyboards.parse_callback("topics") == keyboards.Callback("topics")
-    for junk in (None, "", "f:", "x:1", "legacy"):
+    for junk in (None, "", "f:", "t:", "x:1", "legacy", "topics"):
         assert keyboards.parse_callback(junk) is None
     assert keyboards.fits("f:" + "a" * 62) and not keyboards.fits("f:" + "a" * 63)
 

@@ -238,12 +238,10 @@ class Handlers:
             if reply is None:
                 return "callback_stale", callback.id, None
             return "callback_fact", callback.id, messages.for_reply(reply, self.kb)
-        if callback.kind == "topic":
-            topic = self.kb.topic(callback.id)
-            if topic is None or not self.kb.facts_of(topic.id):
-                return "callback_stale", None, None
-            return "callback_topic", None, [messages.topic(self.kb, topic)]
-        return "callback_topics", None, [messages.topics(self.kb)]
+        topic = self.kb.topic(callback.id)
+        if topic is None or not self.kb.facts_of(topic.id):
+            return "callback_stale", None, None
+        return "callback_topic", None, [messages.topic(self.kb, topic)]
 
     async def callback(self, update: Update, context: Context) -> None:
         """Every callback query gets answerCallbackQuery, whatever its data, so the client's

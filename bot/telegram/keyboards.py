@@ -1,6 +1,6 @@
 """Inline keyboards and their callback data.
 
-Callback data is self-contained ("f:<fact id>", "t:<topic id>", "topics"), so a button works
+Callback data is self-contained ("f:<fact id>", "t:<topic id>"), so a button works
 after a restart and needs no server-side state. Telegram caps callback data at 64 bytes: a
 button whose data would not fit is left out rather than sent and refused.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
@@ -20,17 +21,16 @@ log = logging.getLogger(__name__)
 
 FACT_PREFIX = "f:"
 TOPIC_PREFIX = "t:"
-TOPICS = "topics"
 MAX_CALLBACK_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64
 MAX_LABEL_CHARS = 60  # long labels are cut by clients anyway; keep them readable
 
 
 @dataclass(frozen=True)
 class Callback:
-    """Decoded callback data: kind is "fact", "topic" or "topics"; id is "" for "topics"."""
+    """Decoded callback data: a fact to answer or a topic to list."""
 
-    kind: str
-    id: str = ""
+    kind: Literal["fact", "topic"]
+    id: str
 
 
 def fact_data(fact_id: str) -> str:
@@ -49,8 +49,6 @@ def parse_callback(data: str | None) -> Callback | None:
     """None for anything we did not produce (or no longer understand)."""
     if not data:
         return None
-    if data == TOPICS:
-        return Callback("topics")
     if data.startswith(FACT_PREFIX) and len(data) > len(FACT_PREFIX):
         return Callback("fact", data[len(FACT_PREFIX) :])
     if data.startswith(TOPIC_PREFIX) and len(data) > len(TOPIC_PREFIX):
