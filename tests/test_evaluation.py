@@ -15,6 +15,7 @@ from rapidfuzz.distance import OSA
 from bot.evaluation import metrics
 from bot.evaluation.baselines import build_baselines
 from bot.evaluation.metrics import Candidate, Prediction, Verdict
+from bot.evaluation.passages import article_passages, split_sentences
 from bot.evaluation.questions import (
     Question,
     QuestionFileError,
@@ -22,7 +23,6 @@ from bot.evaluation.questions import (
     load_questions,
     parse_questions,
 )
-from bot.evaluation.sentences import article_sentences, split_sentences
 from bot.evaluation.typos import add_typos
 from bot.loader import load_knowledge
 from bot.model import Kind, KnowledgeBase
@@ -219,7 +219,7 @@ def test_missing_question_file(tmp_path: Path) -> None:
         load_questions(tmp_path / "nope.yaml")
 
 
-# --- sentences and baselines --------------------------------------------------------------
+# --- passages and baselines ---------------------------------------------------------------
 
 
 def test_split_sentences() -> None:
@@ -233,8 +233,8 @@ def test_split_sentences() -> None:
     ]
 
 
-def test_sentences_map_to_the_facts_quoting_them(tiny_kb: KnowledgeBase) -> None:
-    by_text = {s.text: s.facts for s in article_sentences(tiny_kb)}
+def test_passages_map_to_the_facts_quoting_them(tiny_kb: KnowledgeBase) -> None:
+    by_text = {s.text: s.facts for s in article_passages(tiny_kb)}
     assert by_text["The new ferry line carried 12,000 passengers in its first month."] == (
         "ferry-passengers",
     )
@@ -244,7 +244,7 @@ def test_sentences_map_to_the_facts_quoting_them(tiny_kb: KnowledgeBase) -> None
 
 
 def test_every_paragraph_fact_of_the_real_kb_has_a_sentence(real_kb: KnowledgeBase) -> None:
-    mapped = {f for s in article_sentences(real_kb) for f in s.facts}
+    mapped = {f for s in article_passages(real_kb) for f in s.facts}
     cited = {f.id for f in real_kb.facts if any(c.paragraph for c in f.citations)}
     assert cited <= mapped
 

@@ -25,11 +25,11 @@ from telegram_fixtures import (
 )
 
 from bot.telegram import add_arguments, keyboards, messages, run
-from bot.telegram.addressing import MAX_QUESTION_CHARS, is_addressed, question_text
+from bot.telegram.addressing import MAX_CHAT_QUESTION_CHARS, is_addressed, question_text
 from bot.telegram.app import Settings, settings_from
 from bot.telegram.logs import Event, setup_logging
 from bot.telegram.polling import UNREADABLE, Ledger, readable_updates
-from bot.telegram.ratelimit import RateLimiter, Verdict
+from bot.telegram.ratelimit import Admission, RateLimiter
 from bot.telegram.token import (
     REDACTED,
     RedactingFilter,
@@ -136,23 +136,23 @@ class Clock:
 def test_rate_limit_notes_once_then_silence_until_refill() -> None:
     clock = Clock()
     limiter = RateLimiter(5, 10.0, clock=clock)
-    assert [limiter.check("chat") for _ in range(5)] == [Verdict.ALLOW] * 5
-    assert limiter.check("chat") is Verdict.NOTE
-    assert limiter.check("chat") is Verdict.DROP
-    assert limiter.check("other chat") is Verdict.ALLOW  # per chat
+    assert [limiter.check("chat") for _ in range(5)] == [Admission.ALLOW] * 5
+    assert limiter.check("chat") is Admission.NOTE
+    assert limiter.check("chat") is Admission.DROP
+    assert limiter.check("other chat") is Admission.ALLOW  # per chat
     clock.now += 2.0  # one token back (5 per 10 s)
-    assert limiter.check("chat") is Verdict.ALLOW
-    assert limiter.check("chat") is Verdict.NOTE  # a new note after a refill
+    assert limiter.check("chat") is Admission.ALLOW
+    assert limiter.check("chat") is Admission.NOTE  # a new note after a refill
     clock.now += 100
-    assert [limiter.check("chat") for _ in range(6)][-2:] == [Verdict.ALLOW, Verdict.NOTE]
+    assert [limiter.check("chat") for _ in range(6)][-2:] == [Admission.ALLOW, Admission.NOTE]
 
 
 def test_rate_limit_forgets_idle_chats_beyond_its_size() -> None:
     limiter = RateLimiter(1, 10.0, clock=Clock(), max_keys=2)
     for chat in ("a", "b", "c"):
-        assert limiter.check(chat) is Verdict.ALLOW
-    assert limiter.check("a") is Verdict.ALLOW  # forgotten, so a full bucket again
-    assert limiter.check("c") is Verdict.NOTE
+        assert limiter.check(chat) is Admission.ALLOW
+    assert limiter.check("a") is Admission.ALLOW  # forgotten, so a full bucket again
+    assert limiter.check("c") is Admission.NOTE
 
 
 # -- keyboards -------------------------------------------------------------------------------
@@ -289,7 +289,7 @@ def test_text_mention_and_mixed_case_username(bot: Bot) -> None:
 def test_long_messages_are_cut_to_their_first_part(bot: Bot) -> None:
     msg = as_message(text_update("bridge cost " + "blah " * 400), bot)
     question = question_text(msg)
-    assert len(question) <= MAX_QUESTION_CHARS and question.startswith("bridge cost blah")
+    assert len(question) <= MAX_CHAT_QUESTION_CHARS and question.startswith("bridge cost blah")
 
 
 # -- settings --------------------------------------------------------------------------------

@@ -29,11 +29,11 @@ from telegram.ext import (
 
 from bot.model import KnowledgeBase, Reply
 from bot.telegram import keyboards, messages
-from bot.telegram.addressing import MAX_QUESTION_CHARS, Addressed, question_text
+from bot.telegram.addressing import MAX_CHAT_QUESTION_CHARS, Addressed, question_text
 from bot.telegram.delivery import send
 from bot.telegram.logs import Event, log_event
 from bot.telegram.messages import Outgoing
-from bot.telegram.ratelimit import RateLimiter, Verdict
+from bot.telegram.ratelimit import Admission, RateLimiter
 
 T = TypeVar("T")
 
@@ -169,12 +169,12 @@ class Handlers:
         message = update.effective_message
         if message is None:
             return None
-        verdict = self.limiter.check(message.chat.id)
-        if verdict is Verdict.ALLOW:
+        admission = self.limiter.check(message.chat.id)
+        if admission is Admission.ALLOW:
             return message, started
-        if verdict is Verdict.NOTE:
+        if admission is Admission.NOTE:
             await self._send(message, [messages.RATE_LIMITED])
-        self._event(update, started, f"rate_limited_{verdict.value}")
+        self._event(update, started, f"rate_limited_{admission.value}")
         return None
 
     def _command(
@@ -252,7 +252,7 @@ class Handlers:
             return
         chat = query.message.chat if query.message is not None else None
         key: Hashable = chat.id if chat is not None else ("user", query.from_user.id)
-        if self.limiter.check(key) is not Verdict.ALLOW:
+        if self.limiter.check(key) is not Admission.ALLOW:
             await query.answer(messages.SLOW_DOWN)
             self._event(update, started, "rate_limited_callback")
             return
@@ -278,11 +278,11 @@ class Handlers:
         query = update.inline_query
         if query is None:
             return
-        if self.limiter.check(("user", query.from_user.id)) is not Verdict.ALLOW:
+        if self.limiter.check(("user", query.from_user.id)) is not Admission.ALLOW:
             await query.answer([], cache_time=0, is_personal=True)
             self._event(update, started, "rate_limited_inline")
             return
-        text = " ".join(query.query.split())[:MAX_QUESTION_CHARS]
+        text = " ".join(query.query.split())[:MAX_CHAT_QUESTION_CHARS]
         replies = await self._think(lambda: self._inline_replies(text))
         await query.answer(messages.inline_results(replies), cache_time=INLINE_CACHE_SECONDS)
         first = replies[0].fact.id if replies and replies[0].fact is not None else None
