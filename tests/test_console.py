@@ -283,7 +283,8 @@ def test_the_source_line_is_shown_once_and_on_request() -> None:
 
 def test_commands() -> None:
     out = turns(chat_transcript(["/unknown", "/unknown with words", "/Topics x", "/HELP"]))
-    unknown = "Unknown command \u201c/unknown\u201d; the commands are /topics, /source, /help, /quit."
+    unknown = ("Unknown command \u201c/unknown\u201d; the commands are /topics, /source, /about, "
+               "/help, /quit.")
     assert out[0].strip() == out[1].strip() == unknown
     assert "/topics N (1 to 7)" in out[2]
     assert "Commands:" in out[3]

@@ -24,6 +24,7 @@ from telegram_fixtures import (
     tiny_kb,
 )
 
+from bot import commands
 from bot.telegram import add_arguments, keyboards, messages, run
 from bot.telegram.addressing import MAX_CHAT_QUESTION_CHARS, is_addressed, question_text
 from bot.telegram.app import Settings, settings_from
@@ -171,9 +172,10 @@ def test_every_button_of_the_real_knowledge_base_fits() -> None:
     from bot.loader import load_knowledge
 
     kb = load_knowledge(default_kb_path())
-    boards = [keyboards.topics_keyboard(kb), keyboards.facts_keyboard(kb.facts)]
+    topics = [p.topic for p in commands.topic_list(kb).pages]
+    boards = [keyboards.topics_keyboard(topics), keyboards.facts_keyboard(kb.facts)]
     buttons = [b for board in boards if board for row in board.inline_keyboard for b in row]
-    assert len(buttons) == len(keyboards.topics_with_facts(kb)) + len(kb.facts)
+    assert len(buttons) == len(topics) + len(kb.facts)
     for button in buttons:
         assert isinstance(button.callback_data, str)
         assert len(button.callback_data.encode()) <= 64
@@ -189,10 +191,10 @@ def test_oversized_callback_data_leaves_the_button_out() -> None:
 
 
 def test_examples_prefer_facts_about_the_text() -> None:
-    assert [f.id for f in keyboards.example_facts(tiny_kb())] == [
+    assert [f.id for f in commands.example_facts(tiny_kb())] == [
         "bridge-opened", "port-traffic", "article-title",
     ]
-    assert [f.id for f in keyboards.example_facts(tiny_kb(), 2)] == [
+    assert [f.id for f in commands.example_facts(tiny_kb(), 2)] == [
         "bridge-opened", "port-traffic",
     ]
 
@@ -202,24 +204,25 @@ def test_examples_prefer_facts_about_the_text() -> None:
 
 def test_command_texts_are_valid_html_and_say_what_they_should() -> None:
     kb = tiny_kb()
-    start = messages.start(kb)
+    start = messages.for_command(commands.START, kb, BOT_USERNAME)
     text = telegram_html_text(start.text)
     assert "Northport opens bridge & port <trade> grows" in text and "2024-01-02" in text
     assert start.keyboard is not None and len(start.keyboard.inline_keyboard) == 3
-    source = telegram_html_text(messages.source(kb).text)
+    source = telegram_html_text(messages.for_command(commands.SOURCE, kb, None).text)
     for needle in ("Northport Daily", "A. Writer", "2024-01-02", "https://example.com/news"):
         assert needle in source
-    about = telegram_html_text(messages.about(kb).text)
+    about = telegram_html_text(messages.for_command(commands.ABOUT, kb, None).text)
     assert "only from one article" in about and "do not verify" in about
-    assert BOT_USERNAME in telegram_html_text(messages.help_text(kb, BOT_USERNAME).text)
-    topics = messages.topics(kb)
+    help_ = telegram_html_text(messages.for_command(commands.HELP, kb, BOT_USERNAME).text)
+    assert BOT_USERNAME in help_ and "/about \u2014 Where my answers come from" in help_
+    topics = messages.for_command(commands.TOPICS, kb, None)
     assert topics.keyboard is not None
     assert [r[0].callback_data for r in topics.keyboard.inline_keyboard] == [
         "t:bridge", "t:port", "t:article",
     ]
     bridge = kb.topic("bridge")
     assert bridge is not None
-    board = messages.topic(kb, bridge).keyboard
+    board = messages.render(commands.topic_page(kb, bridge)).keyboard
     assert board is not None
     assert [r[0].text for r in board.inline_keyboard] == [
         "When did the bridge open?", "How much did the bridge cost?",

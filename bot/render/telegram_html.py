@@ -36,9 +36,14 @@ def attribution(reply: Reply) -> str:
     return f"<i>{esc(who)}{role} said:</i>"
 
 
+def cited_source(source: Source) -> str:
+    """The article's title as a link, then its dateline."""
+    details = wording.dateline(source)
+    return link(source.url, source.title) + (f" ({esc(details)})" if details else "")
+
+
 def source_line(source: Source) -> str:
-    details = ", ".join(esc(p) for p in (source.publisher, source.published) if p)
-    return f"Source: {link(source.url, source.title)}" + (f" ({details})" if details else "")
+    return f"Source: {cited_source(source)}"
 
 
 def render_html(reply: Reply) -> str:
@@ -56,10 +61,8 @@ def render_html(reply: Reply) -> str:
 
 def _body(reply: Reply, *, source: bool) -> str:
     if reply.kind is not Kind.ANSWER:
-        text = esc(reply.text)
-        if reply.kind is Kind.DECLINE and reply.suggestions:
-            text += "\n\nClosest things the article does say:"
-        return text
+        heading = wording.suggestions_heading(reply)
+        return esc(reply.text) + (f"\n\n{esc(heading)}" if heading else "")
     blocks = [esc(reply.text)]
     if reply.citations:
         quotes = "\n".join(

@@ -11,7 +11,6 @@ import logging
 import time
 from collections.abc import Callable, Coroutine, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from telegram import Message, Update
@@ -27,6 +26,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.commands import COMMANDS, HELP, Command, example_facts, topic_page
 from bot.model import KnowledgeBase, Reply
 from bot.telegram import keyboards, messages
 from bot.telegram.addressing import MAX_CHAT_QUESTION_CHARS, Addressed, question_text
@@ -40,28 +40,6 @@ T = TypeVar("T")
 log = logging.getLogger("citebot.telegram")
 
 INLINE_CACHE_SECONDS = 60
-
-
-@dataclass(frozen=True)
-class Command:
-    """A slash command: its name, its line in the menu (setMyCommands), and its message built
-    from the knowledge base and the bot's @username."""
-
-    name: str
-    menu: str
-    build: Callable[[KnowledgeBase, str | None], Outgoing]
-
-
-# The one table of commands: handlers and the command menu are both made from it.
-COMMANDS: tuple[Command, ...] = (
-    Command("start", "What I know, with example questions", lambda kb, _: messages.start(kb)),
-    Command("topics", "Browse the article by topic", lambda kb, _: messages.topics(kb)),
-    Command("source", "The article: title, publisher, authors, date, link",
-            lambda kb, _: messages.source(kb)),
-    Command("about", "Where my answers come from", lambda kb, _: messages.about(kb)),
-    Command("help", "How to ask", messages.help_text),
-)
-HELP = COMMANDS[-1]
 
 
 class Answerer(Protocol):
@@ -185,7 +163,8 @@ class Handlers:
             if admitted is None:
                 return
             message, started = admitted
-            await self._send(message, [command.build(self.kb, context.bot.username)])
+            await self._send(message, [messages.for_command(command, self.kb,
+                                                            context.bot.username)])
             self._event(update, started, f"command_{command.name}")
 
         return handle
@@ -199,7 +178,8 @@ class Handlers:
         message, started = admitted
         question = question_text(message)
         if not question:  # only a mention: say how to ask
-            await self._send(message, [messages.help_text(self.kb, context.bot.username)])
+            await self._send(message, [messages.for_command(HELP, self.kb,
+                                                            context.bot.username)])
             self._event(update, started, "empty")
             return
         reply = await self._think(lambda: self.engine.answer(question))
@@ -241,7 +221,7 @@ class Handlers:
         topic = self.kb.topic(callback.id)
         if topic is None or not self.kb.facts_of(topic.id):
             return "callback_stale", None, None
-        return "callback_topic", None, [messages.topic(self.kb, topic)]
+        return "callback_topic", None, [messages.render(topic_page(self.kb, topic))]
 
     async def callback(self, update: Update, context: Context) -> None:
         """Every callback query gets answerCallbackQuery, whatever its data, so the client's
@@ -291,7 +271,7 @@ class Handlers:
     def _inline_replies(self, text: str) -> tuple[Reply, ...]:
         if text:
             return self.engine.inline_answers(text, limit=3)
-        found = (self.engine.answer_fact(f.id) for f in keyboards.example_facts(self.kb))
+        found = (self.engine.answer_fact(f.id) for f in example_facts(self.kb))
         return tuple(r for r in found if r is not None)
 
     # -- errors -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
+from bot.commands import topic_list
 from bot.model import Fact, KnowledgeBase, Suggestion, Topic
 
 log = logging.getLogger(__name__)
@@ -83,9 +84,9 @@ def facts_keyboard(facts: Iterable[Fact]) -> InlineKeyboardMarkup | None:
     return _column(_button(f.questions[0], fact_data(f.id)) for f in facts if f.questions)
 
 
-def topics_keyboard(kb: KnowledgeBase) -> InlineKeyboardMarkup | None:
-    """One button per topic that has facts."""
-    return _column(_button(t.title, topic_data(t.id)) for t in topics_with_facts(kb))
+def topics_keyboard(topics: Iterable[Topic]) -> InlineKeyboardMarkup | None:
+    """One button per topic."""
+    return _column(_button(t.title, topic_data(t.id)) for t in topics)
 
 
 def decline_keyboard(
@@ -95,19 +96,6 @@ def decline_keyboard(
     return _column(
         [
             *(_button(s.question, fact_data(s.fact)) for s in suggestions),
-            *(_button(t.title, topic_data(t.id)) for t in topics_with_facts(kb)),
+            *(_button(p.topic.title, topic_data(p.topic.id)) for p in topic_list(kb).pages),
         ]
     )
-
-
-def topics_with_facts(kb: KnowledgeBase) -> tuple[Topic, ...]:
-    return tuple(t for t in kb.topics if kb.facts_of(t.id))
-
-
-def example_facts(kb: KnowledgeBase, count: int = 3) -> tuple[Fact, ...]:
-    """Examples for /start and empty inline queries: the first fact of each topic, in topic
-    order, preferring facts quoted from the article's paragraphs over bibliographic ones."""
-    firsts = [kb.facts_of(t.id)[0] for t in topics_with_facts(kb)]
-    about_text = [f for f in firsts if any(c.paragraph is not None for c in f.citations)]
-    rest = [f for f in firsts if f not in about_text]
-    return tuple((about_text + rest)[:count])
