@@ -8,6 +8,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rapidfuzz.distance import OSA
@@ -290,14 +291,14 @@ def small_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def eval_json(small_set: Path) -> dict[str, object]:
+def eval_json(small_set: Path) -> dict[str, Any]:
     done = citebot("eval", str(small_set), "--json", "--sweeps", "--typos")
     assert done.returncode == 0, done.stderr
-    result: dict[str, object] = json.loads(done.stdout)
+    result: dict[str, Any] = json.loads(done.stdout)
     return result
 
 
-def test_eval_json_shape(eval_json: dict[str, object]) -> None:
+def test_eval_json_shape(eval_json: dict[str, Any]) -> None:
     assert eval_json["split"] == "all"
     assert eval_json["passed"] is True
     systems = eval_json["systems"]

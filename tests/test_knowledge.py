@@ -25,7 +25,8 @@ def test_every_sentence_of_the_article_is_cited(real_kb: KnowledgeBase) -> None:
     assert total >= 20
 
 
-@pytest.mark.skipif(ARTICLE is None, reason="no shared/source/article.txt beside this checkout")
+@pytest.mark.skipif(ARTICLE is None, reason="../shared is absent: no shared/source/article.txt "
+                    "in any folder above this checkout (CI has it)")
 def test_paragraphs_are_the_article_verbatim(real_kb: KnowledgeBase) -> None:
     assert ARTICLE is not None
     lines = [p for p in ARTICLE.read_text(encoding="utf-8").split("\n") if p.strip()]

@@ -203,7 +203,7 @@ def test_the_container_healthcheck_is_a_command_that_exists(
 # --- pinned versions ------------------------------------------------------------------------
 
 def pins() -> dict[str, str]:
-    result = {}
+    result: dict[str, str] = {}
     for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             requirement = Requirement(line)

@@ -28,11 +28,11 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         # platformdirs warns when XDG_RUNTIME_DIR is unset (as in CI); its fallback is fine.
         warnings.simplefilter("ignore")
         try:
-            import pgserver
+            from pgserver.postgres_server import get_server
         except ImportError as exc:
             pytest.skip(f"pgserver is not installed ({exc}): pip install -e '.[test]'")
         try:
-            server = pgserver.get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="delete")
+            server = get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="delete")
         except Exception as exc:  # no binaries for this platform, no shared memory, ...
             pytest.skip(f"PostgreSQL (pgserver) could not start here: {exc}")
         try:

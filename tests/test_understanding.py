@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import write_kb
 
 from bot.embeddings import cache_dir, load_semantic
 from bot.engine import FOREIGN_NOTE, Engine
@@ -20,7 +21,6 @@ from bot.matching import analyse, asks_judgement
 from bot.model import Kind, KnowledgeBase
 from bot.semantic import Vector
 from bot.text import tokens
-from tests.conftest import write_kb
 
 ENGLISH = frozenset("how big is the what when did it open people use grew crew about zone".split())
 
