@@ -316,7 +316,7 @@ class _TelegramHtmlChecker(HTMLParser):
             self.problems.append(f"attributes {attrs} not allowed on <{tag}>")
         self.stack.append(tag)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_startendtag(self, tag: str, _attrs: list[tuple[str, str | None]]) -> None:
         self.problems.append(f"self-closing <{tag}/> is not allowed")
 
     def handle_endtag(self, tag: str) -> None:

@@ -61,5 +61,6 @@ def test_question_sets_are_well_formed() -> None:
     holdout = [q for q in dev if q.split == "holdout"]
     assert abs(len(holdout) - len(dev) / 3) < 2
     probe2 = load_questions(TESTS / "probe2_questions.yaml")
-    assert len(probe2) >= 150 and {q.split for q in probe2} == {"probe2"}
+    assert len(probe2) >= 150
+    assert {q.split for q in probe2} == {"probe2"}
     assert sum(q.lang != "en" for q in probe2) >= 20

@@ -317,7 +317,8 @@ def test_eval_json_shape(eval_json: dict[str, Any]) -> None:
         assert key in summary
     assert summary["total"] == eval_json["questions"] == 5
     assert {row["kind"] for row in citebot_result["kinds"]} >= {"paraphrase", "multi"}
-    assert citebot_result["sweep"] and "precision" in citebot_result["sweep"][0]
+    assert citebot_result["sweep"]
+    assert "precision" in citebot_result["sweep"][0]
     assert set(citebot_result["knob_sweeps"]) == {"answer_confidence", "meaning_coverage"}
     assert [row["edits"] for row in eval_json["typos"]] == [0, 1, 2, 3]
     assert set(citebot_result["by_split"]) == {"tune", "holdout"}

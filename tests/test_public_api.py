@@ -29,14 +29,16 @@ def test_import_bot_loads_nothing_heavy() -> None:
     ("load_knowledge", loader),
 ])
 def test_each_public_name_is_the_one_of_its_module(name: str, home: object) -> None:
-    assert name in bot.__all__ and name in dir(bot)
+    assert name in bot.__all__
+    assert name in dir(bot)
     assert getattr(bot, name) is getattr(home, name)
 
 
 def test_the_public_api_answers_a_question(tiny_kb_path: Path) -> None:
     kb = bot.load_knowledge(tiny_kb_path)
     reply = bot.build_engine(kb, tiny_kb_path, semantic=False).answer("ferry ticket price")
-    assert isinstance(reply, bot.Reply) and reply.kind is bot.Kind.ANSWER
+    assert isinstance(reply, bot.Reply)
+    assert reply.kind is bot.Kind.ANSWER
     assert reply.citations[0].quote == "Tickets cost 5 dollars."
 
 

@@ -190,7 +190,7 @@ class Handlers:
         fact = reply.fact.id if reply.fact is not None else None
         self._event(update, started, reply.kind.value, fact, question)
 
-    async def non_text(self, update: Update, context: Context) -> None:
+    async def non_text(self, update: Update, _context: Context) -> None:
         admitted = await self._admitted(update)
         if admitted is None:
             return
@@ -198,7 +198,7 @@ class Handlers:
         await self._send(message, [messages.NON_TEXT])
         self._event(update, started, "non_text")
 
-    async def edited(self, update: Update, context: Context) -> None:
+    async def edited(self, update: Update, _context: Context) -> None:
         admitted = await self._admitted(update)
         if admitted is None:
             return
@@ -252,7 +252,7 @@ class Handlers:
 
     # -- inline mode ------------------------------------------------------------------------
 
-    async def inline(self, update: Update, context: Context) -> None:
+    async def inline(self, update: Update, _context: Context) -> None:
         """Up to three answers; an empty query shows the /start examples."""
         started = time.perf_counter()
         query = update.inline_query

@@ -43,7 +43,11 @@ def topic_data(topic_id: str) -> str:
 
 
 def fits(data: str) -> bool:
-    return 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES
+    """1 to 64 bytes of UTF-8 (a lone surrogate, which JSON may carry, is not UTF-8)."""
+    try:
+        return 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES
+    except UnicodeEncodeError:
+        return False
 
 
 def parse_callback(data: str | None) -> Callback | None:
@@ -64,7 +68,8 @@ def label(text: str) -> str:
 
 def _button(text: str, data: str) -> InlineKeyboardButton | None:
     if not fits(data):
-        log.warning("button left out: callback data over %d bytes: %r", MAX_CALLBACK_BYTES, data)
+        log.warning("button left out: callback data is not 1 to %d bytes of UTF-8: %r",
+                    MAX_CALLBACK_BYTES, data)
         return None
     return InlineKeyboardButton(label(text), callback_data=data)
 
