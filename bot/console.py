@@ -21,11 +21,10 @@ from bot.render.wording import NOT_VERIFIED, QUOTED, dateline, source_line
 
 PROMPT = "you> "
 ASK_PROMPT = "Your question about the article (Ctrl-D to cancel): "
-# The shared commands the console offers, then its own way out.
+# The shared commands the console offers, then its own way out (the first name is the one shown).
 OFFERED = (commands.TOPICS, commands.SOURCE, commands.ABOUT, commands.HELP)
-QUIT = ("quit", "Leave")
-QUIT_NAMES = ("/quit", "/exit", "/q")
-COMMAND_NAMES = (*(f"/{c.name}" for c in OFFERED), f"/{QUIT[0]}")
+QUIT_NAMES, QUIT_MENU = ("/quit", "/exit", "/q"), "Leave"
+COMMAND_NAMES = (*(f"/{c.name}" for c in OFFERED), QUIT_NAMES[0])
 
 
 def ask(
@@ -191,7 +190,7 @@ class _Chat:
 
 def help_text(content: Help) -> str:
     example = f', e.g. \u201c{content.example}\u201d' if content.example else ""
-    rows = [(f"/{c.name}", c.menu) for c in OFFERED] + [(f"/{QUIT[0]}", QUIT[1])]
+    rows = [(f"/{c.name}", c.menu) for c in OFFERED] + [(QUIT_NAMES[0], QUIT_MENU)]
     width = max(len(name) for name, _ in rows)
     listed = "\n".join(f"  {name:<{width}}  {menu}" for name, menu in rows)
     return (f"Ask anything about the article in your own words{example}.\nCommands:\n{listed}\n"
