@@ -314,6 +314,17 @@ def test_commands() -> None:
     assert "Commands:" in out[3]
 
 
+def test_help_lists_each_command_with_its_menu_line_and_about_says_what_i_am() -> None:
+    from bot import commands
+
+    help_, about, _ = turns(chat_transcript(["/help", "/about"]))
+    for command in (commands.TOPICS, commands.SOURCE, commands.ABOUT, commands.HELP):
+        assert f"/{command.name}" in help_
+        assert command.menu in help_
+    assert "only from one article" in about
+    assert "do not verify" in about
+
+
 def test_topics_list_every_question_of_a_topic_by_number(real_kb: KnowledgeBase) -> None:
     largest = max(range(len(real_kb.topics)),
                   key=lambda i: len(real_kb.facts_of(real_kb.topics[i].id)))
