@@ -78,7 +78,6 @@ def decline(
         text="\n".join(lines),
         score=score,
         suggestions=tuple(suggestion(f) for f in nearest),
-        unexplained=tuple(unexplained),
     )
 
 

@@ -8,22 +8,23 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal, TextIO
+from typing import BinaryIO, Literal, TextIO, assert_never
 
+from bot import commands
+from bot.commands import About, Content, Help, Sources, TopicList, TopicPage, Welcome
 from bot.engine import MAX_QUESTION_CHARS, Engine
 from bot.lines import clean, read_line, read_lines
 from bot.model import Kind, Reply
-from bot.render.common import source_line
+from bot.render.console import numbered, render_text, wrap
 from bot.render.jsonl import render_json
-from bot.render.text import numbered, render_text, wrap
+from bot.render.wording import NOT_VERIFIED, QUOTED, dateline, source_line
 
 PROMPT = "you> "
 ASK_PROMPT = "Your question about the article (Ctrl-D to cancel): "
-COMMAND_NAMES = ("/topics", "/source", "/help", "/quit")
-COMMANDS = "/topics  what I know about   /source  the article   /help  this text   /quit  leave"
-HELP = f"""Ask anything about the article in your own words, e.g. "how big is the free trade zone?".
-Commands: {COMMANDS}
-Numbered lists (related questions, "did you mean", topics): type a number to choose."""
+# The shared commands the console offers, then its own way out (the first name is the one shown).
+OFFERED = (commands.TOPICS, commands.SOURCE, commands.ABOUT, commands.HELP)
+QUIT_NAMES, QUIT_MENU = ("/quit", "/exit", "/q"), "Leave"
+COMMAND_NAMES = (*(f"/{c.name}" for c in OFFERED), QUIT_NAMES[0])
 
 
 def ask(
@@ -106,25 +107,58 @@ class _Chat:
     def command(self, text: str) -> bool:
         name, _, argument = text.partition(" ")
         name, argument = name.lower(), argument.strip()
-        if name in ("/quit", "/exit", "/q"):
+        if name in QUIT_NAMES:
             return False
-        if name == "/help":
-            self.say(HELP)
-        elif name == "/topics" and not argument:
-            self.topics()
-        elif name == "/topics" and argument.isdecimal():
-            self.menu = Menu("topic", tuple(t.id for t in self.kb.topics))
-            self.choose(int(argument))
-        elif name == "/topics":
-            self.say(f"/topics lists the topics; /topics N (1 to {len(self.kb.topics)}) lists "
-                     "the questions of topic N.")
-        elif name == "/source":
-            self.say("\n".join(source_line(s) for s in self.kb.sources))
-            self.source_shown = True
-        else:
+        command = next((c for c in OFFERED if f"/{c.name}" == name), None)
+        if command is None:
             self.say(f"Unknown command \u201c{text.split()[0]}\u201d; the commands are "
                      f"{', '.join(COMMAND_NAMES)}.")
+        elif command is commands.TOPICS and argument:
+            # "/topics N": the questions of topic N, without showing the list first.
+            topics = commands.topic_list(self.kb)
+            if argument.isdecimal():
+                self.menu = Menu("topic", tuple(p.topic.id for p in topics.pages))
+                self.choose(int(argument))
+            else:
+                self.say(f"/topics lists the topics; /topics N (1 to {len(topics.pages)}) "
+                         "lists the questions of topic N.")
+        else:
+            self.show(command.run(self.kb))
         return True
+
+    def show(self, content: Content) -> None:
+        """A command's value, as lines of text; a list is numbered, and a number picks from it."""
+        width = terminal_width(self.out)
+        match content:
+            case Help():
+                self.say(help_text(content))
+            case Sources():
+                self.say("\n".join(source_line(s) for s in content.sources))
+                self.source_shown = True
+            case TopicList():
+                lines = wrap("Topics (type a number to see all its questions):", width)
+                items = [f"{p.topic.title} ({len(p.facts)})"
+                         + (f": {p.topic.description}" if p.topic.description else "")
+                         for p in content.pages]
+                lines.extend(numbered(items, width))
+                print("\n".join(lines), file=self.out, flush=True)
+                self.menu = Menu("topic", tuple(p.topic.id for p in content.pages))
+            case TopicPage():
+                lines = wrap(f"{content.topic.title} (type a number for the answer, /topics "
+                             "for all topics):", width)
+                lines.extend(numbered([f.questions[0] for f in content.facts], width))
+                print("\n".join(lines), file=self.out, flush=True)
+                self.menu = Menu("fact", tuple(f.id for f in content.facts))
+            case Welcome():
+                source = content.source
+                self.say(f"citebot \u2014 ask about \u201c{source.title}\u201d "
+                         f"({dateline(source)}). /help for help, /quit to leave.")
+            case About():
+                source = content.source
+                self.say(f"My answers come only from one article: \u201c{source.title}\u201d "
+                         f"({dateline(source)}). {QUOTED}\n{NOT_VERIFIED}")
+            case _:
+                assert_never(content)
 
     def choose(self, number: int) -> None:
         ids = self.menu.ids
@@ -134,7 +168,9 @@ class _Chat:
             return
         chosen = ids[number - 1]
         if self.menu.kind == "topic":
-            self.topic(chosen)
+            topic = self.kb.topic(chosen)
+            if topic is not None:  # ids taken from the same knowledge base
+                self.show(commands.topic_page(self.kb, topic))
             return
         reply = self.engine.answer_fact(chosen)
         if reply is None:  # cannot happen with ids taken from the same knowledge base
@@ -151,26 +187,14 @@ class _Chat:
         shown = reply.related if reply.kind is Kind.ANSWER else reply.suggestions
         self.menu = Menu("fact", tuple(s.fact for s in shown))
 
-    def topics(self) -> None:
-        width = terminal_width(self.out)
-        lines = wrap("Topics (type a number to see all its questions):", width)
-        items = []
-        for topic in self.kb.topics:
-            about = f": {topic.description}" if topic.description else ""
-            items.append(f"{topic.title} ({len(self.kb.facts_of(topic.id))}){about}")
-        lines.extend(numbered(items, width))
-        print("\n".join(lines), file=self.out, flush=True)
-        self.menu = Menu("topic", tuple(t.id for t in self.kb.topics))
 
-    def topic(self, topic_id: str) -> None:
-        topic = next(t for t in self.kb.topics if t.id == topic_id)
-        facts = self.kb.facts_of(topic_id)
-        width = terminal_width(self.out)
-        lines = wrap(f"{topic.title} (type a number for the answer, /topics for all topics):",
-                     width)
-        lines.extend(numbered([f.questions[0] for f in facts], width))
-        print("\n".join(lines), file=self.out, flush=True)
-        self.menu = Menu("fact", tuple(f.id for f in facts))
+def help_text(content: Help) -> str:
+    example = f', e.g. \u201c{content.example}\u201d' if content.example else ""
+    rows = [(f"/{c.name}", c.menu) for c in OFFERED] + [(QUIT_NAMES[0], QUIT_MENU)]
+    width = max(len(name) for name, _ in rows)
+    listed = "\n".join(f"  {name:<{width}}  {menu}" for name, menu in rows)
+    return (f"Ask anything about the article in your own words{example}.\nCommands:\n{listed}\n"
+            'Numbered lists (related questions, "did you mean", topics): type a number to choose.')
 
 
 def chat(engine: Engine, *, stdin: BinaryIO, stdout: TextIO) -> int:
@@ -178,9 +202,7 @@ def chat(engine: Engine, *, stdin: BinaryIO, stdout: TextIO) -> int:
     if interactive:
         _enable_history()
     session = _Chat(engine, stdout)
-    source = engine.kb.sources[0]
-    session.say(f"citebot \u2014 ask about \u201c{source.title}\u201d ({source.publisher}, "
-                f"{source.published}). /help for help, /quit to leave.")
+    session.show(commands.welcome(engine.kb))
     while True:
         try:
             line = _input() if interactive else _read(stdin, stdout)

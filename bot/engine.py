@@ -63,7 +63,7 @@ class Engine:
             return None
         return compose.answer(self.kb, fact.questions[0], fact, score=100.0)
 
-    def answers(self, question: str, *, limit: int = 3) -> tuple[Reply, ...]:
+    def inline_answers(self, question: str, *, limit: int = 3) -> tuple[Reply, ...]:
         """Up to `limit` answers that would each be acceptable on their own (for inline mode)."""
         question = capped(question)
         query = analyse(self.index, question)

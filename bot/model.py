@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from enum import Enum
 from functools import cached_property
 
@@ -149,8 +149,6 @@ class Reply:
     speaker: Speaker | None = None
     suggestions: tuple[Suggestion, ...] = ()
     related: tuple[Suggestion, ...] = ()
-    # Words of the question that the article does not cover (for a decline's message).
-    unexplained: tuple[str, ...] = field(default=())
     # The question's language (ISO 639-1) when it is not English; `note` says how it was read.
     language: str = "en"
     note: str = ""

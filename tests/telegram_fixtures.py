@@ -12,10 +12,12 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from html.parser import HTMLParser
 from typing import Any
 
 from fake_bot_api import BOT_ID, BOT_USERNAME, TOKEN, FakeBotApiServer
+from kb_yaml import checked
 
 from bot.engine import Engine
 from bot.model import Citation, Fact, KnowledgeBase, SmallTalk, Source, Speaker, Topic
@@ -25,8 +27,10 @@ from bot.telegram.ratelimit import RateLimiter
 SOURCE_ID = "northport-daily"
 
 
+@cache
 def tiny_kb() -> KnowledgeBase:
-    """Three paragraphs about a made-up bridge, with '&' and '<' in the text on purpose."""
+    """Three paragraphs about a made-up bridge, with '&' and '<' in the text on purpose; read
+    back through the loader, so that it is a knowledge base the loader accepts."""
     source = Source(
         id=SOURCE_ID,
         title="Northport opens bridge & port <trade> grows",
@@ -126,7 +130,7 @@ def tiny_kb() -> KnowledgeBase:
             speaker="article",
         ),
     )
-    return KnowledgeBase(
+    return checked(KnowledgeBase(
         sources=(source,),
         topics=(
             Topic("bridge", "The bridge", "when it opened, what it cost"),
@@ -138,7 +142,7 @@ def tiny_kb() -> KnowledgeBase:
             SmallTalk("greeting", ("hello", "hi"), "Hello! Ask me about the Northport article."),
             SmallTalk("help", ("help",), "Ask me about the Northport article."),
         ),
-    )
+    ))
 
 
 # -- Bot API updates ---------------------------------------------------------------------
@@ -312,7 +316,7 @@ class _TelegramHtmlChecker(HTMLParser):
             self.problems.append(f"attributes {attrs} not allowed on <{tag}>")
         self.stack.append(tag)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_startendtag(self, tag: str, _attrs: list[tuple[str, str | None]]) -> None:
         self.problems.append(f"self-closing <{tag}/> is not allowed")
 
     def handle_endtag(self, tag: str) -> None:

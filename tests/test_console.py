@@ -32,8 +32,10 @@ def test_ask_one_question_prints_answer_quote_and_source() -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "180 square kilometers" in lines[0]
-    assert "\u201c" in lines[1] and "\u00b610" in lines[1]
-    assert lines[2].startswith("Source: Xinjiang to open up further") and "chinadaily" in lines[2]
+    assert "\u201c" in lines[1]
+    assert "\u00b610" in lines[1]
+    assert lines[2].startswith("Source: Xinjiang to open up further")
+    assert "chinadaily" in lines[2]
     assert "\033[" not in done.stdout  # no colour when not a TTY
 
 
@@ -52,7 +54,8 @@ def test_ask_json_batch_is_one_object_per_question_in_order() -> None:
         assert 0 <= row["score"] <= 100
     answer = rows[1]
     citation = answer["citations"][0]
-    assert answer["fact"] == "ftz-area" and citation["paragraph"] == 10
+    assert answer["fact"] == "ftz-area"
+    assert citation["paragraph"] == 10
     source = ROOT / "knowledge" / "sources" / "china-daily-2024-03-07.yaml"
     paragraph = yaml.safe_load(source.read_text(encoding="utf-8"))["source"]["paragraphs"][9]
     assert citation["quote"] in paragraph
@@ -62,7 +65,9 @@ def test_chat_commands_and_did_you_mean_by_number() -> None:
     done = citebot("chat", stdin="/help\n/topics\n/source\ntrade\n1\n/quit\nnot reached\n")
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "/topics" in out and "Foreign trade figures" in out and "Cui Jia" in out
+    assert "/topics" in out
+    assert "Foreign trade figures" in out
+    assert "Cui Jia" in out
     assert "not sure which" in out
     assert "\u00b6" in out.split("not sure which", 1)[1]  # "1" answered the first suggestion
     assert "not reached" not in out.split("/quit", 1)[1]
@@ -70,49 +75,58 @@ def test_chat_commands_and_did_you_mean_by_number() -> None:
 
 def test_chat_ends_cleanly_at_end_of_input() -> None:
     done = citebot(stdin="how many land ports does xinjiang have\n")
-    assert done.returncode == 0 and "18 land ports" in done.stdout
+    assert done.returncode == 0
+    assert "18 land ports" in done.stdout
     assert "Traceback" not in done.stderr
 
 
 def test_kb_option_and_environment(tiny_kb_path: Path) -> None:
     by_option = citebot("ask", "--kb", str(tiny_kb_path), "ferry ticket price")
     by_env = citebot("ask", "ferry ticket price", env={"CITEBOT_KB": str(tiny_kb_path)})
-    assert "5 dollars" in by_option.stdout and by_option.stdout == by_env.stdout
+    assert "5 dollars" in by_option.stdout
+    assert by_option.stdout == by_env.stdout
 
 
 def test_an_empty_question_gets_a_message() -> None:
     done = citebot("ask", "  ")
-    assert done.returncode == 0 and "empty" in done.stdout
+    assert done.returncode == 0
+    assert "empty" in done.stdout
 
 
 def test_a_closed_pipe_is_not_an_error() -> None:
     # `citebot ask ... | head -1`: the reader leaves before the answer is written.
     reader = subprocess.Popen([sys.executable, "-m", "bot", "ask", "--json"], cwd=ROOT,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert reader.stdout is not None and reader.stdin is not None
+    assert reader.stdout is not None
+    assert reader.stdin is not None
     reader.stdout.close()
     _, err = reader.communicate(b"how big is the ftz\n" * 2000, timeout=60)
-    assert reader.returncode == 0 and b"Traceback" not in err
+    assert reader.returncode == 0
+    assert b"Traceback" not in err
 
 
 def test_check_reports_coverage() -> None:
     done = citebot("check", "--json")
     assert done.returncode == 0
     report = json.loads(done.stdout)
-    assert report["valid"] and report["facts"] >= 38 and report["uncited"] == []
+    assert report["valid"]
+    assert report["facts"] >= 38
+    assert report["uncited"] == []
 
 
 def test_run_without_token_starts_the_console_and_says_so() -> None:
     done = citebot("run", stdin="hi\n")
     assert done.returncode == 0
-    assert "console" in done.stderr and "Hello" in done.stdout
+    assert "console" in done.stderr
+    assert "Hello" in done.stdout
 
 
 @pytest.mark.parametrize("line", ["\udcff\n", "\x00\x07\n", "x" * 100_000 + "\n"])
 def test_odd_input_keeps_the_chat_going(line: str) -> None:
     done = citebot("chat", stdin=line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
                    + "how many land ports\n")
-    assert done.returncode == 0 and "18 land ports" in done.stdout
+    assert done.returncode == 0
+    assert "18 land ports" in done.stdout
 
 
 @pytest.mark.parametrize("command", [["chat"], ["ask", "--json"]])
@@ -120,7 +134,8 @@ def test_invalid_utf8_on_stdin_is_not_fatal(command: list[str]) -> None:
     done = subprocess.run([sys.executable, "-m", "bot", *command], cwd=ROOT, timeout=60,
                           input=b"abc\xff\xfe def\nhow many land ports\n", capture_output=True)
     assert done.returncode == 0, done.stderr
-    assert b"18 land ports" in done.stdout and b"Traceback" not in done.stderr
+    assert b"18 land ports" in done.stdout
+    assert b"Traceback" not in done.stderr
 
 
 # --- options wherever argparse takes them ---------------------------------------------------
@@ -158,7 +173,8 @@ def test_global_options_work_before_or_after_the_subcommand_or_are_refused(
 def test_kb_before_the_subcommand_is_not_ignored() -> None:
     # The exact report: this used to check the built-in knowledge base and exit 0.
     done = citebot("--kb", "/nonexistent", "check")
-    assert done.returncode == 2 and "/nonexistent:1: path" in done.stderr
+    assert done.returncode == 2
+    assert "/nonexistent:1: path" in done.stderr
 
 
 def test_version_is_the_installed_distributions() -> None:
@@ -196,7 +212,8 @@ def run_bytes(args: list[str | bytes], stdin: bytes, env: dict[str, str],
 def test_ask_json_gives_one_utf8_object_per_line_whatever_the_bytes(env: dict[str, str]) -> None:
     stdin = b"how big is the FTZ\n\xff\n\n\xc3\x28 land ports \xe2\x82\n\r\nsanctions\xf0\x9f\x98\n"
     done = run_bytes(["ask", "--json"], stdin, env)
-    assert done.returncode == 0 and done.stderr == b""
+    assert done.returncode == 0
+    assert done.stderr == b""
     rows = json_lines(done.stdout)
     assert [r["question"] for r in rows] == [
         "how big is the FTZ", "\ufffd", "\ufffd( land ports \ufffd", "sanctions\ufffd"]
@@ -224,7 +241,8 @@ def test_a_huge_line_is_not_read_whole() -> None:
         # (the child's peak includes what it shared before exec).
         child = subprocess.Popen([sys.executable, "-m", "bot", "ask", "--json"], cwd=ROOT,
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        assert child.stdin is not None and child.stdout is not None
+        assert child.stdin is not None
+        assert child.stdout is not None
         for chunk in chunks:
             child.stdin.write(chunk)
         child.stdin.close()
@@ -241,7 +259,8 @@ def test_a_huge_line_is_not_read_whole() -> None:
     # Reading the 64 MB line whole cost 120 MB more; reading what is used costs nothing visible.
     assert huge - small < 16_000
     rows = json_lines(out)
-    assert len(rows) == 2 and "18 land ports" in str(rows[1]["answer"])
+    assert len(rows) == 2
+    assert "18 land ports" in str(rows[1]["answer"])
     assert 0 < len(str(rows[0]["question"])) <= 1000
 
 
@@ -249,7 +268,8 @@ def test_a_huge_line_is_not_read_whole() -> None:
 
 def chat_transcript(lines: list[str], env: dict[str, str] | None = None) -> str:
     done = citebot("chat", stdin="".join(f"{line}\n" for line in lines), env=env)
-    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert done.returncode == 0
+    assert "Traceback" not in done.stderr
     return done.stdout
 
 
@@ -263,13 +283,15 @@ def test_related_items_are_numbered_and_chosen_by_number() -> None:
     out = turns(chat_transcript(["how big is the ftz", "2", "9", "1"]))
     assert "Related:\n  1. Where is the FTZ?\n  2. When did the FTZ start operating?" in out[0]
     assert "November" in out[1]  # 2: when the FTZ started
-    assert out[2].startswith("There is no choice 9 here") and "1 to" in out[2]
+    assert out[2].startswith("There is no choice 9 here")
+    assert "1 to" in out[2]
     assert "180 square kilometers" in out[3]  # 1 of the list shown after answer 2
 
 
 def test_a_number_is_a_question_when_no_list_is_shown() -> None:
     out = turns(chat_transcript(["180"]))
-    assert "no choice" not in out[0] and "FTZ" in out[0]
+    assert "no choice" not in out[0]
+    assert "FTZ" in out[0]
 
 
 def test_the_source_line_is_shown_once_and_on_request() -> None:
@@ -277,16 +299,30 @@ def test_the_source_line_is_shown_once_and_on_request() -> None:
                                   "how many land ports"])
     out = turns(transcript)
     assert transcript.count("chinadaily.com.cn") == 2
-    assert "Source: " in out[0] and "chinadaily" not in out[1]
-    assert "chinadaily" in out[2] and "chinadaily" not in out[3]
+    assert "Source: " in out[0]
+    assert "chinadaily" not in out[1]
+    assert "chinadaily" in out[2]
+    assert "chinadaily" not in out[3]
 
 
 def test_commands() -> None:
     out = turns(chat_transcript(["/unknown", "/unknown with words", "/Topics x", "/HELP"]))
-    unknown = "Unknown command \u201c/unknown\u201d; the commands are /topics, /source, /help, /quit."
+    unknown = ("Unknown command \u201c/unknown\u201d; the commands are /topics, /source, /about, "
+               "/help, /quit.")
     assert out[0].strip() == out[1].strip() == unknown
     assert "/topics N (1 to 7)" in out[2]
     assert "Commands:" in out[3]
+
+
+def test_help_lists_each_command_with_its_menu_line_and_about_says_what_i_am() -> None:
+    from bot import commands
+
+    help_, about, _ = turns(chat_transcript(["/help", "/about"]))
+    for command in (commands.TOPICS, commands.SOURCE, commands.ABOUT, commands.HELP):
+        assert f"/{command.name}" in help_
+        assert command.menu in help_
+    assert "only from one article" in about
+    assert "do not verify" in about
 
 
 def test_topics_list_every_question_of_a_topic_by_number(real_kb: KnowledgeBase) -> None:
@@ -305,7 +341,7 @@ def test_topics_list_every_question_of_a_topic_by_number(real_kb: KnowledgeBase)
     assert out[4] == out[1]
 
 
-def test_console_wraps_to_the_width_without_breaking_words(real_kb: KnowledgeBase) -> None:
+def test_console_wraps_to_the_width_without_breaking_words() -> None:
     lines = ["how big is the ftz", "/topics", "/help", "is the US sanctioning xinjiang"]
     narrow = chat_transcript(lines, env={"COLUMNS": "40"})
     wide = chat_transcript(lines)
@@ -340,5 +376,6 @@ def test_ask_on_a_terminal_can_be_cancelled() -> None:
     finally:
         os.close(terminal)
         os.close(main_side)
-    assert done.returncode == 0 and done.stdout == ""
+    assert done.returncode == 0
+    assert done.stdout == ""
     assert "Your question" in done.stderr

@@ -28,8 +28,10 @@ ANSWERED = [
 def test_answers_the_fact_asked(tiny_engine: Engine, question: str, fact: str) -> None:
     reply = tiny_engine.answer(question)
     assert reply.kind is Kind.ANSWER, reply
-    assert reply.fact is not None and reply.fact.id == fact
-    assert reply.citations and reply.source is not None
+    assert reply.fact is not None
+    assert reply.fact.id == fact
+    assert reply.citations
+    assert reply.source is not None
     assert all(c.quote in reply.source.paragraph(c.paragraph or 1) for c in reply.citations)
 
 
@@ -50,7 +52,8 @@ def test_declines_what_the_article_does_not_say(tiny_engine: Engine, question: s
                                                 why: str) -> None:
     reply = tiny_engine.answer(question)
     assert reply.kind is Kind.DECLINE, (why, reply)
-    assert not reply.answered and reply.fact is None
+    assert not reply.answered
+    assert reply.fact is None
     assert "I answer only from" in reply.text  # names what the bot does know
 
 
@@ -68,7 +71,8 @@ def test_decline_names_the_word_the_article_does_not_cover(tiny_engine: Engine) 
 def test_decline_says_what_kind_of_answer_is_missing(tiny_engine: Engine, question: str,
                                                       reason: str) -> None:
     reply = tiny_engine.answer(question)
-    assert reply.kind is Kind.DECLINE and reason in reply.text
+    assert reply.kind is Kind.DECLINE
+    assert reason in reply.text
 
 
 def test_a_figure_question_is_not_answered_by_a_fact_without_one(tiny_engine: Engine) -> None:
@@ -85,7 +89,8 @@ def test_small_talk(tiny_engine: Engine, question: str) -> None:
 
 def test_greeting_with_a_question_answers_the_question(tiny_engine: Engine) -> None:
     reply = tiny_engine.answer("hi! how much is a ferry ticket?")
-    assert reply.kind is Kind.ANSWER and reply.fact is not None
+    assert reply.kind is Kind.ANSWER
+    assert reply.fact is not None
     assert reply.fact.id == "ticket-price"
 
 
@@ -99,22 +104,26 @@ def test_a_bare_keyword_offers_choices(tiny_engine: Engine) -> None:
 
 def test_claims_are_attributed_to_their_speaker(tiny_engine: Engine) -> None:
     reply = tiny_engine.answer("what does the mayor think of the ferry")
-    assert reply.speaker is not None and reply.speaker.name == "Mayor Lee"
+    assert reply.speaker is not None
+    assert reply.speaker.name == "Mayor Lee"
     assert reply.text.startswith("Mayor Lee said")
 
 
 def test_answer_fact_and_related(tiny_engine: Engine) -> None:
     reply = tiny_engine.answer_fact("ferry-passengers")
-    assert reply is not None and reply.kind is Kind.ANSWER
+    assert reply is not None
+    assert reply.kind is Kind.ANSWER
     assert [s.fact for s in reply.related] == ["ticket-price"]
     assert tiny_engine.answer_fact("no-such-fact") is None
 
 
 def test_answers_for_inline_mode(tiny_engine: Engine) -> None:
-    replies = tiny_engine.answers("ferry ticket price", limit=3)
-    assert replies and replies[0].fact is not None and replies[0].fact.id == "ticket-price"
+    replies = tiny_engine.inline_answers("ferry ticket price", limit=3)
+    assert replies
+    assert replies[0].fact is not None
+    assert replies[0].fact.id == "ticket-price"
     assert all(r.kind is Kind.ANSWER for r in replies)
-    assert tiny_engine.answers("weather in peru") == ()
+    assert tiny_engine.inline_answers("weather in peru") == ()
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rapidfuzz.distance import OSA
@@ -15,6 +16,7 @@ from rapidfuzz.distance import OSA
 from bot.evaluation import metrics
 from bot.evaluation.baselines import build_baselines
 from bot.evaluation.metrics import Candidate, Prediction, Verdict
+from bot.evaluation.passages import article_passages, split_sentences
 from bot.evaluation.questions import (
     Question,
     QuestionFileError,
@@ -22,7 +24,6 @@ from bot.evaluation.questions import (
     load_questions,
     parse_questions,
 )
-from bot.evaluation.sentences import article_sentences, split_sentences
 from bot.evaluation.typos import add_typos
 from bot.loader import load_knowledge
 from bot.model import Kind, KnowledgeBase
@@ -219,7 +220,7 @@ def test_missing_question_file(tmp_path: Path) -> None:
         load_questions(tmp_path / "nope.yaml")
 
 
-# --- sentences and baselines --------------------------------------------------------------
+# --- passages and baselines ---------------------------------------------------------------
 
 
 def test_split_sentences() -> None:
@@ -233,8 +234,8 @@ def test_split_sentences() -> None:
     ]
 
 
-def test_sentences_map_to_the_facts_quoting_them(tiny_kb: KnowledgeBase) -> None:
-    by_text = {s.text: s.facts for s in article_sentences(tiny_kb)}
+def test_passages_map_to_the_facts_quoting_them(tiny_kb: KnowledgeBase) -> None:
+    by_text = {s.text: s.facts for s in article_passages(tiny_kb)}
     assert by_text["The new ferry line carried 12,000 passengers in its first month."] == (
         "ferry-passengers",
     )
@@ -244,7 +245,7 @@ def test_sentences_map_to_the_facts_quoting_them(tiny_kb: KnowledgeBase) -> None
 
 
 def test_every_paragraph_fact_of_the_real_kb_has_a_sentence(real_kb: KnowledgeBase) -> None:
-    mapped = {f for s in article_sentences(real_kb) for f in s.facts}
+    mapped = {f for s in article_passages(real_kb) for f in s.facts}
     cited = {f.id for f in real_kb.facts if any(c.paragraph for c in f.citations)}
     assert cited <= mapped
 
@@ -290,14 +291,14 @@ def small_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def eval_json(small_set: Path) -> dict[str, object]:
+def eval_json(small_set: Path) -> dict[str, Any]:
     done = citebot("eval", str(small_set), "--json", "--sweeps", "--typos")
     assert done.returncode == 0, done.stderr
-    result: dict[str, object] = json.loads(done.stdout)
+    result: dict[str, Any] = json.loads(done.stdout)
     return result
 
 
-def test_eval_json_shape(eval_json: dict[str, object]) -> None:
+def test_eval_json_shape(eval_json: dict[str, Any]) -> None:
     assert eval_json["split"] == "all"
     assert eval_json["passed"] is True
     systems = eval_json["systems"]
@@ -316,7 +317,8 @@ def test_eval_json_shape(eval_json: dict[str, object]) -> None:
         assert key in summary
     assert summary["total"] == eval_json["questions"] == 5
     assert {row["kind"] for row in citebot_result["kinds"]} >= {"paraphrase", "multi"}
-    assert citebot_result["sweep"] and "precision" in citebot_result["sweep"][0]
+    assert citebot_result["sweep"]
+    assert "precision" in citebot_result["sweep"][0]
     assert set(citebot_result["knob_sweeps"]) == {"answer_confidence", "meaning_coverage"}
     assert [row["edits"] for row in eval_json["typos"]] == [0, 1, 2, 3]
     assert set(citebot_result["by_split"]) == {"tune", "holdout"}

@@ -59,12 +59,14 @@ def test_webhook_server_answering_the_health_path_is_healthy(server_port: int) -
 def test_nothing_listening_is_unhealthy(server_port: int) -> None:
     done = health({"TELEGRAM_WEBHOOK_URL": "https://example.org/hook",
                    "TELEGRAM_WEBHOOK_PORT": str(server_port + 1 if server_port < 65535 else 1)})
-    assert done.returncode == 1 and done.stdout.count("\n") == 1
+    assert done.returncode == 1
+    assert done.stdout.count("\n") == 1
 
 
 def test_long_polling_has_nothing_to_probe() -> None:
     done = health({})
-    assert done.returncode == 0 and "long polling" in done.stdout
+    assert done.returncode == 0
+    assert "long polling" in done.stdout
 
 
 def test_the_health_endpoint_is_asked_first(server_port: int) -> None:
@@ -74,7 +76,8 @@ def test_the_health_endpoint_is_asked_first(server_port: int) -> None:
     assert done.stdout == f"citebot health: http://127.0.0.1:{server_port}/healthz: 200\n"
     # The default address, with nothing listening there: unhealthy, in one line.
     done = health({"CITEBOT_OPS_ADDRESS": f"127.0.0.1:{server_port + 1}"})
-    assert done.returncode == 1 and done.stdout.count("\n") == 1
+    assert done.returncode == 1
+    assert done.stdout.count("\n") == 1
 
 
 @pytest.mark.parametrize(("env", "url"), [
@@ -96,4 +99,5 @@ def test_health_url(env: dict[str, str], url: str | None) -> None:
 
 def test_a_bad_port_is_unhealthy_with_a_reason() -> None:
     done = health({"TELEGRAM_WEBHOOK_URL": "https://h/x", "TELEGRAM_WEBHOOK_PORT": "x"})
-    assert done.returncode == 1 and "TELEGRAM_WEBHOOK_PORT" in done.stdout
+    assert done.returncode == 1
+    assert "TELEGRAM_WEBHOOK_PORT" in done.stdout

@@ -42,7 +42,8 @@ def _load_with(tmp_path: Path, extra: str) -> Path:
 def test_paragraph_source_and_topic_may_be_left_out(tmp_path: Path) -> None:
     kb = load_knowledge(_load_with(tmp_path, SHORT))
     fare, headline = kb.fact("fare"), kb.fact("headline")
-    assert fare is not None and headline is not None
+    assert fare is not None
+    assert headline is not None
     # The only source; the one paragraph holding the quote; the file's topic.
     assert fare.citations == (Citation("daily-1", "Tickets cost 5 dollars.", paragraph=2),)
     assert fare.topic == "ferry"

@@ -25,7 +25,8 @@ def test_every_sentence_of_the_article_is_cited(real_kb: KnowledgeBase) -> None:
     assert total >= 20
 
 
-@pytest.mark.skipif(ARTICLE is None, reason="no shared/source/article.txt beside this checkout")
+@pytest.mark.skipif(ARTICLE is None, reason="../shared is absent: no shared/source/article.txt "
+                    "in any folder above this checkout (CI has it)")
 def test_paragraphs_are_the_article_verbatim(real_kb: KnowledgeBase) -> None:
     assert ARTICLE is not None
     lines = [p for p in ARTICLE.read_text(encoding="utf-8").split("\n") if p.strip()]
@@ -36,7 +37,8 @@ def test_claims_are_attributed(real_engine: Engine) -> None:
     """Every answer that quotes a person names them in the rendered reply's speaker."""
     for fact in real_engine.kb.facts:
         reply = real_engine.answer_fact(fact.id)
-        assert reply is not None and reply.speaker is not None, fact.id
+        assert reply is not None, fact.id
+        assert reply.speaker is not None, fact.id
         assert (reply.speaker.id == "article") == (fact.speaker == "article")
 
 
@@ -77,4 +79,5 @@ def test_no_alternate_is_a_bare_common_word(real_engine: Engine) -> None:
     half = len(index.profiles) / 2
     shared = {w: f for w, f in owners.items() if len(f) > 1}
     common = [w for w in owners if len(index.postings.get(w, ())) >= half]
-    assert shared == {} and common == []
+    assert shared == {}
+    assert common == []

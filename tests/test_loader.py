@@ -113,3 +113,20 @@ def test_cli_refuses_bad_kb_with_exit_2_and_no_traceback(tmp_path: Path) -> None
         assert done.returncode == 2, (command, done.stderr)
         assert f"{root / 'facts.yaml'}:14: facts[ferry-passengers].related[0]" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_a_knowledge_base_made_in_code_meets_the_same_checks() -> None:
+    """Fixtures written as dataclasses (tests/telegram_fixtures.py) go through kb_yaml.checked:
+    what the loader refuses in a file, it refuses there too."""
+    from dataclasses import replace
+
+    from kb_yaml import checked
+    from telegram_fixtures import tiny_kb
+
+    kb = tiny_kb()
+    fact = replace(kb.facts[0], questions=kb.facts[0].questions[:2], related=("no-such-fact",))
+    with pytest.raises(KnowledgeError) as refused:
+        checked(replace(kb, facts=(fact, *kb.facts[1:])))
+    messages = [p.message for p in refused.value.problems]
+    assert any("at least 5" in m for m in messages), messages
+    assert any("no-such-fact" in m for m in messages), messages

@@ -60,7 +60,8 @@ def test_only_declines_and_suggestions_count_and_the_biggest_group_comes_first(
     ]
     first, second = group_unanswered(rows, tiny_engine)
     assert (first.question, first.count, first.outcomes) == ("ticket", 2, (("did_you_mean", 2),))
-    assert first.nearest is not None and first.nearest.fact == "ticket-price"
+    assert first.nearest is not None
+    assert first.nearest.fact == "ticket-price"
     assert first.nearest.question == "How much is a ferry ticket?"
     assert second.question == "who won the match"
 
@@ -151,7 +152,8 @@ def test_citebot_unanswered(db: Path, tiny_kb_path: Path,
     code, out, _ = run(capsys, "unanswered", "--kb", str(tiny_kb_path), "--db", str(db),
                        "--since", "7", "--json")
     report = json.loads(out)
-    assert report["questions"] == 5 and report["since_days"] == 7
+    assert report["questions"] == 5
+    assert report["since_days"] == 7
     assert report["groups"][0]["variants"][0] == {
         "question": "how much does a ferry seat cost", "count": 2}
 
@@ -162,7 +164,8 @@ def test_citebot_unanswered_yaml_is_a_snippet_for_review(
     before = (tiny_kb_path / "facts.yaml").read_text()
     code, out, _ = run(capsys, "unanswered", "--kb", str(tiny_kb_path), "--db", str(db),
                        "--since", "7", "--yaml")
-    assert code == 0 and "nothing is added to the knowledge base automatically" in out
+    assert code == 0
+    assert "nothing is added to the knowledge base automatically" in out
     snippet = yaml.safe_load(out)
     # Most asked first; "ferry" was a did-you-mean whose first suggestion was the ticket price.
     assert snippet["ticket-price"] == ["how much does a ferry seat cost", "ferry",
@@ -175,14 +178,17 @@ def test_citebot_stats_and_feedback(db: Path, tiny_kb_path: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "stats", "--kb", str(tiny_kb_path), "--db", str(db), "--json")
     report = json.loads(out)
-    assert code == 0 and report["questions"] == 7
-    assert report["outcomes"]["answer"] == 1 and report["votes"] == {"up": 0, "down": 1}
+    assert code == 0
+    assert report["questions"] == 7
+    assert report["outcomes"]["answer"] == 1
+    assert report["votes"] == {"up": 0, "down": 1}
     assert report["top_facts"] == [
         {"fact": "ticket-price", "question": "How much is a ferry ticket?", "count": 1}]
     code, out, _ = run(capsys, "stats", "--kb", str(tiny_kb_path), "--db", str(db))
     assert "answered 14% · suggested 14% · declined 71% · small talk 0%" in out
     code, out, _ = run(capsys, "feedback", "--kb", str(tiny_kb_path), "--db", str(db))
-    assert code == 0 and "     1     0  ticket-price — How much is a ferry ticket?" in out
+    assert code == 0
+    assert "     1     0  ticket-price — How much is a ferry ticket?" in out
 
 
 def test_reports_without_a_database_say_so(tmp_path: Path, tiny_kb_path: Path,

@@ -15,7 +15,6 @@ import sysconfig
 import tomllib
 import venv
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +48,7 @@ class Installed:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """The wheel built from a copy of the sources (no stale build/ folder can leak into it),
     offline and without build isolation, installed without dependencies into a new venv that
     borrows them from the test environment's site-packages."""
@@ -77,7 +76,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
         capture_output=True, text=True, check=True).stdout.strip())
     borrowed = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
     (site / "zz-test-dependencies.pth").write_text("\n".join(sorted(borrowed)) + "\n")
-    yield Installed(wheel, target)
+    return Installed(wheel, target)
 
 
 def test_the_wheel_holds_every_module_the_knowledge_base_and_the_notices(
@@ -87,7 +86,8 @@ def test_the_wheel_holds_every_module_the_knowledge_base_and_the_notices(
     assert modules - names == set(), "add the missing package to [tool.setuptools] packages"
     knowledge = {"bot/" + p.relative_to(ROOT).as_posix() for p in (ROOT / "knowledge").rglob("*")
                  if p.suffix in (".yaml", ".yml")}
-    assert knowledge and knowledge <= names
+    assert knowledge
+    assert knowledge <= names
     assert "bot/py.typed" in names
     licenses = {n.rsplit("/", 1)[1] for n in names if "/licenses/" in n}
     assert licenses == {"LICENSE", "NOTICE"}
@@ -115,7 +115,8 @@ def test_installed_citebot_answers_from_another_directory(
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["fact"] == "ftz-area"
     check = installed.run(str(installed.citebot), "check", cwd=tmp_path)
-    assert check.returncode == 0 and ": valid" in check.stdout, check.stderr
+    assert check.returncode == 0, check.stderr
+    assert ": valid" in check.stdout, check.stderr
     version = installed.run(str(installed.citebot), "--version", cwd=tmp_path)
     assert version.stdout.strip() == f"citebot {installed.wheel.name.split('-')[1]}"
 
@@ -176,7 +177,8 @@ def test_the_container_runs_as_a_numeric_non_root_user() -> None:
     users = [args for instruction, args in dockerfile() if instruction == "USER"]
     assert users, "no USER: the container would run as root"
     uid = users[-1].split(":")[0]
-    assert uid.isdecimal() and int(uid) != 0
+    assert uid.isdecimal()
+    assert int(uid) != 0
 
 
 def test_the_container_command_is_the_telegram_bot_refusing_to_start_without_a_token(
@@ -184,11 +186,14 @@ def test_the_container_command_is_the_telegram_bot_refusing_to_start_without_a_t
     rows = dockerfile()
     (command,) = [exec_form(args) for instruction, args in rows if instruction == "CMD"]
     scripts = PYPROJECT["project"]["scripts"]
-    assert command[0] in scripts and command[1] == "telegram"
+    assert command[0] in scripts
+    assert command[1] == "telegram"
     script = installed.venv / "bin" / command[0]
     done = installed.run(str(script), *command[1:], cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stdout == "" and done.stderr.count("\n") == 1 and "token" in done.stderr
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert "token" in done.stderr
 
 
 def test_the_container_healthcheck_is_a_command_that_exists(
@@ -203,7 +208,7 @@ def test_the_container_healthcheck_is_a_command_that_exists(
 # --- pinned versions ------------------------------------------------------------------------
 
 def pins() -> dict[str, str]:
-    result = {}
+    result: dict[str, str] = {}
     for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             requirement = Requirement(line)
@@ -231,5 +236,6 @@ def test_make_installs_with_the_constraints() -> None:
     recipes = [line.strip() for line in makefile.splitlines() if line.startswith("\t")]
     installs = [line for line in recipes if "$(PIP)" in line or "pip install" in line]
     installs = [line for line in installs if "LOCK_VENV" not in line]  # `make lock` resolves
-    assert installs and all(line.startswith("$(PIP) ") for line in installs), installs
+    assert installs
+    assert all(line.startswith("$(PIP) ") for line in installs), installs
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

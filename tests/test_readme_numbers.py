@@ -18,7 +18,8 @@ def figures(text: str) -> list[str]:
 
 def test_the_readme_states_only_figures_the_benchmarks_wrote() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert START in readme and END in readme
+    assert START in readme
+    assert END in readme
     section = readme[readme.index(START):readme.index(END)]
     section = section[section.index("-->") + 3:]  # the mark's own words are not figures
     results = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "bench").glob("*.md"))

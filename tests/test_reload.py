@@ -30,7 +30,9 @@ def test_a_reload_swaps_in_the_new_version(kb_path: Path) -> None:
     assert live.current is first
     (kb_path / "facts.yaml").write_text(TINY_FACTS.replace("A ticket costs 5 dollars.", TICKET_V2))
     result = live.reload()
-    assert result.ok and result.changed and result.version == version_of(kb_path) != first.version
+    assert result.ok
+    assert result.changed
+    assert result.version == version_of(kb_path) != first.version
     assert ticket(live) == TICKET_V2
     assert result.message().startswith(f"Knowledge base reloaded: version {result.version} (")
 
@@ -52,9 +54,11 @@ def test_an_invalid_knowledge_base_is_refused_and_the_old_one_serves(
     before = live.current
     break_it(kb_path)  # type: ignore[operator]
     result = live.reload()
-    assert not result.ok and result.version == before.version
+    assert not result.ok
+    assert result.version == before.version
     assert problem in result.problems[0]
-    assert live.current is before and ticket(live) == "A ticket costs 5 dollars."
+    assert live.current is before
+    assert ticket(live) == "A ticket costs 5 dollars."
     assert result.message().startswith(
         f"Knowledge base NOT reloaded, still serving version {before.version}:\n")
 
@@ -77,7 +81,7 @@ def test_a_requested_reload_runs_in_the_reload_thread(kb_path: Path) -> None:
     live = LiveEngine(kb_path)
     reloader = Reloader(live).start()
     results = []
-    live.on_reload(lambda result, loaded: results.append(result))
+    live.on_reload(lambda result, _loaded: results.append(result))
     try:
         reloader.request()
         deadline = time.monotonic() + 5
@@ -93,4 +97,5 @@ def test_an_in_memory_knowledge_base_cannot_be_reloaded(kb_path: Path) -> None:
 
     live = LiveEngine(None, load_knowledge(kb_path))
     result = live.reload()
-    assert not result.ok and "no knowledge-base path to reload from" in result.problems[0]
+    assert not result.ok
+    assert "no knowledge-base path to reload from" in result.problems[0]

@@ -93,7 +93,8 @@ def test_unusable_files_are_refused_with_the_reason(
     prepare(path)  # type: ignore[operator]
     with pytest.raises(StorageError) as error:
         SqliteStorage(path)
-    assert str(path) in str(error.value) and reason in str(error.value)
+    assert str(path) in str(error.value)
+    assert reason in str(error.value)
 
 
 def test_read_only_opening_never_creates_a_file(tmp_path: Path) -> None:
@@ -182,7 +183,8 @@ def test_a_corrupt_file_is_reported_once_and_never_raised(
     assert (stats.recorded, stats.failed, stats.working) == (0, 26, False)
     [warning] = _warnings(caplog)
     assert "cannot record questions, answering goes on" in warning
-    assert str(path) in warning and "not a database" in warning
+    assert str(path) in warning
+    assert "not a database" in warning
 
 
 @contextlib.contextmanager
@@ -224,7 +226,8 @@ def test_a_read_only_file_is_reported_once_and_recording_resumes_when_fixed(
         recorder.flush()
         assert recorder.stats().working
     [warning] = _warnings(caplog)
-    assert "cannot record questions" in warning and str(path) in warning
+    assert "cannot record questions" in warning
+    assert str(path) in warning
     assert any("recording works again (5 record(s) lost" in r.getMessage()
                for r in caplog.records)
     store = SqliteStorage(path)
@@ -267,7 +270,8 @@ def test_a_slow_store_never_blocks_the_caller(caplog: pytest.LogCaptureFixture) 
     slow.release.set()
     recorder.close()
     stats = recorder.stats()
-    assert stats.dropped >= 45 and stats.recorded == len(slow.written) == 50 - stats.dropped
+    assert stats.dropped >= 45
+    assert stats.recorded == len(slow.written) == 50 - stats.dropped
     assert _warnings(caplog) == ["recording falls behind: records are dropped (queue full)"]
 
 
@@ -287,7 +291,8 @@ def test_a_record_keeps_outcome_confidence_and_candidates(
     assert reply.kind is kind
     record = asked_of(reply, chat_type="group", at=T0)
     assert (record.question, record.outcome, record.chat_type) == (question, kind.value, "group")
-    assert record.score == round(reply.score, 2) and record.language == reply.language == "en"
+    assert record.score == round(reply.score, 2)
+    assert record.language == reply.language == "en"
     expected = candidates if candidates is not None else tuple(s.fact for s in reply.suggestions)
     assert record.candidates == expected
     if kind is Kind.DID_YOU_MEAN:
@@ -311,8 +316,10 @@ def test_retention_days(option: int | None, env: dict[str, str], expected: int |
 def test_open_storage_picks_the_sqlite_file(tmp_path: Path) -> None:
     env = {"CITEBOT_DB": str(tmp_path / "env.db")}
     store = open_storage(None, env)
-    assert isinstance(store, SqliteStorage) and store.path == tmp_path / "env.db"
+    assert isinstance(store, SqliteStorage)
+    assert store.path == tmp_path / "env.db"
     store.close()
     explicit = open_storage(tmp_path / "flag.db", {**env, "DATABASE_URL": "postgresql://x/y"})
-    assert isinstance(explicit, SqliteStorage) and explicit.path == tmp_path / "flag.db"
+    assert isinstance(explicit, SqliteStorage)
+    assert explicit.path == tmp_path / "flag.db"
     explicit.close()

@@ -28,11 +28,11 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         # platformdirs warns when XDG_RUNTIME_DIR is unset (as in CI); its fallback is fine.
         warnings.simplefilter("ignore")
         try:
-            import pgserver
+            from pgserver.postgres_server import get_server
         except ImportError as exc:
             pytest.skip(f"pgserver is not installed ({exc}): pip install -e '.[test]'")
         try:
-            server = pgserver.get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="delete")
+            server = get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="delete")
         except Exception as exc:  # no binaries for this platform, no shared memory, ...
             pytest.skip(f"PostgreSQL (pgserver) could not start here: {exc}")
         try:
@@ -95,7 +95,8 @@ def test_the_contract(opener: Opener) -> None:
     again.record([asked("old", at=NOW - timedelta(days=100))])
     again.vote(Vote(NOW - timedelta(days=100), "f", up=True))
     assert again.prune(NOW - timedelta(days=90)) == 2
-    assert len(again.questions()) == 3 and len(again.votes()) == 2
+    assert len(again.questions()) == 3
+    assert len(again.votes()) == 2
     again.close()
 
 
@@ -144,7 +145,8 @@ def test_replicas_starting_together_migrate_once(postgres_url: str) -> None:
         t.start()
     for t in threads:
         t.join()
-    assert not errors and len(stores) == 4
+    assert not errors
+    assert len(stores) == 4
     import psycopg
 
     with psycopg.connect(postgres_url) as conn:

@@ -89,14 +89,16 @@ def test_unreadable_updates_are_skipped_logged_once_and_polling_goes_on(
         polls = len(api.calls_to("getUpdates"))
         assert api.confirmed() == 2 * len(POISON) + 1
     texts = [c.params["text"] for c in api.calls_to("sendMessage")]
-    assert all("12 million" in t for t in texts[:-1]) and "2023" in texts[-1]
+    assert all("12 million" in t for t in texts[:-1])
+    assert "2023" in texts[-1]
     assert polls < 30
     output = log_output.getvalue()
     skipped = [line for line in output.splitlines() if "skipped" in line]
     assert len(skipped) == len(POISON)
     for name, update_id in bad.items():
         assert f"update={update_id} skipped: the library cannot read it (" in output, name
-    assert SECRET_TEXT not in output and str(USER["id"]) not in output
+    assert SECRET_TEXT not in output
+    assert str(USER["id"]) not in output
 
 
 def test_an_update_that_breaks_a_handler_is_logged_without_its_content(
@@ -110,7 +112,8 @@ def test_an_update_that_breaks_a_handler_is_logged_without_its_content(
     output = log_output.getvalue()
     assert "update=1 error=AttributeError" in output
     assert "(message hidden)" in output  # the traceback stays, its message does not
-    assert SECRET_TEXT not in output and str(USER["id"]) not in output
+    assert SECRET_TEXT not in output
+    assert str(USER["id"]) not in output
 
 
 def test_flood_control_retry_after_is_honoured_and_the_answer_sent() -> None:
@@ -133,9 +136,11 @@ def test_html_telegram_cannot_parse_is_resent_as_plain_text() -> None:
         server.api.queue_update(text_update("bridge cost"))
         refused, sent = server.api.wait_for("sendMessage", 2)
     assert (refused.status, sent.status) == (400, 200)
-    assert refused.params["parse_mode"] == "HTML" and "parse_mode" not in sent.params
+    assert refused.params["parse_mode"] == "HTML"
+    assert "parse_mode" not in sent.params
     text = sent.params["text"]
-    assert "<" not in text.replace("<trade>", "") and "&amp;" not in text
+    assert "<" not in text.replace("<trade>", "")
+    assert "&amp;" not in text
     assert "12 million dollars & took three years" in text
     assert "(https://example.com/news?id=1&lang=en)" in text  # the link survives as text
     assert "reply_markup" in sent.params  # buttons too
@@ -161,7 +166,9 @@ def test_answers_wait_out_an_outage_and_are_sent_once_it_is_over(status: int) ->
         time.sleep(0.2)
     calls = server.api.calls_to("sendMessage")
     answered = [c.params["text"] for c in calls if c.status == 200]
-    assert len(answered) == 2 and "12 million" in answered[0] and "2023" in answered[1]
+    assert len(answered) == 2
+    assert "12 million" in answered[0]
+    assert "2023" in answered[1]
     assert sum(c.status == status for c in calls) >= 2
 
 
@@ -192,7 +199,8 @@ def test_one_chat_waiting_on_a_failing_send_does_not_hold_up_another() -> None:
     assert [c.params["chat_id"] for c in answered] == [
         str(PRIVATE_CHAT + 1), str(PRIVATE_CHAT), str(PRIVATE_CHAT)
     ]
-    assert "12 million" in answered[1].params["text"] and "2023" in answered[2].params["text"]
+    assert "12 million" in answered[1].params["text"]
+    assert "2023" in answered[2].params["text"]
 
 
 @pytest.mark.parametrize(("limit", "burst", "answered"), [("2/10", 5, 2), ("5/10", 10, 5)])

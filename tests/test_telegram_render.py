@@ -11,7 +11,7 @@ from bot.config import default_kb_path
 from bot.engine import Engine
 from bot.loader import load_knowledge
 from bot.model import Citation, Kind, Reply, Source, Speaker
-from bot.render.html import render_html, split_html
+from bot.render.telegram_html import render_html, split_html
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,8 @@ def test_knowledge_base_text_is_escaped(engine: Engine) -> None:
     reply = engine.answer_fact("port-traffic")
     assert reply is not None
     markup = render_html(reply)
-    assert "&lt;record&gt;" in markup and "<record>" not in markup
+    assert "&lt;record&gt;" in markup
+    assert "<record>" not in markup
     assert "<record>" in telegram_html_text(markup)  # ...and reads right once parsed
 
 
@@ -88,7 +89,8 @@ def test_every_real_fact_renders_as_valid_telegram_html() -> None:
         assert len(markup) <= 4096
         if fact.speaker != "article":
             speaker = kb.sources[0].speaker(fact.speaker)
-            assert speaker is not None and f"{speaker.name}, " in text
+            assert speaker is not None
+            assert f"{speaker.name}, " in text
 
 
 # -- splitting -------------------------------------------------------------------------------

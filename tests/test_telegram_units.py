@@ -8,7 +8,6 @@ import asyncio
 import io
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +23,13 @@ from telegram_fixtures import (
     tiny_kb,
 )
 
+from bot import commands
 from bot.telegram import add_arguments, keyboards, messages, run
-from bot.telegram.addressing import MAX_QUESTION_CHARS, is_addressed, question_text
+from bot.telegram.addressing import MAX_CHAT_QUESTION_CHARS, is_addressed, question_text
 from bot.telegram.app import Settings, settings_from
 from bot.telegram.logs import Event, setup_logging
 from bot.telegram.polling import UNREADABLE, Ledger, readable_updates
-from bot.telegram.ratelimit import RateLimiter, Verdict
+from bot.telegram.ratelimit import Admission, RateLimiter
 from bot.telegram.token import (
     REDACTED,
     RedactingFilter,
@@ -112,14 +112,16 @@ def test_setup_logging_quiets_httpx_and_undoes_itself() -> None:
     finally:
         setup.close()
     assert logging.getLogger("httpx").level == before
-    assert TOKEN not in stream.getvalue() and REDACTED in stream.getvalue()
+    assert TOKEN not in stream.getvalue()
+    assert REDACTED in stream.getvalue()
 
 
 def test_event_line_has_no_question_unless_asked() -> None:
     plain = Event(7, "private", "answer", "bridge-cost", 3.25).line()
     assert plain == "update=7 chat=private outcome=answer fact=bridge-cost latency_ms=3.2"
     with_question = Event(7, "group", "decline", None, 1.0, question="a\nb").line()
-    assert with_question.endswith("question='a\\nb'") and "\n" not in with_question
+    assert with_question.endswith("question='a\\nb'")
+    assert "\n" not in with_question
 
 
 # -- rate limit ------------------------------------------------------------------------------
@@ -136,23 +138,23 @@ class Clock:
 def test_rate_limit_notes_once_then_silence_until_refill() -> None:
     clock = Clock()
     limiter = RateLimiter(5, 10.0, clock=clock)
-    assert [limiter.check("chat") for _ in range(5)] == [Verdict.ALLOW] * 5
-    assert limiter.check("chat") is Verdict.NOTE
-    assert limiter.check("chat") is Verdict.DROP
-    assert limiter.check("other chat") is Verdict.ALLOW  # per chat
+    assert [limiter.check("chat") for _ in range(5)] == [Admission.ALLOW] * 5
+    assert limiter.check("chat") is Admission.NOTE
+    assert limiter.check("chat") is Admission.DROP
+    assert limiter.check("other chat") is Admission.ALLOW  # per chat
     clock.now += 2.0  # one token back (5 per 10 s)
-    assert limiter.check("chat") is Verdict.ALLOW
-    assert limiter.check("chat") is Verdict.NOTE  # a new note after a refill
+    assert limiter.check("chat") is Admission.ALLOW
+    assert limiter.check("chat") is Admission.NOTE  # a new note after a refill
     clock.now += 100
-    assert [limiter.check("chat") for _ in range(6)][-2:] == [Verdict.ALLOW, Verdict.NOTE]
+    assert [limiter.check("chat") for _ in range(6)][-2:] == [Admission.ALLOW, Admission.NOTE]
 
 
 def test_rate_limit_forgets_idle_chats_beyond_its_size() -> None:
     limiter = RateLimiter(1, 10.0, clock=Clock(), max_keys=2)
     for chat in ("a", "b", "c"):
-        assert limiter.check(chat) is Verdict.ALLOW
-    assert limiter.check("a") is Verdict.ALLOW  # forgotten, so a full bucket again
-    assert limiter.check("c") is Verdict.NOTE
+        assert limiter.check(chat) is Admission.ALLOW
+    assert limiter.check("a") is Admission.ALLOW  # forgotten, so a full bucket again
+    assert limiter.check("c") is Admission.NOTE
 
 
 # -- keyboards -------------------------------------------------------------------------------
@@ -161,10 +163,11 @@ def test_rate_limit_forgets_idle_chats_beyond_its_size() -> None:
 def test_callback_data_round_trip_and_limits() -> None:
     assert keyboards.parse_callback("f:bridge-cost") == keyboards.Callback("fact", "bridge-cost")
     assert keyboards.parse_callback("t:port") == keyboards.Callback("topic", "port")
-    assert keyboards.parse_callback("topics") == keyboards.Callback("topics")
-    for junk in (None, "", "f:", "x:1", "legacy"):
+    for junk in (None, "", "f:", "t:", "x:1", "legacy", "topics"):
         assert keyboards.parse_callback(junk) is None
-    assert keyboards.fits("f:" + "a" * 62) and not keyboards.fits("f:" + "a" * 63)
+    assert keyboards.fits("f:" + "a" * 62)
+    assert not keyboards.fits("f:" + "a" * 63)
+    assert not keyboards.fits("f:\ud800")  # a lone surrogate has no UTF-8: left out
 
 
 def test_every_button_of_the_real_knowledge_base_fits() -> None:
@@ -172,9 +175,10 @@ def test_every_button_of_the_real_knowledge_base_fits() -> None:
     from bot.loader import load_knowledge
 
     kb = load_knowledge(default_kb_path())
-    boards = [keyboards.topics_keyboard(kb), keyboards.facts_keyboard(kb.facts)]
+    topics = [p.topic for p in commands.topic_list(kb).pages]
+    boards = [keyboards.topics_keyboard(topics), keyboards.facts_keyboard(kb.facts)]
     buttons = [b for board in boards if board for row in board.inline_keyboard for b in row]
-    assert len(buttons) == len(keyboards.topics_with_facts(kb)) + len(kb.facts)
+    assert len(buttons) == len(topics) + len(kb.facts)
     for button in buttons:
         assert isinstance(button.callback_data, str)
         assert len(button.callback_data.encode()) <= 64
@@ -190,10 +194,10 @@ def test_oversized_callback_data_leaves_the_button_out() -> None:
 
 
 def test_examples_prefer_facts_about_the_text() -> None:
-    assert [f.id for f in keyboards.example_facts(tiny_kb())] == [
+    assert [f.id for f in commands.example_facts(tiny_kb())] == [
         "bridge-opened", "port-traffic", "article-title",
     ]
-    assert [f.id for f in keyboards.example_facts(tiny_kb(), 2)] == [
+    assert [f.id for f in commands.example_facts(tiny_kb(), 2)] == [
         "bridge-opened", "port-traffic",
     ]
 
@@ -203,24 +207,29 @@ def test_examples_prefer_facts_about_the_text() -> None:
 
 def test_command_texts_are_valid_html_and_say_what_they_should() -> None:
     kb = tiny_kb()
-    start = messages.start(kb)
+    start = messages.for_command(commands.START, kb, BOT_USERNAME)
     text = telegram_html_text(start.text)
-    assert "Northport opens bridge & port <trade> grows" in text and "2024-01-02" in text
-    assert start.keyboard is not None and len(start.keyboard.inline_keyboard) == 3
-    source = telegram_html_text(messages.source(kb).text)
+    assert "Northport opens bridge & port <trade> grows" in text
+    assert "2024-01-02" in text
+    assert start.keyboard is not None
+    assert len(start.keyboard.inline_keyboard) == 3
+    source = telegram_html_text(messages.for_command(commands.SOURCE, kb, None).text)
     for needle in ("Northport Daily", "A. Writer", "2024-01-02", "https://example.com/news"):
         assert needle in source
-    about = telegram_html_text(messages.about(kb).text)
-    assert "only from one article" in about and "do not verify" in about
-    assert BOT_USERNAME in telegram_html_text(messages.help_text(kb, BOT_USERNAME).text)
-    topics = messages.topics(kb)
+    about = telegram_html_text(messages.for_command(commands.ABOUT, kb, None).text)
+    assert "only from one article" in about
+    assert "do not verify" in about
+    help_ = telegram_html_text(messages.for_command(commands.HELP, kb, BOT_USERNAME).text)
+    assert BOT_USERNAME in help_
+    assert "/about \u2014 Where my answers come from" in help_
+    topics = messages.for_command(commands.TOPICS, kb, None)
     assert topics.keyboard is not None
     assert [r[0].callback_data for r in topics.keyboard.inline_keyboard] == [
         "t:bridge", "t:port", "t:article",
     ]
     bridge = kb.topic("bridge")
     assert bridge is not None
-    board = messages.topic(kb, bridge).keyboard
+    board = messages.render(commands.topic_page(kb, bridge)).keyboard
     assert board is not None
     assert [r[0].text for r in board.inline_keyboard] == [
         "When did the bridge open?", "How much did the bridge cost?",
@@ -231,7 +240,7 @@ def test_command_texts_are_valid_html_and_say_what_they_should() -> None:
 
 
 @pytest.fixture(scope="module")
-def bot() -> Iterator[Bot]:
+def bot() -> Bot:
     """A Bot that knows who it is (getMe against the fake server), then has no open client."""
     with FakeBotApiServer() as server:
         bot = Bot(TOKEN, base_url=f"{server.base_url}/bot")
@@ -242,26 +251,30 @@ def bot() -> Iterator[Bot]:
 
         asyncio.run(initialize())
     assert bot.id == BOT_ID
-    yield bot
+    return bot
 
 
 def as_message(data: dict[str, Any], bot: Bot) -> Message:
     update = Update.de_json({"update_id": 1, **data}, bot)
-    assert update is not None and update.effective_message is not None
+    assert update is not None
+    assert update.effective_message is not None
     return update.effective_message
 
 
 def test_private_messages_are_always_addressed(bot: Bot) -> None:
     message_ = as_message(text_update("bridge cost"), bot)
-    assert is_addressed(message_) and question_text(message_) == "bridge cost"
+    assert is_addressed(message_)
+    assert question_text(message_) == "bridge cost"
 
 
 def test_group_message_needs_a_mention_or_a_reply(bot: Bot) -> None:
     assert not is_addressed(as_message(text_update("bridge cost", chat_id=GROUP_CHAT), bot))
     mentioned = as_message(mention_update("bridge  cost"), bot)
-    assert is_addressed(mentioned) and question_text(mentioned) == "bridge cost"
+    assert is_addressed(mentioned)
+    assert question_text(mentioned) == "bridge cost"
     reply = as_message(text_update("and the cost?", chat_id=GROUP_CHAT, reply_to_bot=True), bot)
-    assert is_addressed(reply) and question_text(reply) == "and the cost?"
+    assert is_addressed(reply)
+    assert question_text(reply) == "and the cost?"
 
 
 def test_mention_of_someone_else_is_not_for_the_bot(bot: Bot) -> None:
@@ -290,7 +303,8 @@ def test_text_mention_and_mixed_case_username(bot: Bot) -> None:
 def test_long_messages_are_cut_to_their_first_part(bot: Bot) -> None:
     msg = as_message(text_update("bridge cost " + "blah " * 400), bot)
     question = question_text(msg)
-    assert len(question) <= MAX_QUESTION_CHARS and question.startswith("bridge cost blah")
+    assert len(question) <= MAX_CHAT_QUESTION_CHARS
+    assert question.startswith("bridge cost blah")
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -417,10 +431,9 @@ READABLE_CASES: list[tuple[str, bytes, int | None, list[object]]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "payload", "in_hand", "expected"), READABLE_CASES,
-                         ids=[c[0] for c in READABLE_CASES])
-def test_readable_updates(name: str, payload: bytes, in_hand: int | None,
-                          expected: list[object]) -> None:
+@pytest.mark.parametrize(("payload", "in_hand", "expected"),
+                         [pytest.param(*case, id=name) for name, *case in READABLE_CASES])
+def test_readable_updates(payload: bytes, in_hand: int | None, expected: list[object]) -> None:
     result = readable_updates(payload, in_hand)
     if expected == ["unchanged"]:
         assert result == payload

@@ -157,7 +157,8 @@ def test_an_update_the_library_cannot_read_is_acknowledged_and_skipped(
         logs.close()
     output = stream.getvalue()
     assert "update=902 skipped: the library cannot read it (KeyError)" in output
-    assert "my secret words" not in output and str(USER["id"]) not in output
+    assert "my secret words" not in output
+    assert str(USER["id"]) not in output
     assert len(server.api.calls_to("sendMessage")) == 1
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import write_kb
 
 from bot.embeddings import cache_dir, load_semantic
 from bot.engine import FOREIGN_NOTE, Engine
@@ -20,7 +21,6 @@ from bot.matching import analyse, asks_judgement
 from bot.model import Kind, KnowledgeBase
 from bot.semantic import Vector
 from bot.text import tokens
-from tests.conftest import write_kb
 
 ENGLISH = frozenset("how big is the what when did it open people use grew crew about zone".split())
 
@@ -77,20 +77,25 @@ def test_a_part_the_article_does_not_cover_is_named(tiny_engine: Engine) -> None
     reply = tiny_engine.answer("How much is a ferry ticket? And who won the football match?")
     assert reply.kind is Kind.ANSWER
     answered, declined = reply.parts
-    assert answered.fact is not None and answered.fact.id == "ticket-price"
-    assert declined.kind is Kind.DECLINE and "football" in declined.text
+    assert answered.fact is not None
+    assert answered.fact.id == "ticket-price"
+    assert declined.kind is Kind.DECLINE
+    assert "football" in declined.text
     assert "\n" not in declined.text  # what the bot knows is said once, not per part
 
 
 def test_one_question_asked_twice_is_one_answer(tiny_engine: Engine) -> None:
     reply = tiny_engine.answer("how much is a ferry ticket? what does the ferry cost?")
-    assert reply.kind is Kind.ANSWER and not reply.parts
-    assert reply.fact is not None and reply.fact.id == "ticket-price"
+    assert reply.kind is Kind.ANSWER
+    assert not reply.parts
+    assert reply.fact is not None
+    assert reply.fact.id == "ticket-price"
 
 
 def test_a_pronoun_part_takes_the_previous_topic(tiny_engine: Engine) -> None:
     reply = tiny_engine.answer("what does the photo show and what is in it?")
-    assert reply.fact is not None and reply.fact.id == "photo"
+    assert reply.fact is not None
+    assert reply.fact.id == "photo"
 
 
 @pytest.mark.parametrize(
@@ -163,7 +168,8 @@ def test_a_question_made_of_padding_is_about_the_padding(tiny_engine: Engine) ->
     # all there is in "who reported the article".
     assert analyse(tiny_engine.index, "who reported the article").content
     query = analyse(tiny_engine.index, "tell me what the article reports about the ferry fare")
-    assert "report" not in query.content and "ferry" in query.content
+    assert "report" not in query.content
+    assert "ferry" in query.content
 
 
 # --- the semantic signal, with a stand-in model ----------------------------------------------
@@ -208,7 +214,8 @@ def semantic_engine(tiny_kb: KnowledgeBase, tiny_kb_path: Path, tmp_path: Path,
 
 def test_a_question_in_another_language_is_suggested_with_a_note(semantic_engine: Engine) -> None:
     reply = semantic_engine.answer("Сколько стоит билет на паром?")
-    assert reply.language == "ru" and reply.note == FOREIGN_NOTE
+    assert reply.language == "ru"
+    assert reply.note == FOREIGN_NOTE
     assert not reply.answered or (reply.fact is not None and reply.fact.id == "ticket-price")
     assert "ticket-price" in [s.fact for s in reply.suggestions] or reply.answered
 
@@ -242,7 +249,8 @@ def test_vectors_are_cached_and_a_bad_cache_file_is_rebuilt(
     third = StandIn()
     with caplog.at_level(logging.WARNING, logger="citebot.semantic"):
         assert load_semantic(tiny_kb, tiny_kb_path, embedder=third) is not None
-    assert third.calls > 0 and "rebuilding" in caplog.text
+    assert third.calls > 0
+    assert "rebuilding" in caplog.text
 
 
 def test_the_semantic_layer_can_be_switched_off(
@@ -261,7 +269,8 @@ def test_logistic_fit_finds_the_separating_direction() -> None:
     x = rng.normal(size=(400, 2))
     y = (x[:, 0] - 0.5 * x[:, 1] > 0).astype(np.int64)
     w = _logistic(x, y)
-    assert w[1] > 0 > w[2] and abs(w[0]) < abs(w[1])
+    assert w[1] > 0 > w[2]
+    assert abs(w[0]) < abs(w[1])
 
 
 def test_check_reports_alternates_that_reach_another_fact(tiny_kb_path: Path) -> None:

@@ -1,6 +1,7 @@
-"""Retrieval baselines over the article's sentences, to show what the curated facts buy.
+"""Retrieval baselines over the article's passages (its sentences and metadata fields), to show
+what the curated facts buy.
 
-Each baseline returns its best sentence and a score; the sweep picks its threshold like it
+Each baseline returns its best passage and a score; the sweep picks its threshold like it
 picks citebot's. Heavy packages (bm25s, sentence-transformers, torch) are imported inside the
 builders: they are the optional `bench` extra, never needed to run the bot.
 """
@@ -14,7 +15,7 @@ from time import perf_counter
 from typing import Any
 
 from bot.evaluation.metrics import Candidate
-from bot.evaluation.sentences import Sentence, article_sentences
+from bot.evaluation.passages import Passage, article_passages
 from bot.model import KnowledgeBase
 
 
@@ -22,15 +23,15 @@ from bot.model import KnowledgeBase
 class Baseline:
     name: str
     score_unit: str  # how to read its threshold: "WRatio 0-100", "BM25", "cosine"
-    best: Callable[[str], tuple[int, float]]  # question → (best sentence's index, its score)
-    sentences: tuple[Sentence, ...]
+    best: Callable[[str], tuple[int, float]]  # question → (best passage's index, its score)
+    passages: tuple[Passage, ...]
     build_seconds: float
 
     def candidate(self, question: str) -> Candidate:
         started = perf_counter()
         index, score = self.best(question)
         seconds = perf_counter() - started
-        return Candidate(self.sentences[index].facts, float(score), seconds)
+        return Candidate(self.passages[index].facts, float(score), seconds)
 
 
 def build_baselines(
@@ -38,8 +39,8 @@ def build_baselines(
 ) -> tuple[tuple[Baseline, ...], tuple[str, ...]]:
     """The baselines that can run here (`only`: those whose names start so), and a note for
     each that cannot."""
-    sentences = article_sentences(kb)
-    texts = [s.text for s in sentences]
+    passages = article_passages(kb)
+    texts = [p.text for p in passages]
     baselines: list[Baseline] = []
     notes: list[str] = []
     for name, unit, builder in _BUILDERS:
@@ -52,7 +53,7 @@ def build_baselines(
             missing = exc.name or str(exc)
             notes.append(f"{name}: skipped, {missing} is not installed (pip install -e '.[bench]')")
             continue
-        baselines.append(Baseline(name, unit, best, sentences, perf_counter() - started))
+        baselines.append(Baseline(name, unit, best, passages, perf_counter() - started))
     return tuple(baselines), tuple(notes)
 
 

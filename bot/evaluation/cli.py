@@ -13,7 +13,7 @@ from bot.evaluation.questions import (
     check_expectations,
     load_questions,
 )
-from bot.evaluation.report import render_json, render_text
+from bot.evaluation.report import json_report, text_report
 from bot.evaluation.runner import evaluate
 from bot.loader import KnowledgeError, load_knowledge
 from bot.model import KnowledgeBase
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace, kb: KnowledgeBase | None = None) -> int:
             "min_accuracy": args.min_accuracy,
             "passed": passed,
         }
-        sys.stdout.write(render_json(evaluation, extra=extra))
+        sys.stdout.write(json_report(evaluation, extra=extra))
     else:
         header = (
             f"citebot eval: {args.questions}, split {args.split} "
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace, kb: KnowledgeBase | None = None) -> int:
             f"thresholds chosen on {evaluation.tune_questions} tune questions), "
             f"knowledge base {kb_path} ({len(kb.facts)} facts)"
         )
-        sys.stdout.write(render_text(evaluation, header=header, mistakes=args.mistakes))
+        sys.stdout.write(text_report(evaluation, header=header, mistakes=args.mistakes))
         if args.min_accuracy is not None:
             verdict = "ok" if passed else "FAILED"
             print(

@@ -14,7 +14,7 @@ from bot.evaluation.runner import CITEBOT, Evaluation, SystemResult
 SWEEP_ROWS = 12
 
 
-def render_text(ev: Evaluation, *, header: str, mistakes: bool = False) -> str:
+def text_report(ev: Evaluation, *, header: str, mistakes: bool = False) -> str:
     parts = [header, "", _summary_table(ev)]
     citebot = ev.systems[0]
     if ev.split == "all" and len(citebot.by_split) > 1:
@@ -36,7 +36,7 @@ def render_text(ev: Evaluation, *, header: str, mistakes: bool = False) -> str:
     return "\n".join(parts) + "\n"
 
 
-def render_json(ev: Evaluation, *, extra: dict[str, Any]) -> str:
+def json_report(ev: Evaluation, *, extra: dict[str, Any]) -> str:
     systems = []
     for system in ev.systems:
         systems.append(

@@ -133,6 +133,6 @@ def admin_report(command: str, engine: Answers, opener: Callable[[], Storage],
                               limit=limit, similarity=DEFAULT_SIMILARITY)
     store = opener()
     try:
-        return report(args, engine, store, lambda what, done, total: None)
+        return report(args, engine, store, lambda *_: None)
     finally:
         store.close()

@@ -82,7 +82,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """Serve until SIGINT/SIGTERM. Exit codes: 0 clean stop, 1 the Bot API failed at startup,
     2 missing or malformed configuration (one line on stderr, nothing started)."""
-    # Imported here so that `citebot --help` and the other subcommands do not load PTB.
+    # Imported here so that the other subcommands do not load PTB (`citebot --help` does,
+    # through add_arguments: the help lists the telegram options).
     from bot.assemble import build_engine
     from bot.reload import LiveEngine
     from bot.telegram.app import build_application, run_application, settings_from

@@ -11,7 +11,10 @@ from telegram import Message, MessageEntity
 from telegram.constants import ChatType
 from telegram.ext.filters import MessageFilter
 
-MAX_QUESTION_CHARS = 500  # longer messages are answered from their beginning
+# A chat message is answered from its first 500 characters (the README says so): a question
+# typed in a chat is short, and a longer message is a paste. Stricter than the engine's own cap
+# for every channel (bot.engine.MAX_QUESTION_CHARS), which still applies.
+MAX_CHAT_QUESTION_CHARS = 500
 
 
 def _bot_identity(message: Message) -> tuple[int, str] | None:
@@ -51,13 +54,13 @@ def is_addressed(message: Message) -> bool:
 
 def question_text(message: Message) -> str:
     """The message text without the bot's mentions, whitespace collapsed, at most
-    MAX_QUESTION_CHARS characters."""
+    MAX_CHAT_QUESTION_CHARS characters."""
     text = message.text or message.caption or ""
     identity = _bot_identity(message)
     if identity is not None:
         for mention in _mentions(message, *identity):
             text = text.replace(mention, " ", 1)
-    return " ".join(text.split())[:MAX_QUESTION_CHARS].strip()
+    return " ".join(text.split())[:MAX_CHAT_QUESTION_CHARS].strip()
 
 
 class Addressed(MessageFilter):

@@ -26,8 +26,9 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
+from bot.commands import COMMANDS
 from bot.telegram.delivery import Resilient
-from bot.telegram.handlers import COMMANDS, Answerer, Handlers
+from bot.telegram.handlers import Answerer, Handlers
 from bot.telegram.ops import TelegramOps
 from bot.telegram.ordering import ChatOrder
 from bot.telegram.polling import Ledger, Poller, ReadableUpdatesRequest

@@ -11,7 +11,6 @@ import logging
 import time
 from collections.abc import Callable, Coroutine, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from telegram import Message, Update
@@ -27,41 +26,20 @@ from telegram.ext import (
     filters,
 )
 
+from bot.commands import COMMANDS, HELP, Command, example_facts, topic_page
 from bot.model import KnowledgeBase, Reply
 from bot.telegram import keyboards, messages
-from bot.telegram.addressing import MAX_QUESTION_CHARS, Addressed, question_text
+from bot.telegram.addressing import MAX_CHAT_QUESTION_CHARS, Addressed, question_text
 from bot.telegram.delivery import send
 from bot.telegram.logs import Event, log_event
 from bot.telegram.messages import Outgoing
-from bot.telegram.ratelimit import RateLimiter, Verdict
+from bot.telegram.ratelimit import Admission, RateLimiter
 
 T = TypeVar("T")
 
 log = logging.getLogger("citebot.telegram")
 
 INLINE_CACHE_SECONDS = 60
-
-
-@dataclass(frozen=True)
-class Command:
-    """A slash command: its name, its line in the menu (setMyCommands), and its message built
-    from the knowledge base and the bot's @username."""
-
-    name: str
-    menu: str
-    build: Callable[[KnowledgeBase, str | None], Outgoing]
-
-
-# The one table of commands: handlers and the command menu are both made from it.
-COMMANDS: tuple[Command, ...] = (
-    Command("start", "What I know, with example questions", lambda kb, _: messages.start(kb)),
-    Command("topics", "Browse the article by topic", lambda kb, _: messages.topics(kb)),
-    Command("source", "The article: title, publisher, authors, date, link",
-            lambda kb, _: messages.source(kb)),
-    Command("about", "Where my answers come from", lambda kb, _: messages.about(kb)),
-    Command("help", "How to ask", messages.help_text),
-)
-HELP = COMMANDS[-1]
 
 
 class Answerer(Protocol):
@@ -74,7 +52,7 @@ class Answerer(Protocol):
 
     def answer_fact(self, fact_id: str) -> Reply | None: ...
 
-    def answers(self, question: str, *, limit: int = 3) -> tuple[Reply, ...]: ...
+    def inline_answers(self, question: str, *, limit: int = 3) -> tuple[Reply, ...]: ...
 
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -169,12 +147,12 @@ class Handlers:
         message = update.effective_message
         if message is None:
             return None
-        verdict = self.limiter.check(message.chat.id)
-        if verdict is Verdict.ALLOW:
+        admission = self.limiter.check(message.chat.id)
+        if admission is Admission.ALLOW:
             return message, started
-        if verdict is Verdict.NOTE:
+        if admission is Admission.NOTE:
             await self._send(message, [messages.RATE_LIMITED])
-        self._event(update, started, f"rate_limited_{verdict.value}")
+        self._event(update, started, f"rate_limited_{admission.value}")
         return None
 
     def _command(
@@ -185,7 +163,8 @@ class Handlers:
             if admitted is None:
                 return
             message, started = admitted
-            await self._send(message, [command.build(self.kb, context.bot.username)])
+            await self._send(message, [messages.for_command(command, self.kb,
+                                                            context.bot.username)])
             self._event(update, started, f"command_{command.name}")
 
         return handle
@@ -199,7 +178,8 @@ class Handlers:
         message, started = admitted
         question = question_text(message)
         if not question:  # only a mention: say how to ask
-            await self._send(message, [messages.help_text(self.kb, context.bot.username)])
+            await self._send(message, [messages.for_command(HELP, self.kb,
+                                                            context.bot.username)])
             self._event(update, started, "empty")
             return
         reply = await self._think(lambda: self.engine.answer(question))
@@ -210,7 +190,7 @@ class Handlers:
         fact = reply.fact.id if reply.fact is not None else None
         self._event(update, started, reply.kind.value, fact, question)
 
-    async def non_text(self, update: Update, context: Context) -> None:
+    async def non_text(self, update: Update, _context: Context) -> None:
         admitted = await self._admitted(update)
         if admitted is None:
             return
@@ -218,7 +198,7 @@ class Handlers:
         await self._send(message, [messages.NON_TEXT])
         self._event(update, started, "non_text")
 
-    async def edited(self, update: Update, context: Context) -> None:
+    async def edited(self, update: Update, _context: Context) -> None:
         admitted = await self._admitted(update)
         if admitted is None:
             return
@@ -238,12 +218,10 @@ class Handlers:
             if reply is None:
                 return "callback_stale", callback.id, None
             return "callback_fact", callback.id, messages.for_reply(reply, self.kb)
-        if callback.kind == "topic":
-            topic = self.kb.topic(callback.id)
-            if topic is None or not self.kb.facts_of(topic.id):
-                return "callback_stale", None, None
-            return "callback_topic", None, [messages.topic(self.kb, topic)]
-        return "callback_topics", None, [messages.topics(self.kb)]
+        topic = self.kb.topic(callback.id)
+        if topic is None or not self.kb.facts_of(topic.id):
+            return "callback_stale", None, None
+        return "callback_topic", None, [messages.render(topic_page(self.kb, topic))]
 
     async def callback(self, update: Update, context: Context) -> None:
         """Every callback query gets answerCallbackQuery, whatever its data, so the client's
@@ -254,7 +232,7 @@ class Handlers:
             return
         chat = query.message.chat if query.message is not None else None
         key: Hashable = chat.id if chat is not None else ("user", query.from_user.id)
-        if self.limiter.check(key) is not Verdict.ALLOW:
+        if self.limiter.check(key) is not Admission.ALLOW:
             await query.answer(messages.SLOW_DOWN)
             self._event(update, started, "rate_limited_callback")
             return
@@ -274,17 +252,17 @@ class Handlers:
 
     # -- inline mode ------------------------------------------------------------------------
 
-    async def inline(self, update: Update, context: Context) -> None:
+    async def inline(self, update: Update, _context: Context) -> None:
         """Up to three answers; an empty query shows the /start examples."""
         started = time.perf_counter()
         query = update.inline_query
         if query is None:
             return
-        if self.limiter.check(("user", query.from_user.id)) is not Verdict.ALLOW:
+        if self.limiter.check(("user", query.from_user.id)) is not Admission.ALLOW:
             await query.answer([], cache_time=0, is_personal=True)
             self._event(update, started, "rate_limited_inline")
             return
-        text = " ".join(query.query.split())[:MAX_QUESTION_CHARS]
+        text = " ".join(query.query.split())[:MAX_CHAT_QUESTION_CHARS]
         replies = await self._think(lambda: self._inline_replies(text))
         await query.answer(messages.inline_results(replies), cache_time=INLINE_CACHE_SECONDS)
         first = replies[0].fact.id if replies and replies[0].fact is not None else None
@@ -292,8 +270,8 @@ class Handlers:
 
     def _inline_replies(self, text: str) -> tuple[Reply, ...]:
         if text:
-            return self.engine.answers(text, limit=3)
-        found = (self.engine.answer_fact(f.id) for f in keyboards.example_facts(self.kb))
+            return self.engine.inline_answers(text, limit=3)
+        found = (self.engine.answer_fact(f.id) for f in example_facts(self.kb))
         return tuple(r for r in found if r is not None)
 
     # -- errors -----------------------------------------------------------------------------

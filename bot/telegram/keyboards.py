@@ -1,6 +1,6 @@
 """Inline keyboards and their callback data.
 
-Callback data is self-contained ("f:<fact id>", "t:<topic id>", "topics"), so a button works
+Callback data is self-contained ("f:<fact id>", "t:<topic id>"), so a button works
 after a restart and needs no server-side state. Telegram caps callback data at 64 bytes: a
 button whose data would not fit is left out rather than sent and refused.
 """
@@ -10,27 +10,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
+from bot.commands import topic_list
 from bot.model import Fact, KnowledgeBase, Suggestion, Topic
 
 log = logging.getLogger(__name__)
 
 FACT_PREFIX = "f:"
 TOPIC_PREFIX = "t:"
-TOPICS = "topics"
 MAX_CALLBACK_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64
 MAX_LABEL_CHARS = 60  # long labels are cut by clients anyway; keep them readable
 
 
 @dataclass(frozen=True)
 class Callback:
-    """Decoded callback data: kind is "fact", "topic" or "topics"; id is "" for "topics"."""
+    """Decoded callback data: a fact to answer or a topic to list."""
 
-    kind: str
-    id: str = ""
+    kind: Literal["fact", "topic"]
+    id: str
 
 
 def fact_data(fact_id: str) -> str:
@@ -42,19 +43,17 @@ def topic_data(topic_id: str) -> str:
 
 
 def fits(data: str) -> bool:
+    """1 to 64 bytes of UTF-8 (a lone surrogate, which JSON may carry, is not UTF-8)."""
     try:
-        size = len(data.encode("utf-8"))
-    except UnicodeEncodeError:  # a lone surrogate: Telegram could not carry it
+        return 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES
+    except UnicodeEncodeError:
         return False
-    return 1 <= size <= MAX_CALLBACK_BYTES
 
 
 def parse_callback(data: str | None) -> Callback | None:
     """None for anything we did not produce (or no longer understand)."""
     if not data:
         return None
-    if data == TOPICS:
-        return Callback("topics")
     if data.startswith(FACT_PREFIX) and len(data) > len(FACT_PREFIX):
         return Callback("fact", data[len(FACT_PREFIX) :])
     if data.startswith(TOPIC_PREFIX) and len(data) > len(TOPIC_PREFIX):
@@ -69,7 +68,8 @@ def label(text: str) -> str:
 
 def _button(text: str, data: str) -> InlineKeyboardButton | None:
     if not fits(data):
-        log.warning("button left out: callback data over %d bytes: %r", MAX_CALLBACK_BYTES, data)
+        log.warning("button left out: callback data is not 1 to %d bytes of UTF-8: %r",
+                    MAX_CALLBACK_BYTES, data)
         return None
     return InlineKeyboardButton(label(text), callback_data=data)
 
@@ -89,9 +89,9 @@ def facts_keyboard(facts: Iterable[Fact]) -> InlineKeyboardMarkup | None:
     return _column(_button(f.questions[0], fact_data(f.id)) for f in facts if f.questions)
 
 
-def topics_keyboard(kb: KnowledgeBase) -> InlineKeyboardMarkup | None:
-    """One button per topic that has facts."""
-    return _column(_button(t.title, topic_data(t.id)) for t in topics_with_facts(kb))
+def topics_keyboard(topics: Iterable[Topic]) -> InlineKeyboardMarkup | None:
+    """One button per topic."""
+    return _column(_button(t.title, topic_data(t.id)) for t in topics)
 
 
 def decline_keyboard(
@@ -101,19 +101,6 @@ def decline_keyboard(
     return _column(
         [
             *(_button(s.question, fact_data(s.fact)) for s in suggestions),
-            *(_button(t.title, topic_data(t.id)) for t in topics_with_facts(kb)),
+            *(_button(p.topic.title, topic_data(p.topic.id)) for p in topic_list(kb).pages),
         ]
     )
-
-
-def topics_with_facts(kb: KnowledgeBase) -> tuple[Topic, ...]:
-    return tuple(t for t in kb.topics if kb.facts_of(t.id))
-
-
-def example_facts(kb: KnowledgeBase, count: int = 3) -> tuple[Fact, ...]:
-    """Examples for /start and empty inline queries: the first fact of each topic, in topic
-    order, preferring facts quoted from the article's paragraphs over bibliographic ones."""
-    firsts = [kb.facts_of(t.id)[0] for t in topics_with_facts(kb)]
-    about_text = [f for f in firsts if any(c.paragraph is not None for c in f.citations)]
-    rest = [f for f in firsts if f not in about_text]
-    return tuple((about_text + rest)[:count])

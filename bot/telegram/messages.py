@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import assert_never
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -17,8 +18,22 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from bot.model import Fact, Kind, KnowledgeBase, Reply, Source, Topic
-from bot.render.html import esc, link, render_html, split_html
+from bot.commands import (
+    COMMANDS,
+    HELP,
+    START,
+    About,
+    Command,
+    Content,
+    Help,
+    Sources,
+    TopicList,
+    TopicPage,
+    Welcome,
+)
+from bot.model import Fact, Kind, KnowledgeBase, Reply, Source
+from bot.render import wording
+from bot.render.telegram_html import cited_source, esc, link, render_html, split_html
 from bot.telegram import keyboards
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -31,80 +46,76 @@ class Outgoing:
     keyboard: InlineKeyboardMarkup | None = None
 
 
-def _main_source(kb: KnowledgeBase) -> Source:
-    return kb.sources[0]
+def for_command(command: Command, kb: KnowledgeBase, bot_username: str | None) -> Outgoing:
+    return render(command.run(kb), bot_username)
 
 
-def _article_line(source: Source) -> str:
-    details = ", ".join(esc(p) for p in (source.publisher, source.published) if p)
-    return f"<b>{esc(source.title)}</b>" + (f"\n{details}" if details else "")
+def render(content: Content, bot_username: str | None = None) -> Outgoing:
+    """A command's value as a Telegram message; `bot_username` is for /help's group advice."""
+    match content:
+        case Welcome():
+            return _welcome(content)
+        case Help():
+            return _help(content, bot_username)
+        case TopicList():
+            return Outgoing("What the article covers. Pick a topic:",
+                            keyboards.topics_keyboard(p.topic for p in content.pages))
+        case TopicPage():
+            return _topic_page(content)
+        case Sources():
+            return Outgoing("\n\n".join(_source_card(s) for s in content.sources))
+        case About():
+            return _about(content)
+        case _:
+            assert_never(content)
 
 
-def start(kb: KnowledgeBase) -> Outgoing:
-    examples = keyboards.example_facts(kb)
+def _welcome(welcome: Welcome) -> Outgoing:
+    source = welcome.source
+    dateline = wording.dateline(source)
     lines = [
         "Hello! I answer questions about one news article, and every answer quotes the "
         "article word for word.",
-        _article_line(_main_source(kb)),
+        f"<b>{esc(source.title)}</b>" + (f"\n{esc(dateline)}" if dateline else ""),
     ]
-    if examples:
+    if welcome.examples:
         lines.append("Ask in your own words, or try one of these:")
     lines.append("/topics shows everything I know, /help explains the rest.")
-    return Outgoing("\n\n".join(lines), keyboards.facts_keyboard(examples))
+    return Outgoing("\n\n".join(lines), keyboards.facts_keyboard(welcome.examples))
 
 
-def help_text(kb: KnowledgeBase, bot_username: str | None) -> Outgoing:
+def _help(help_: Help, bot_username: str | None) -> Outgoing:
     mention = f"@{esc(bot_username)}" if bot_username else "my @username"
-    examples = keyboards.example_facts(kb, 1)
-    example = f", for example:\n<i>{esc(examples[0].questions[0])}</i>\n" if examples else ".\n"
+    example = f", for example:\n<i>{esc(help_.example)}</i>\n" if help_.example else ".\n"
+    listed = "\n".join(f"/{c.name} \u2014 {esc(c.menu)}" for c in COMMANDS
+                       if c not in (START, HELP))
     return Outgoing(
         f"Send me a question about the article in plain words{example}"
-        "I answer with the sentence it comes from and its paragraph number (¶).\n\n"
-        "/topics — what the article covers\n"
-        "/source — title, publisher, authors, date and link\n"
-        "/about — where my answers come from\n\n"
+        "I answer with the sentence it comes from and its paragraph number (\u00b6).\n\n"
+        f"{listed}\n\n"
         f"In a group, mention me ({mention}) or reply to one of my messages. "
         f"In any chat you can also type {mention} followed by a question."
     )
 
 
-def topics(kb: KnowledgeBase) -> Outgoing:
-    return Outgoing("What the article covers. Pick a topic:", keyboards.topics_keyboard(kb))
+def _topic_page(page: TopicPage) -> Outgoing:
+    text = f"<b>{esc(page.topic.title)}</b>"
+    if page.topic.description:
+        text += f"\n{esc(page.topic.description)}"
+    return Outgoing(text + "\n\nPick a question:", keyboards.facts_keyboard(page.facts))
 
 
-def topic(kb: KnowledgeBase, chosen: Topic) -> Outgoing:
-    text = f"<b>{esc(chosen.title)}</b>"
-    if chosen.description:
-        text += f"\n{esc(chosen.description)}"
-    return Outgoing(text + "\n\nPick a question:", keyboards.facts_keyboard(kb.facts_of(chosen.id)))
+def _source_card(source: Source) -> str:
+    rows = [f"<b>{esc(source.title)}</b>"]
+    rows += [f"{label}: {esc(value)}" for label, value in wording.source_details(source)]
+    rows.append(link(source.url, source.url))
+    return "\n".join(rows)
 
 
-def source(kb: KnowledgeBase) -> Outgoing:
-    parts = []
-    for src in kb.sources:
-        rows = [f"<b>{esc(src.title)}</b>"]
-        for name, value in (
-            ("Publisher", src.publisher),
-            ("Section", src.section),
-            ("Authors", ", ".join(src.authors)),
-            ("Published", src.published),
-            ("Photo", src.photo_credit or ""),
-        ):
-            if value:
-                rows.append(f"{name}: {esc(value)}")
-        rows.append(link(src.url, src.url))
-        parts.append("\n".join(rows))
-    return Outgoing("\n\n".join(parts))
-
-
-def about(kb: KnowledgeBase) -> Outgoing:
-    src = _main_source(kb)
+def _about(about: About) -> Outgoing:
     return Outgoing(
-        f"My answers come only from one article: {link(src.url, src.title)} "
-        f"({esc(src.publisher)}, {esc(src.published)}). Every answer quotes the sentence it "
-        "comes from, with its paragraph number.\n\n"
-        "I report what the article and the people in it say. I do not verify their claims, "
-        "and I know nothing beyond this article."
+        f"My answers come only from one article: {cited_source(about.source)}. "
+        f"{esc(wording.QUOTED)}\n\n{esc(wording.NOT_VERIFIED)}"
     )
 
 

@@ -247,7 +247,7 @@ class TelegramOps:
         if self.recorder is not None:
             self.recorder.close()
 
-    def _sighup(self, signum: int, frame: object) -> None:
+    def _sighup(self, _signum: int, _frame: object) -> None:
         self.reloader.request()  # only sets a flag: the reload thread does the work
 
     # -- the Bot API ------------------------------------------------------------------------
@@ -312,7 +312,7 @@ class TelegramOps:
 
     # -- feedback ---------------------------------------------------------------------------
 
-    async def _vote(self, update: Update, context: Context) -> None:
+    async def _vote(self, update: Update, _context: Context) -> None:
         started = time.perf_counter()
         query = update.callback_query
         parsed = votes.parse(query.data if query is not None else None)
@@ -350,13 +350,13 @@ class TelegramOps:
         _event(update, started, f"admin_{command}")
         raise ApplicationHandlerStop
 
-    async def _unanswered(self, update: Update, context: Context) -> None:
+    async def _unanswered(self, update: Update, _context: Context) -> None:
         await self._report(update, "unanswered")
 
-    async def _stats(self, update: Update, context: Context) -> None:
+    async def _stats(self, update: Update, _context: Context) -> None:
         await self._report(update, "stats")
 
-    async def _reload(self, update: Update, context: Context) -> None:
+    async def _reload(self, update: Update, _context: Context) -> None:
         started = time.perf_counter()
         message = update.effective_message
         if message is not None:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 
-class Verdict(Enum):
+class Admission(Enum):
+    """What to do with one more message from a chat."""
+
     ALLOW = "allow"
     NOTE = "note"  # over the limit for the first time: say so once
     DROP = "drop"  # still over the limit: stay silent
@@ -44,7 +46,7 @@ class RateLimiter:
         # Least recently seen first: forgetting an idle chat only hands it a full bucket.
         self._buckets: OrderedDict[Hashable, _Bucket] = OrderedDict()
 
-    def check(self, key: Hashable) -> Verdict:
+    def check(self, key: Hashable) -> Admission:
         now = self._clock()
         bucket = self._buckets.pop(key, None)
         if bucket is None:
@@ -59,8 +61,8 @@ class RateLimiter:
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
             bucket.noted = False
-            return Verdict.ALLOW
+            return Admission.ALLOW
         if bucket.noted:
-            return Verdict.DROP
+            return Admission.DROP
         bucket.noted = True
-        return Verdict.NOTE
+        return Admission.NOTE

@@ -99,7 +99,7 @@ class _Base(tornado.web.RequestHandler):
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.clear_header("Server")
 
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
+    def write_error(self, status_code: int, **_kwargs: Any) -> None:
         self.finish(f"{HTTPStatus(status_code).phrase}\n")
 
     def log_exception(self, *args: Any) -> None:

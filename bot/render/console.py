@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Sequence
 
 from bot.model import Kind, Reply
-from bot.render.common import attribution, place, source_line
+from bot.render.wording import attribution, place, source_line, suggestions_heading
 
 _BOLD, _DIM, _CYAN, _RESET = "\033[1m", "\033[2m", "\033[36m", "\033[0m"
 # Narrower than this, indents would leave no room for words.
@@ -52,9 +52,10 @@ def render_text(
                 lines.append(f"{_DIM}{line}{_RESET}" if color else line)
     else:
         add(reply.text)
+        heading = suggestions_heading(reply)
+        if heading:
+            add(heading)
         if reply.suggestions:
-            if reply.kind is Kind.DECLINE:
-                add("Closest things the article does say:")
             lines.extend(numbered([s.question for s in reply.suggestions], width, lists))
     return "\n".join(lines)
 

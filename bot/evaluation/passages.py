@@ -1,6 +1,7 @@
-"""The article cut into sentences, each mapped to the facts whose quotes overlap it.
+"""The article cut into passages (its sentences and labelled metadata fields), each mapped to
+the facts whose quotes overlap it.
 
-Baselines retrieve sentences, citebot retrieves facts; this mapping lets both be scored against
+Baselines retrieve passages, citebot retrieves facts; this mapping lets both be scored against
 the same expected fact ids.
 """
 
@@ -17,7 +18,9 @@ _LABELS = {"url": "URL, link"}
 
 
 @dataclass(frozen=True)
-class Sentence:
+class Passage:
+    """What a baseline retrieves: a sentence of a paragraph, or a labelled metadata field."""
+
     source: str
     text: str
     facts: tuple[str, ...]  # facts citing any part of it; empty when nothing cites it
@@ -30,8 +33,8 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((s.start, s.end) for s in sentences("", 0, text))
 
 
-def article_sentences(kb: KnowledgeBase) -> tuple[Sentence, ...]:
-    sentences: list[Sentence] = []
+def article_passages(kb: KnowledgeBase) -> tuple[Passage, ...]:
+    passages: list[Passage] = []
     for source in kb.sources:
         for field, text in _field_texts(source):
             facts = tuple(
@@ -39,13 +42,13 @@ def article_sentences(kb: KnowledgeBase) -> tuple[Sentence, ...]:
                 for fact in kb.facts
                 if any(c.source == source.id and c.field == field for c in fact.citations)
             )
-            sentences.append(Sentence(source.id, text, facts, field=field))
+            passages.append(Passage(source.id, text, facts, field=field))
         for number, paragraph in enumerate(source.paragraphs, start=1):
             quotes = _quote_spans(kb, source.id, number, paragraph)
             for start, end in split_sentences(paragraph):
                 facts = tuple(dict.fromkeys(fid for fid, a, b in quotes if a < end and b > start))
-                sentences.append(Sentence(source.id, paragraph[start:end], facts, paragraph=number))
-    return tuple(sentences)
+                passages.append(Passage(source.id, paragraph[start:end], facts, paragraph=number))
+    return tuple(passages)
 
 
 def _field_texts(source: Source) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ import html
 import re
 
 from bot.model import Kind, Reply, Source
-from bot.render import common
+from bot.render import wording
 
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit for one message's text
 
@@ -28,7 +28,7 @@ def link(url: str, text: str) -> str:
 
 def attribution(reply: Reply) -> str:
     """Who the quotes below belong to: a person the article quotes, or the article itself."""
-    who = common.attribution(reply)
+    who = wording.attribution(reply)
     if not who:
         return "<i>The article says:</i>"
     speaker = reply.speaker
@@ -36,9 +36,14 @@ def attribution(reply: Reply) -> str:
     return f"<i>{esc(who)}{role} said:</i>"
 
 
+def cited_source(source: Source) -> str:
+    """The article's title as a link, then its dateline."""
+    details = wording.dateline(source)
+    return link(source.url, source.title) + (f" ({esc(details)})" if details else "")
+
+
 def source_line(source: Source) -> str:
-    details = ", ".join(esc(p) for p in (source.publisher, source.published) if p)
-    return f"Source: {link(source.url, source.title)}" + (f" ({details})" if details else "")
+    return f"Source: {cited_source(source)}"
 
 
 def render_html(reply: Reply) -> str:
@@ -56,14 +61,12 @@ def render_html(reply: Reply) -> str:
 
 def _body(reply: Reply, *, source: bool) -> str:
     if reply.kind is not Kind.ANSWER:
-        text = esc(reply.text)
-        if reply.kind is Kind.DECLINE and reply.suggestions:
-            text += "\n\nClosest things the article does say:"
-        return text
+        heading = wording.suggestions_heading(reply)
+        return esc(reply.text) + (f"\n\n{esc(heading)}" if heading else "")
     blocks = [esc(reply.text)]
     if reply.citations:
         quotes = "\n".join(
-            f"<blockquote>\u201c{esc(c.quote)}\u201d ({esc(common.place(c))})</blockquote>"
+            f"<blockquote>\u201c{esc(c.quote)}\u201d ({esc(wording.place(c))})</blockquote>"
             for c in reply.citations
         )
         blocks.append(f"{attribution(reply)}\n{quotes}")
