@@ -8,18 +8,19 @@ say (another year, another country) is declined rather than answered with the ne
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from bot.index import CUE_WORDS, TYPED_CUES, FactProfile, Index, content_stems
+from bot.index import CUE_BITS, CUE_WORDS, TYPED_CUES, Index, Ints, content_stems
 from bot.lexicon import JUDGEMENT_WORDS, NUMBER_WORDS, PLACES, QUANTITY_CUES, YES_NO_STARTS
+from bot.model import Fact
 from bot.text import is_number, stem, tokens
-from bot.thresholds import Thresholds
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 
@@ -42,7 +43,7 @@ class Query:
         if word in self.names:
             return index.name_weight
         long = index.thresholds.long_question
-        if word not in index.idf and len(self.content) > long:
+        if not index.knows(word) and len(self.content) > long:
             # In a long, chatty question an unknown word is more likely padding than the point.
             return index.unknown_weight * long / len(self.content)
         return index.weight(word)
@@ -58,7 +59,8 @@ class Query:
 
 @dataclass(frozen=True)
 class Match:
-    profile: FactProfile
+    fact: Fact
+    position: int  # of the fact in the knowledge base
     score: float  # 0-100
     coverage: float  # 0-1
     unexplained: tuple[str, ...]
@@ -142,84 +144,185 @@ def _names(question: str) -> frozenset[str]:
     return frozenset(stem(w.casefold()) for w in words[1:] if w[0].isupper() and w[1:].islower())
 
 
-def candidates(index: Index, query: Query, *, limit: int | None) -> list[int]:
+def candidates(index: Index, query: Query, *, limit: int | None) -> Ints:
     """Facts sharing at least one word with the question; with `limit`, the best by weight.
 
     A fact sharing no word has coverage 0 and can never be answered, so skipping it changes
-    nothing; `limit` is the scale knob for large knowledge bases.
+    nothing; `limit` is the scale knob for large knowledge bases. Positions, ascending.
     """
-    weights: dict[int, float] = {}
+    n = len(index.kb.facts)
+    sizes = [_posting_size(index, w) for w in query.content]
     # Rare words first: they find the candidates. A word in many facts ("xinjiang") only
     # re-ranks candidates already found, unless nothing rarer was asked; walking its long
     # posting list for every question is what made large knowledge bases slow.
-    words = sorted(query.content, key=lambda w: len(index.postings.get(w, ())))
-    for word in words:
+    order = sorted(range(len(sizes)), key=sizes.__getitem__)
+    weights = np.zeros(n, dtype=np.float64)
+    touched = np.zeros(n, dtype=bool)
+    found: Ints | None = None  # the touched facts, once only common words are left
+    for j in order:
+        word = query.content[j]
         w = query.weight(index, word)
-        postings = index.postings.get(word, ())
-        if limit is not None and weights and len(postings) > index.common_postings:
-            common = index.posting_sets[word]
-            for i in weights:
-                if i in common:
-                    weights[i] += w
+        if not sizes[j]:
             continue
-        for i in postings:
-            weights[i] = weights.get(i, 0.0) + w
-    if limit is None:
-        return sorted(weights, key=lambda i: (-weights[i], i))
-    return heapq.nsmallest(limit, weights, key=lambda i: (-weights[i], i))
+        postings = index.postings[word]
+        if limit is not None and (found is not None or touched.any()) \
+                and sizes[j] > index.common_postings:
+            if found is None:
+                found = np.flatnonzero(touched).astype(np.int32)
+            # Whichever is shorter is walked: the candidates or the word's facts.
+            hits = (found[_member(postings, found)] if 4 * len(found) < len(postings)
+                    else postings[touched[postings]])
+            weights[hits] += w
+            continue
+        weights[postings] += w  # one fact at most once per word: no repeated indices
+        touched[postings] = True
+    ids = found if found is not None else np.flatnonzero(touched).astype(np.int32)
+    if limit is None or len(ids) <= limit:
+        return ids
+    # The `limit` heaviest, ties to the earlier fact: the limit-th weight, all above it, then
+    # as many of those equal to it as fit, in position order.
+    values = weights[ids]
+    kth = np.partition(values, len(ids) - limit)[len(ids) - limit]
+    above = ids[values > kth]
+    level = ids[values == kth][: limit - len(above)]
+    return np.sort(np.concatenate((above, level)))
+
+
+def _posting_size(index: Index, word: str) -> int:
+    i = index.ids.get(word)
+    return 0 if i is None else int(index.posting_sizes[i])
+
+
+def _member(sorted_values: Ints, values: Ints) -> npt.NDArray[np.bool_]:
+    """Which of `values` are in `sorted_values` (ascending)."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_values, values)
+    at[at == len(sorted_values)] = 0
+    found: npt.NDArray[np.bool_] = sorted_values[at] == values
+    return found
 
 
 def score(
     index: Index, query: Query, *, limit: int | None = None, also: Iterable[int] = ()
 ) -> list[Match]:
     """Matches for the candidate facts (and the facts at positions `also`), best first."""
-    t = index.thresholds
     weights = {w: query.weight(index, w) for w in query.content}
     total = sum(weights.values())
     if total == 0:
         return []
-    # The question's words as compared with alternates: question words count a little.
-    compared = dict(weights) | {w: t.cue_weight for w in query.cues}
-    compared_total = sum(compared.values())
-    matches = []
     found = candidates(index, query, limit=limit)
-    for i in [*found, *(i for i in also if i not in set(found))]:
-        profile = index.profiles[i]
-        explained = sum(w for word, w in weights.items() if word in profile.vocabulary)
-        coverage = explained / total
-        closeness = _closeness(query, compared, compared_total, profile, t)
-        value = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
-        matches.append(
-            Match(
-                profile=profile,
-                score=round(value, 1),
-                coverage=coverage,
-                unexplained=tuple(w for w in query.content if w not in profile.vocabulary),
-                figure_missing=query.asks_quantity and not profile.has_figure,
-                cue_missing=next(iter(sorted(query.cues & TYPED_CUES - profile.answers_to)),
-                                 None),
-                words=len(query.content),
-            )
+    extra = sorted(set(also) - set(found.tolist()))
+    positions = np.concatenate((found, np.asarray(extra, dtype=np.int32))) if extra else found
+    return _scored(index, query, positions, weights, total)
+
+
+def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, float],
+            total: float) -> list[Match]:
+    """Every candidate scored at once: coverage and word overlap are array sums over the
+    question's words, closeness one rapidfuzz `cdist` over all their alternates."""
+    t = index.thresholds
+    tables = index.tables
+    m = len(positions)
+    if not m:
+        return []
+    content = query.content
+    # The question's words as compared with alternates: question words count a little. The
+    # content words come first, so that row j < len(content) of a table is content[j].
+    compared = dict(weights) | {w: t.cue_weight for w in query.cues}
+    column = _Columns(index, list(compared))
+    k, c = len(content), len(compared)
+    compared_weights = np.fromiter(compared.values(), dtype=np.float64, count=c)
+
+    # inside[j, f]: content word j is in the vocabulary of candidate f.
+    entries, owners, _, _ = _gather(tables.fact_words_ptr, positions)
+    rows = column.of(tables.fact_words[entries])
+    known = (rows >= 0) & (rows < k)
+    inside = np.zeros((k, m), dtype=bool)
+    inside[rows[known], owners[known]] = True
+    # Summed word by word in question order (cumsum is sequential), as a Python sum over the
+    # words would: the same coverage to the last bit.
+    explained = np.cumsum(inside * compared_weights[:k, None], axis=0)[-1]
+    coverage = explained / total
+
+    # The candidates' alternates, fact after fact; shared: the weight of the compared words
+    # each alternate contains, summed in the same order.
+    alternates, _, firsts, counts = _gather(tables.alt_ptr, positions)
+    entries, alt_rows, _, _ = _gather(tables.alt_words_ptr, alternates)
+    rows = column.of(tables.alt_words[entries])
+    known = rows >= 0
+    contains = np.zeros((c, len(alternates)), dtype=bool)
+    contains[rows[known], alt_rows[known]] = True
+    shared = np.cumsum(contains * compared_weights[:, None], axis=0)[-1]
+    compared_total = sum(compared.values())
+    overlap = 2 * shared / (compared_total + index.alt_weight[alternates])
+    # token_sort_ratio of the question and each alternate: the alternates' words are sorted
+    # already (bot/index.py), so a plain ratio of sorted words is the same number, 4x faster.
+    ratios = process.cdist([" ".join(sorted(content))], index.alternate_texts(alternates),
+                           scorer=fuzz.ratio, dtype=np.float64)[0] / 100
+    best_overlap = np.zeros(m, dtype=np.float64)
+    ratio = np.zeros(m, dtype=np.float64)
+    some = counts > 0
+    if len(alternates):
+        best_overlap[some] = np.maximum.reduceat(overlap, firsts[some])
+        ratio[some] = np.maximum.reduceat(ratios, firsts[some])
+    closeness = t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
+    values = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
+
+    facts = index.kb.facts
+    missing = sorted(query.cues & TYPED_CUES)
+    answers_to = tables.answers_to[positions].tolist()
+    figures = tables.has_figure[positions].tolist()
+    outside = (~inside).T.tolist()
+    matches = [
+        Match(
+            fact=facts[p],
+            position=p,
+            score=round(value, 1),
+            coverage=cov,
+            unexplained=tuple(w for w, out in zip(content, outside[f], strict=True) if out),
+            figure_missing=query.asks_quantity and not figures[f],
+            cue_missing=next((c for c in missing if not answers_to[f] & CUE_BITS[c]), None),
+            words=k,
         )
-    matches.sort(key=lambda m: (-m.score, m.profile.fact.id))
+        for f, (p, value, cov) in enumerate(
+            zip(positions.tolist(), values.tolist(), coverage.tolist(), strict=True))
+    ]
+    matches.sort(key=lambda m: (-m.score, m.fact.id))
     return matches
 
 
-def _closeness(
-    query: Query, compared: dict[str, float], total: float, profile: FactProfile, t: Thresholds
-) -> float:
-    """How near the question is to the fact's nearest alternate question (0-1)."""
-    shared: dict[int, float] = {}
-    for word, w in compared.items():
-        for i in profile.in_alternates.get(word, ()):
-            shared[i] = shared.get(i, 0.0) + w
-    alternates = profile.alternates
-    best_overlap = max(
-        (2 * s / (total + alternates[i].weight) for i, s in shared.items()), default=0.0
-    )
-    found = process.extractOne(query.content_text, profile.texts, scorer=fuzz.token_sort_ratio)
-    ratio = found[1] / 100 if found else 0.0
-    return t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
+class _Columns:
+    """Word ids -> the row of each in the question's table of words (-1: not asked)."""
+
+    def __init__(self, index: Index, words: list[str]) -> None:
+        ids = np.fromiter((index.ids.get(w, -1) for w in words), dtype=np.int64,
+                          count=len(words))
+        self._order = np.argsort(ids, kind="stable")
+        self._sorted = ids[self._order]
+
+    def of(self, ids: Ints) -> npt.NDArray[np.int64]:
+        if not len(self._sorted):
+            return np.full(len(ids), -1, dtype=np.int64)
+        at = np.searchsorted(self._sorted, ids)
+        at[at == len(self._sorted)] = 0
+        return np.where(self._sorted[at] == ids, self._order[at], -1)
+
+
+def _gather(
+    ptr: npt.NDArray[np.int64], rows: npt.NDArray[np.integer],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64],
+           npt.NDArray[np.int64]]:
+    """The entries of CSR rows `rows`, one after another: (entries, the row number 0..len-1
+    each came from, where each row starts among them, how many each has)."""
+    starts = ptr[rows]
+    counts = ptr[rows + 1] - starts
+    firsts = np.zeros(len(rows), dtype=np.int64)
+    np.cumsum(counts[:-1], out=firsts[1:])
+    entries = np.arange(int(firsts[-1] + counts[-1]) if len(rows) else 0, dtype=np.int64)
+    entries += np.repeat(starts - firsts, counts)
+    owners = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+    return entries, owners, firsts, counts
 
 
 _NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS)

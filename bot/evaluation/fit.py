@@ -129,7 +129,7 @@ def _rows(engine: Engine, question: str, own: str | None,
         for c in engine.consider(question, query, semantic=semantic):
             if c.veto is None:
                 xs.append(c.features)
-                ys.append(int(c.match.profile.fact.id == own))
+                ys.append(int(c.match.fact.id == own))
 
 
 def _near_misses(kb: KnowledgeBase, rng: random.Random) -> list[tuple[str, str]]:
