@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -286,6 +287,11 @@ class Index:
         cue[[self.ids[w] for w in CUE_WORDS if w in self.ids]] = True
         word_weight = np.where(cue, thresholds.cue_weight, self.idf_of)
         owner = np.repeat(np.arange(len(t.alt_words_ptr) - 1), np.diff(t.alt_words_ptr))
+        # Per fact, where the words of its alternates start in alt_words; per entry there, its
+        # alternate; every alternate's text as a string of its own (for rapidfuzz).
+        self.fact_alt_words_ptr: Offsets = t.alt_words_ptr[t.alt_ptr]
+        self.entry_alternate: Ints = owner.astype(np.int32)
+        self.alt_texts = tuple(t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist()))
         self.alt_weight: Floats = np.asarray(
             np.bincount(owner, weights=word_weight[t.alt_words],
                         minlength=len(t.alt_words_ptr) - 1), dtype=np.float64)

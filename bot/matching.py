@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import compress, pairwise
+from operator import and_
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from bot.index import CUE_BITS, CUE_WORDS, TYPED_CUES, Index, Ints, content_stems
+from bot.index import CUE_BITS, CUE_WORDS, TYPED_CUES, Floats, Index, Ints, content_stems
 from bot.lexicon import JUDGEMENT_WORDS, NUMBER_WORDS, PLACES, QUANTITY_CUES, YES_NO_STARTS
 from bot.model import Fact
 from bot.text import is_number, stem, tokens
@@ -67,6 +68,7 @@ class Match:
     figure_missing: bool  # a figure was asked for and the fact gives none
     cue_missing: str | None  # "why" or "when" asked of a fact that gives no reason or time
     words: int  # content words in the question
+    numbers: tuple[str, ...] = ()  # of `unexplained`, the figures (see numbers_unexplained)
 
 
 # Country abbreviations, recognised only in capitals: folded, "US" would be the word "us".
@@ -213,7 +215,10 @@ def score(
         return []
     found = candidates(index, query, limit=limit)
     extra = sorted(set(also) - set(found.tolist()))
-    positions = np.concatenate((found, np.asarray(extra, dtype=np.int32))) if extra else found
+    if extra:
+        positions = np.sort(np.concatenate((found, np.asarray(extra, dtype=np.int32))))
+    else:
+        positions = found
     return _scored(index, query, positions, weights, total)
 
 
@@ -227,67 +232,85 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     if not m:
         return []
     content = query.content
+    k = len(content)
     # The question's words as compared with alternates: question words count a little. The
-    # content words come first, so that row j < len(content) of a table is content[j].
+    # content words come first, so that row j < k of a table is content[j].
     compared = dict(weights) | {w: t.cue_weight for w in query.cues}
     column = _Columns(index, list(compared))
-    k, c = len(content), len(compared)
-    compared_weights = np.fromiter(compared.values(), dtype=np.float64, count=c)
+    compared_weights = np.fromiter(compared.values(), dtype=np.float64, count=len(compared))
 
     # inside[j, f]: content word j is in the vocabulary of candidate f.
-    entries, owners, _, _ = _gather(tables.fact_words_ptr, positions)
+    entries, owners = _gather(tables.fact_words_ptr, positions)
     rows = column.of(tables.fact_words[entries])
     known = (rows >= 0) & (rows < k)
     inside = np.zeros((k, m), dtype=bool)
     inside[rows[known], owners[known]] = True
     # Summed word by word in question order (cumsum is sequential), as a Python sum over the
     # words would: the same coverage to the last bit.
-    explained = np.cumsum(inside * compared_weights[:k, None], axis=0)[-1]
-    coverage = explained / total
+    coverage = np.cumsum(inside * compared_weights[:k, None], axis=0)[-1] / total
 
-    # The candidates' alternates, fact after fact; shared: the weight of the compared words
-    # each alternate contains, summed in the same order.
-    alternates, _, firsts, counts = _gather(tables.alt_ptr, positions)
-    entries, alt_rows, _, _ = _gather(tables.alt_words_ptr, alternates)
+    # The candidates' alternates, fact after fact, and the words of each.
+    first_alternate = tables.alt_ptr[positions]
+    alternates, _ = _gather(tables.alt_ptr, positions)
+    entries, owners = _gather(index.fact_alt_words_ptr, positions)
+    firsts = np.zeros(m, dtype=np.int64)  # where each candidate's alternates start among them
+    counts = tables.alt_ptr[positions + 1] - first_alternate
+    np.cumsum(counts[:-1], out=firsts[1:])
+    slots = index.entry_alternate[entries] - (first_alternate - firsts)[owners]
     rows = column.of(tables.alt_words[entries])
     known = rows >= 0
-    contains = np.zeros((c, len(alternates)), dtype=bool)
-    contains[rows[known], alt_rows[known]] = True
+    contains = np.zeros((len(compared), len(alternates)), dtype=bool)
+    contains[rows[known], slots[known]] = True
+    # shared: the weight of the compared words each alternate contains, in the same order.
     shared = np.cumsum(contains * compared_weights[:, None], axis=0)[-1]
     compared_total = sum(compared.values())
     overlap = 2 * shared / (compared_total + index.alt_weight[alternates])
     # token_sort_ratio of the question and each alternate: the alternates' words are sorted
     # already (bot/index.py), so a plain ratio of sorted words is the same number, 4x faster.
-    ratios = process.cdist([" ".join(sorted(content))], index.alternate_texts(alternates),
+    texts = index.alt_texts
+    ratios = process.cdist([" ".join(sorted(content))], [texts[a] for a in alternates.tolist()],
                            scorer=fuzz.ratio, dtype=np.float64)[0] / 100
-    best_overlap = np.zeros(m, dtype=np.float64)
-    ratio = np.zeros(m, dtype=np.float64)
-    some = counts > 0
-    if len(alternates):
-        best_overlap[some] = np.maximum.reduceat(overlap, firsts[some])
-        ratio[some] = np.maximum.reduceat(ratios, firsts[some])
+    if counts.all():
+        best_overlap = np.maximum.reduceat(overlap, firsts)
+        ratio = np.maximum.reduceat(ratios, firsts)
+    else:  # a fact without alternates (reduceat cannot take an empty group)
+        some = counts > 0
+        best_overlap, ratio = np.zeros(m), np.zeros(m)
+        if some.any():
+            best_overlap[some] = np.maximum.reduceat(overlap, firsts[some])
+            ratio[some] = np.maximum.reduceat(ratios, firsts[some])
     closeness = t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
     values = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
+    return _matches(index, query, positions, values, coverage, inside)
 
+
+def _matches(index: Index, query: Query, positions: Ints, values: Floats, coverage: Floats,
+             inside: npt.NDArray[np.bool_]) -> list[Match]:
     facts = index.kb.facts
-    missing = sorted(query.cues & TYPED_CUES)
-    answers_to = tables.answers_to[positions].tolist()
-    figures = tables.has_figure[positions].tolist()
-    outside = (~inside).T.tolist()
-    matches = [
-        Match(
-            fact=facts[p],
-            position=p,
-            score=round(value, 1),
-            coverage=cov,
-            unexplained=tuple(w for w, out in zip(content, outside[f], strict=True) if out),
-            figure_missing=query.asks_quantity and not figures[f],
-            cue_missing=next((c for c in missing if not answers_to[f] & CUE_BITS[c]), None),
-            words=k,
-        )
-        for f, (p, value, cov) in enumerate(
-            zip(positions.tolist(), values.tolist(), coverage.tolist(), strict=True))
-    ]
+    content = query.content
+    words = len(content)
+    everything: list[bool] = inside.all(axis=0).tolist()
+    outside: list[list[bool]] = (~inside).T.tolist()
+    figures = [w in _NUMBER_STEMS or is_number(w) for w in content]
+    asks_figures = any(figures)
+    asked = sorted(query.cues & TYPED_CUES)
+    # The first typed cue asked that a fact does not answer, for each set of cues answered.
+    cue_missing = {bits: next((c for c in asked if not bits & CUE_BITS[c]), None)
+                   for bits in range(1 << len(CUE_BITS))}
+    figure_missing = [query.asks_quantity and not has for has in
+                      index.tables.has_figure[positions].tolist()]
+    matches = []
+    for f, (p, value, cov, bits) in enumerate(zip(
+            positions.tolist(), values.tolist(), coverage.tolist(),
+            index.tables.answers_to[positions].tolist(), strict=True)):
+        unexplained: tuple[str, ...] = ()
+        numbers: tuple[str, ...] = ()
+        if not everything[f]:
+            unexplained = tuple(compress(content, outside[f]))
+            if asks_figures:
+                numbers = tuple(compress(content, map(and_, outside[f], figures)))
+        matches.append(Match(facts[p], p, round(value, 1), cov, unexplained, figure_missing[f],
+                             cue_missing[bits], words, numbers))
     matches.sort(key=lambda m: (-m.score, m.fact.id))
     return matches
 
@@ -302,27 +325,22 @@ class _Columns:
         self._sorted = ids[self._order]
 
     def of(self, ids: Ints) -> npt.NDArray[np.int64]:
-        if not len(self._sorted):
-            return np.full(len(ids), -1, dtype=np.int64)
         at = np.searchsorted(self._sorted, ids)
         at[at == len(self._sorted)] = 0
         return np.where(self._sorted[at] == ids, self._order[at], -1)
 
 
 def _gather(
-    ptr: npt.NDArray[np.int64], rows: npt.NDArray[np.integer],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64],
-           npt.NDArray[np.int64]]:
-    """The entries of CSR rows `rows`, one after another: (entries, the row number 0..len-1
-    each came from, where each row starts among them, how many each has)."""
+    ptr: npt.NDArray[np.int64], rows: Ints
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The entries of CSR rows `rows`, one row after another, and the number (0, 1, ...) of
+    the row each came from."""
     starts = ptr[rows]
     counts = ptr[rows + 1] - starts
-    firsts = np.zeros(len(rows), dtype=np.int64)
-    np.cumsum(counts[:-1], out=firsts[1:])
-    entries = np.arange(int(firsts[-1] + counts[-1]) if len(rows) else 0, dtype=np.int64)
-    entries += np.repeat(starts - firsts, counts)
     owners = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
-    return entries, owners, firsts, counts
+    ends = np.cumsum(counts)
+    entries = np.arange(len(owners), dtype=np.int64) + (starts - ends + counts)[owners]
+    return entries, owners
 
 
 _NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS)
@@ -330,4 +348,4 @@ _NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS)
 
 def numbers_unexplained(match: Match) -> tuple[str, ...]:
     """Figures in the question that the fact does not give: another year, another count."""
-    return tuple(w for w in match.unexplained if is_number(w) or w in _NUMBER_STEMS)
+    return match.numbers
