@@ -289,7 +289,7 @@ def _matches(index: Index, query: Query, positions: Ints, values: Floats, covera
     facts = index.kb.facts
     content = query.content
     words = len(content)
-    everything: list[bool] = inside.all(axis=0).tolist()
+    everything: list[bool] = np.all(inside, axis=0).tolist()
     outside: list[list[bool]] = (~inside).T.tolist()
     figures = [w in _NUMBER_STEMS or is_number(w) for w in content]
     asks_figures = any(figures)
