@@ -11,11 +11,13 @@ bot/compiled.py caches on disk, and an `Index` is rebuilt from it in a fraction 
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -89,6 +91,8 @@ class IndexTables:
     spelling: tuple[str, ...]  # every word written in the knowledge base, first seen first
     spelling_counts: Ints  # how often each is written
     spelling_stems: tuple[str, ...]  # stem of each
+    # The alias groups and synonyms as (phrase, canonical) pairs of words, for AliasRewriter.
+    aliases: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
     @property
     def facts(self) -> int:
@@ -96,6 +100,10 @@ class IndexTables:
 
     def arrays(self) -> dict[str, npt.NDArray[np.generic]]:
         return {name: getattr(self, name) for name in _ARRAYS}
+
+    @staticmethod
+    def array_names() -> tuple[str, ...]:
+        return _ARRAYS
 
 
 _ARRAYS = ("postings_ptr", "postings", "fact_words_ptr", "fact_words", "alt_ptr",
@@ -108,13 +116,27 @@ class AliasRewriter:
     """Rewrites every variant phrase to its canonical form, longest phrase first."""
 
     def __init__(self, groups: Iterable[tuple[str, Sequence[str]]]) -> None:
-        by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+        pairs = []
         for canonical, variants in groups:
             target = tuple(tokens(canonical))
             for variant in variants:
                 phrase = tuple(tokens(variant))
                 if phrase and phrase != target:
-                    by_first[phrase[0]].append((phrase, target))
+                    pairs.append((phrase, target))
+        self._set(pairs)
+
+    @classmethod
+    def of_pairs(cls, pairs: Iterable[tuple[tuple[str, ...], tuple[str, ...]]]) -> AliasRewriter:
+        """From (phrase, target) pairs already tokenized (a compiled knowledge base)."""
+        rewriter = cls.__new__(cls)
+        rewriter._set(list(pairs))
+        return rewriter
+
+    def _set(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+        self.pairs = tuple(pairs)
+        by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+        for phrase, target in pairs:
+            by_first[phrase[0]].append((phrase, target))
         self._by_first = {k: sorted(v, key=lambda p: -len(p[0])) for k, v in by_first.items()}
 
     def rewrite(self, words: Sequence[str]) -> list[str]:
@@ -259,9 +281,9 @@ class Index:
         self.kb = kb
         self.english = english
         self.thresholds = thresholds
-        self.aliases = aliases_of(kb)
         if tables is None:
-            tables = build_tables(kb, self.aliases)
+            tables = _COMPILED.get(id(kb)) or build_tables(kb)
+        self.aliases = AliasRewriter.of_pairs(tables.aliases)
         if tables.facts != len(kb.facts):
             raise ValueError(f"tables of {tables.facts} facts for {len(kb.facts)} facts")
         self.tables = t = tables
@@ -383,6 +405,19 @@ class _Profiles(Sequence[FactProfile]):
         return self._index.profile(i % len(self))
 
 
+# Tables read from a compiled knowledge base, by the identity of the KnowledgeBase read with
+# them (bot/compiled.py): any Index of that very object starts from them. Dropped with it.
+_COMPILED: dict[int, IndexTables] = {}
+
+
+def remember_tables(kb: KnowledgeBase, tables: IndexTables) -> None:
+    if tables.facts != len(kb.facts):
+        raise ValueError(f"tables of {tables.facts} facts for {len(kb.facts)} facts")
+    if id(kb) not in _COMPILED:
+        weakref.finalize(kb, _COMPILED.pop, id(kb), None)
+    _COMPILED[id(kb)] = tables
+
+
 def aliases_of(kb: KnowledgeBase) -> AliasRewriter:
     return AliasRewriter(
         [(g.canonical, g.variants) for g in kb.aliases]
@@ -390,9 +425,9 @@ def aliases_of(kb: KnowledgeBase) -> AliasRewriter:
     )
 
 
-def build_tables(kb: KnowledgeBase, aliases: AliasRewriter | None = None) -> IndexTables:
+def build_tables(kb: KnowledgeBase) -> IndexTables:
     """The knowledge base's words, postings and alternates as arrays (the slow, cold step)."""
-    aliases = aliases or aliases_of(kb)
+    aliases = aliases_of(kb)
     # Texts repeat (an answer is read for the speller and for the vocabulary) and so do words:
     # each is normalised and stemmed once.
     token_memo: dict[str, list[str]] = {}
@@ -479,6 +514,7 @@ def build_tables(kb: KnowledgeBase, aliases: AliasRewriter | None = None) -> Ind
         spelling=tuple(spelling),
         spelling_counts=np.asarray(list(spelling.values()), dtype=np.int32),
         spelling_stems=tuple(stem_of(w) for w in spelling),
+        aliases=aliases.pairs,
     )
 
 
@@ -493,13 +529,22 @@ def tables_from(arrays: Mapping[str, npt.NDArray[np.generic]], strings: Mapping[
         if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
             raise ValueError(f"{name}: not a list of strings")
         fields[name] = tuple(value)
+    aliases = strings["aliases"]
+    if not isinstance(aliases, list) or not all(
+            isinstance(pair, list) and len(pair) == 2 and all(
+                isinstance(side, list) and side and all(isinstance(w, str) for w in side)
+                for side in pair) for pair in aliases):
+        raise ValueError("aliases: not pairs of word lists")
+    fields["aliases"] = tuple((tuple(phrase), tuple(target)) for phrase, target in aliases)
     tables = IndexTables(alt_text=alt_text, **fields)  # type: ignore[arg-type]
     _validate(tables)
     return tables
 
 
-def strings_of(tables: IndexTables) -> dict[str, list[str]]:
-    return {name: list(getattr(tables, name)) for name in _STRINGS}
+def strings_of(tables: IndexTables) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {name: list(getattr(tables, name)) for name in _STRINGS}
+    out["aliases"] = [[list(phrase), list(target)] for phrase, target in tables.aliases]
+    return out
 
 
 def _validate(t: IndexTables) -> None:
