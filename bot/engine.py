@@ -92,25 +92,9 @@ class Engine:
             also = [int(i) for i in np.argsort(-similarities)[:SEMANTIC_CANDIDATES]]
             runner_up = [float(similarities[i]) for i in also[:2]]
         matches = score(self.index, query, limit=self.candidate_limit, also=also)
-        scores = [m.score for m in matches[:2]] + [0.0, 0.0]
-        names = query.names | query.places
-        out = []
-        for rank, m in enumerate(matches):
-            position = m.position
-            sim = float(similarities[position]) if similarities is not None else None
-            values = decision.features(
-                m,
-                best_score=scores[1] if rank == 0 else scores[0],
-                similarity=sim,
-                best_other_similarity=runner_up[1] if sim is not None and sim >= runner_up[0]
-                else runner_up[0],
-                lexical_top=rank == 0,
-                semantic_top=sim is not None and sim >= runner_up[0],
-            )
-            veto = decision.veto(m, names, judgement=query.judgement)
-            out.append(Considered(position, m, sim, values, veto, decision.confidence(values)))
-        out.sort(key=lambda c: (-c.confidence, c.match.fact.id))
-        return out
+        # Features, vetoes and confidences of all the matches at once (array arithmetic).
+        return decision.weigh(matches, similarities=similarities, runner_up=runner_up,
+                              names=query.names | query.places, judgement=query.judgement)
 
     def _one(self, question: str) -> Reply:
         language = self.language(question)

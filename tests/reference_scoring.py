@@ -10,10 +10,13 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from bot import calibration
+from bot.decision import SIMILARITY_CENTRE, SIMILARITY_SCALE, veto
 from bot.index import (
     _MONTHS,
     COMMON_POSTINGS,
@@ -23,7 +26,7 @@ from bot.index import (
     content_stems,
     is_figure,
 )
-from bot.matching import Query
+from bot.matching import Match, Query
 from bot.model import Fact, KnowledgeBase
 from bot.text import is_number, tokens
 from bot.thresholds import Thresholds
@@ -100,8 +103,8 @@ class ReferenceIndex:
         alternates = tuple(
             # Summed in the order written (it was the set's order, which changes from one
             # process to the next, and with it the last bit of the sum).
-            Alternate(a.text, a.stems, a.written,
-                      sum(self.closeness_weight(w) for w in a.written))
+            Alternate(a.text, a.stems, a.written, _total(self.closeness_weight(w)
+                                                         for w in a.written))
             for a in profile.alternates
         )
         in_alternates: dict[str, list[int]] = defaultdict(list)
@@ -130,6 +133,14 @@ class ReferenceIndex:
             answers_to.add("when")
         return Profile(fact, tuple(alternates), tuple(a.text for a in alternates),
                        frozenset(vocabulary), has_figure, frozenset(answers_to))
+
+
+def _total(values: Iterable[float]) -> float:
+    """Summed one after another, as Python's sum() did up to 3.11 (3.12 compensates)."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
 
 
 def candidates(index: ReferenceIndex, query: Query, *, limit: int | None) -> list[int]:
@@ -164,7 +175,7 @@ def score(index: ReferenceIndex, query: Query, *, limit: int | None = None,
     found = candidates(index, query, limit=limit)
     for i in [*found, *(i for i in also if i not in set(found))]:
         profile = index.profiles[i]
-        explained = sum(w for word, w in weights.items() if word in profile.vocabulary)
+        explained = _total(w for word, w in weights.items() if word in profile.vocabulary)
         coverage = explained / total
         closeness = _closeness(query, compared, compared_total, profile, t)
         value = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
@@ -194,3 +205,27 @@ def _closeness(query: Query, compared: dict[str, float], total: float, profile: 
     found = process.extractOne(query.content_text, profile.texts, scorer=fuzz.token_sort_ratio)
     ratio = found[1] / 100 if found else 0.0
     return t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
+
+
+def considered(matches: Sequence[Match], similarities: Sequence[float] | None,
+               runner_up: Sequence[float], names: frozenset[str],
+               judgement: bool) -> list[tuple[str, tuple[float, ...], str | None, float]]:
+    """The engine's weighing as it was, one match at a time: (fact, features, veto,
+    confidence), most confident first."""
+    scores = [m.score for m in matches[:2]] + [0.0, 0.0]
+    out = []
+    for rank, m in enumerate(matches):
+        sim = float(similarities[m.position]) if similarities is not None else None
+        best_score = scores[1] if rank == 0 else scores[0]
+        values: tuple[float, ...] = (m.score / 100, m.coverage, (m.score - best_score) / 100)
+        if sim is not None:
+            other = runner_up[1] if sim >= runner_up[0] else runner_up[0]
+            values = (*values, (sim - SIMILARITY_CENTRE) * SIMILARITY_SCALE,
+                      (sim - other) * SIMILARITY_SCALE,
+                      1.0 if rank == 0 and sim >= runner_up[0] else 0.0)
+        weights = calibration.COMBINED if len(values) == 6 else calibration.LEXICAL
+        z = weights[0] + _total(w * x for w, x in zip(weights[1:], values, strict=True))
+        confidence = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+        out.append((m.fact.id, values, veto(m, names, judgement=judgement), confidence))
+    out.sort(key=lambda c: (-c[3], c[0]))
+    return out

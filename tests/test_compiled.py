@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import TINY_FACTS, write_kb
-from reference_scoring import ReferenceIndex
+from reference_scoring import ReferenceIndex, considered
 from reference_scoring import score as reference_score
 
 from bot.cli import main
@@ -68,6 +68,27 @@ def test_the_real_knowledge_base_scores_as_before(real_engine: Engine) -> None:
     assert _same_scores(real_engine.index, questions, limit=50, also=(3, 0)) == []
     # Every fact scored (no candidate step), on the dev questions.
     assert _same_scores(real_engine.index, questions[:200], limit=None) == []
+
+
+def test_the_engine_weighs_the_matches_as_before(real_engine: Engine) -> None:
+    """Features, vetoes and confidences, computed for all matches at once, are those computed
+    one match at a time; with similarities too (seeded numbers: the arithmetic is the point)."""
+    index = real_engine.index
+    rng = np.random.default_rng(0)
+    questions = [q.q for name in QUESTION_FILES for q in load_questions(ROOT / "tests" / name)]
+    for question in questions[::2]:
+        query = analyse(index, question)
+        for similarities in (None, rng.uniform(0.75, 0.95, len(index.kb.facts)).astype("f4")):
+            weighed = real_engine._weigh(query, similarities)
+            also, runner_up = [], [0.0, 0.0]
+            if similarities is not None:
+                also = [int(i) for i in np.argsort(-similarities)[:5]]
+                runner_up = [float(similarities[i]) for i in also[:2]]
+            matches = score(index, query, limit=real_engine.candidate_limit, also=also)
+            expected = considered(matches, similarities, runner_up, query.names | query.places,
+                                  query.judgement)
+            assert [(c.match.fact.id, c.features, c.veto, c.confidence) for c in weighed] \
+                == expected, question
 
 
 @pytest.fixture(scope="module")
