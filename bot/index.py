@@ -11,9 +11,11 @@ bot/compiled.py caches on disk, and an `Index` is rebuilt from it in a fraction 
 from __future__ import annotations
 
 import math
+import threading
 import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -86,6 +88,7 @@ class IndexTables:
     # Every alternate's content stems, sorted and joined by spaces, one after another.
     alt_text: str
     alt_text_ptr: Offsets  # alternate -> alt_text[ptr[a]:ptr[a + 1]]
+    id_rank: Ints  # per fact, the place of its id among all ids sorted (ties are broken by id)
     has_figure: npt.NDArray[np.bool_]  # per fact
     answers_to: npt.NDArray[np.uint8]  # per fact, CUE_BITS of the typed cues it answers
     spelling: tuple[str, ...]  # every word written in the knowledge base, first seen first
@@ -108,7 +111,7 @@ class IndexTables:
 
 _ARRAYS = ("postings_ptr", "postings", "fact_words_ptr", "fact_words", "alt_ptr",
            "alt_words_ptr", "alt_words", "alt_postings_ptr", "alt_postings", "alt_text_ptr",
-           "has_figure", "answers_to", "spelling_counts")
+           "id_rank", "has_figure", "answers_to", "spelling_counts")
 _STRINGS = ("words", "spelling", "spelling_stems")
 
 
@@ -313,6 +316,9 @@ class Index:
         # alternate; every alternate's text as a string of its own (for rapidfuzz).
         self.fact_alt_words_ptr: Offsets = t.alt_words_ptr[t.alt_ptr]
         self.entry_alternate: Ints = owner.astype(np.int32)
+        # word id -> its row in the question being scored (-1: not asked); see rows_of().
+        self._rows = np.full(len(t.words), -1, dtype=np.int64)
+        self._rows_lock = threading.Lock()
         self.alt_texts = tuple(t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist()))
         self.alt_weight: Floats = np.asarray(
             np.bincount(owner, weights=word_weight[t.alt_words],
@@ -327,6 +333,20 @@ class Index:
         self.small_talk_words = frozenset(
             stem(w) for w in talk_words if stem(w) not in self.postings
         )
+
+    @contextmanager
+    def rows_of(self, words: list[str]) -> Iterator[npt.NDArray[np.int64]]:
+        """A table from word id to the position of the word in `words` (-1 for the others):
+        one array kept for all questions, set for these words and reset afterwards (a lock
+        keeps threads apart), so that mapping a question's words costs one lookup."""
+        found = [(i, row) for row, i in enumerate(map(self.ids.get, words)) if i is not None]
+        ids = np.array([i for i, _ in found], dtype=np.int64)
+        with self._rows_lock:
+            self._rows[ids] = [row for _, row in found]
+            try:
+                yield self._rows
+            finally:
+                self._rows[ids] = -1
 
     def words(self, text: str) -> list[str]:
         """Normalized, alias-rewritten words of knowledge-base text (no spelling correction)."""
@@ -509,6 +529,7 @@ def build_tables(kb: KnowledgeBase) -> IndexTables:
         alt_postings=alt_postings,
         alt_text="".join(alt_texts),
         alt_text_ptr=text_ptr,
+        id_rank=_ranks([f.id for f in kb.facts]),
         has_figure=np.asarray(has_figure, dtype=bool),
         answers_to=np.asarray(answers_to, dtype=np.uint8),
         spelling=tuple(spelling),
@@ -576,7 +597,9 @@ def _validate(t: IndexTables) -> None:
     ids("fact_words", t.fact_words, words)
     ids("alt_words", t.alt_words, words)
     ids("alt_postings", t.alt_postings, alternates)
+    ids("id_rank", t.id_rank, max(facts, 1))
     for name, array, dtype, size in (
+        ("id_rank", t.id_rank, np.int32, facts),
         ("has_figure", t.has_figure, np.bool_, facts),
         ("answers_to", t.answers_to, np.uint8, facts),
         ("spelling_counts", t.spelling_counts, np.int32, len(t.spelling)),
@@ -585,6 +608,12 @@ def _validate(t: IndexTables) -> None:
             raise ValueError(f"{name}: wrong shape")
     if len(t.spelling_stems) != len(t.spelling):
         raise ValueError("spelling_stems: wrong length")
+
+
+def _ranks(keys: list[str]) -> Ints:
+    ranks = np.zeros(len(keys), dtype=np.int32)
+    ranks[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys), dtype=np.int32)
+    return ranks
 
 
 def _transpose(flat: list[int], ptr: list[int], words: int) -> tuple[Offsets, Ints]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import compress, pairwise
 from operator import and_
 
@@ -18,12 +19,23 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from bot.index import CUE_BITS, CUE_WORDS, TYPED_CUES, Floats, Index, Ints, content_stems
+from bot.index import (
+    CUE_BITS,
+    CUE_WORDS,
+    TYPED_CUES,
+    Floats,
+    Index,
+    Ints,
+    Offsets,
+    content_stems,
+)
 from bot.lexicon import JUDGEMENT_WORDS, NUMBER_WORDS, PLACES, QUANTITY_CUES, YES_NO_STARTS
 from bot.model import Fact
 from bot.text import is_number, stem, tokens
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
+# People ask with the same words again and again: each is stemmed once.
+_stem = lru_cache(maxsize=1 << 16)(stem)
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,7 @@ def analyse(index: Index, question: str) -> Query:
             word = meant
         words.append(word)
     words = index.aliases.rewrite(words)
-    stems = content_stems(words)
+    stems = content_stems(words, stem_of=_stem)
     content = [s for s in stems if s not in index.small_talk_words]
     pairs = set(pairwise(words))
     return Query(
@@ -109,7 +121,8 @@ def analyse(index: Index, question: str) -> Query:
         corrections=tuple(corrections),
         asks_quantity=any(cue in pairs for cue in QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
-        surface={s: typed.get(w, w) for w in reversed(words) for s in content_stems([w])},
+        surface={s: typed.get(w, w) for w in reversed(words)
+                 for s in content_stems([w], stem_of=_stem)},
         names=frozenset(
             s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
         ),
@@ -143,7 +156,7 @@ def _names(question: str) -> frozenset[str]:
     words = re.findall(r"[^\W\d_]+", question)
     if not words or question.upper() == question or question.lower() == question:
         return frozenset()
-    return frozenset(stem(w.casefold()) for w in words[1:] if w[0].isupper() and w[1:].islower())
+    return frozenset(_stem(w.casefold()) for w in words[1:] if w[0].isupper() and w[1:].islower())
 
 
 def candidates(index: Index, query: Query, *, limit: int | None) -> Ints:
@@ -161,14 +174,14 @@ def candidates(index: Index, query: Query, *, limit: int | None) -> Ints:
     weights = np.zeros(n, dtype=np.float64)
     touched = np.zeros(n, dtype=bool)
     found: Ints | None = None  # the touched facts, once only common words are left
+    some = False  # a fact touched
     for j in order:
         word = query.content[j]
         w = query.weight(index, word)
         if not sizes[j]:
             continue
         postings = index.postings[word]
-        if limit is not None and (found is not None or touched.any()) \
-                and sizes[j] > index.common_postings:
+        if limit is not None and some and sizes[j] > index.common_postings:
             if found is None:
                 found = np.flatnonzero(touched).astype(np.int32)
             # Whichever is shorter is walked: the candidates or the word's facts.
@@ -178,6 +191,7 @@ def candidates(index: Index, query: Query, *, limit: int | None) -> Ints:
             continue
         weights[postings] += w  # one fact at most once per word: no repeated indices
         touched[postings] = True
+        some = True
     ids = found if found is not None else np.flatnonzero(touched).astype(np.int32)
     if limit is None or len(ids) <= limit:
         return ids
@@ -236,35 +250,33 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     # The question's words as compared with alternates: question words count a little. The
     # content words come first, so that row j < k of a table is content[j].
     compared = dict(weights) | {w: t.cue_weight for w in query.cues}
-    column = _Columns(index, list(compared))
     compared_weights = np.fromiter(compared.values(), dtype=np.float64, count=len(compared))
+    fact_entries, fact_owners = _gather(tables.fact_words_ptr, positions)
+    alt_entries, alt_owners = _gather(index.fact_alt_words_ptr, positions)
+    with index.rows_of(list(compared)) as row_of:
+        fact_rows = row_of[tables.fact_words[fact_entries]]
+        alt_rows = row_of[tables.alt_words[alt_entries]]
 
     # inside[j, f]: content word j is in the vocabulary of candidate f.
-    entries, owners = _gather(tables.fact_words_ptr, positions)
-    rows = column.of(tables.fact_words[entries])
-    known = (rows >= 0) & (rows < k)
+    known = (fact_rows >= 0) & (fact_rows < k)
     inside = np.zeros((k, m), dtype=bool)
-    inside[rows[known], owners[known]] = True
+    inside[fact_rows[known], fact_owners[known]] = True
     # Summed word by word in question order (cumsum is sequential), as a Python sum over the
     # words would: the same coverage to the last bit.
-    coverage = np.cumsum(inside * compared_weights[:k, None], axis=0)[-1] / total
+    coverage = (inside * compared_weights[:k, None]).cumsum(axis=0)[-1] / total
 
-    # The candidates' alternates, fact after fact, and the words of each.
+    # The candidates' alternates, fact after fact, and which compared words each contains.
     first_alternate = tables.alt_ptr[positions]
-    alternates, _ = _gather(tables.alt_ptr, positions)
-    entries, owners = _gather(index.fact_alt_words_ptr, positions)
-    firsts = np.zeros(m, dtype=np.int64)  # where each candidate's alternates start among them
     counts = tables.alt_ptr[positions + 1] - first_alternate
-    np.cumsum(counts[:-1], out=firsts[1:])
-    slots = index.entry_alternate[entries] - (first_alternate - firsts)[owners]
-    rows = column.of(tables.alt_words[entries])
-    known = rows >= 0
+    firsts = counts.cumsum() - counts  # where each candidate's alternates start among them
+    alternates = np.arange(int(counts.sum())) + (first_alternate - firsts).repeat(counts)
+    slots = index.entry_alternate[alt_entries] - (first_alternate - firsts)[alt_owners]
+    known = alt_rows >= 0
     contains = np.zeros((len(compared), len(alternates)), dtype=bool)
-    contains[rows[known], slots[known]] = True
+    contains[alt_rows[known], slots[known]] = True
     # shared: the weight of the compared words each alternate contains, in the same order.
-    shared = np.cumsum(contains * compared_weights[:, None], axis=0)[-1]
-    compared_total = sum(compared.values())
-    overlap = 2 * shared / (compared_total + index.alt_weight[alternates])
+    shared = (contains * compared_weights[:, None]).cumsum(axis=0)[-1]
+    overlap = 2 * shared / (sum(compared.values()) + index.alt_weight[alternates])
     # token_sort_ratio of the question and each alternate: the alternates' words are sorted
     # already (bot/index.py), so a plain ratio of sorted words is the same number, 4x faster.
     texts = index.alt_texts
@@ -286,60 +298,45 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
 
 def _matches(index: Index, query: Query, positions: Ints, values: Floats, coverage: Floats,
              inside: npt.NDArray[np.bool_]) -> list[Match]:
+    """The Match of each candidate, best first (score, then fact id)."""
     facts = index.kb.facts
     content = query.content
     words = len(content)
-    everything: list[bool] = np.all(inside, axis=0).tolist()
+    scores = [round(value, 1) for value in values.tolist()]
+    order = np.lexsort((index.tables.id_rank[positions], -np.array(scores))).tolist()
     outside: list[list[bool]] = (~inside).T.tolist()
     figures = [w in _NUMBER_STEMS or is_number(w) for w in content]
     asks_figures = any(figures)
     asked = sorted(query.cues & TYPED_CUES)
     # The first typed cue asked that a fact does not answer, for each set of cues answered.
-    cue_missing = {bits: next((c for c in asked if not bits & CUE_BITS[c]), None)
-                   for bits in range(1 << len(CUE_BITS))}
-    figure_missing = [query.asks_quantity and not has for has in
-                      index.tables.has_figure[positions].tolist()]
+    cue_missing = [next((c for c in asked if not bits & CUE_BITS[c]), None)
+                   for bits in range(1 << len(CUE_BITS))]
+    answers_to: list[int] = index.tables.answers_to[positions].tolist()
+    has_figure: list[bool] = index.tables.has_figure[positions].tolist()
+    places: list[int] = positions.tolist()
+    cov: list[float] = coverage.tolist()
+    asks_quantity = query.asks_quantity
     matches = []
-    for f, (p, value, cov, bits) in enumerate(zip(
-            positions.tolist(), values.tolist(), coverage.tolist(),
-            index.tables.answers_to[positions].tolist(), strict=True)):
+    for f in order:
         unexplained: tuple[str, ...] = ()
         numbers: tuple[str, ...] = ()
-        if not everything[f]:
+        if True in outside[f]:
             unexplained = tuple(compress(content, outside[f]))
             if asks_figures:
                 numbers = tuple(compress(content, map(and_, outside[f], figures)))
-        matches.append(Match(facts[p], p, round(value, 1), cov, unexplained, figure_missing[f],
-                             cue_missing[bits], words, numbers))
-    matches.sort(key=lambda m: (-m.score, m.fact.id))
+        matches.append(Match(facts[places[f]], places[f], scores[f], cov[f], unexplained,
+                             asks_quantity and not has_figure[f], cue_missing[answers_to[f]],
+                             words, numbers))
     return matches
 
 
-class _Columns:
-    """Word ids -> the row of each in the question's table of words (-1: not asked)."""
-
-    def __init__(self, index: Index, words: list[str]) -> None:
-        ids = np.fromiter((index.ids.get(w, -1) for w in words), dtype=np.int64,
-                          count=len(words))
-        self._order = np.argsort(ids, kind="stable")
-        self._sorted = ids[self._order]
-
-    def of(self, ids: Ints) -> npt.NDArray[np.int64]:
-        at = np.searchsorted(self._sorted, ids)
-        at[at == len(self._sorted)] = 0
-        return np.where(self._sorted[at] == ids, self._order[at], -1)
-
-
-def _gather(
-    ptr: npt.NDArray[np.int64], rows: Ints
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+def _gather(ptr: Offsets, rows: Ints) -> tuple[Offsets, Offsets]:
     """The entries of CSR rows `rows`, one row after another, and the number (0, 1, ...) of
     the row each came from."""
     starts = ptr[rows]
     counts = ptr[rows + 1] - starts
-    owners = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
-    ends = np.cumsum(counts)
-    entries = np.arange(len(owners), dtype=np.int64) + (starts - ends + counts)[owners]
+    owners = np.arange(len(rows)).repeat(counts)
+    entries = np.arange(len(owners)) + (starts - counts.cumsum() + counts)[owners]
     return entries, owners
 
 
