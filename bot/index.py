@@ -78,13 +78,13 @@ class IndexTables:
     words: tuple[str, ...]  # id -> stem (or cue word)
     postings_ptr: Offsets  # word id -> its facts: postings[ptr[w]:ptr[w + 1]], ascending
     postings: Ints
-    fact_words_ptr: Offsets  # fact -> its vocabulary (word ids, in the order first met)
-    fact_words: Ints
     alt_ptr: Offsets  # fact -> its alternates: alt_ptr[f]:alt_ptr[f + 1]
-    alt_words_ptr: Offsets  # alternate -> its word ids (content stems, then cue words)
-    alt_words: Ints
-    alt_postings_ptr: Offsets  # word id -> the alternates containing it, ascending
-    alt_postings: Ints
+    # fact -> its entries, entries_ptr[f]:entries_ptr[f + 1]: first its vocabulary (the stems
+    # it can be said to be about, entry_alternate -1), then the words of each alternate in
+    # turn (content stems, then cue words; entry_alternate: the alternate's number in the fact).
+    entries_ptr: Offsets
+    entry_words: Ints
+    entry_alternate: Ints
     # Every alternate's content stems, sorted and joined by spaces, one after another.
     alt_text: str
     alt_text_ptr: Offsets  # alternate -> alt_text[ptr[a]:ptr[a + 1]]
@@ -109,9 +109,9 @@ class IndexTables:
         return _ARRAYS
 
 
-_ARRAYS = ("postings_ptr", "postings", "fact_words_ptr", "fact_words", "alt_ptr",
-           "alt_words_ptr", "alt_words", "alt_postings_ptr", "alt_postings", "alt_text_ptr",
-           "id_rank", "has_figure", "answers_to", "spelling_counts")
+_ARRAYS = ("postings_ptr", "postings", "alt_ptr", "entries_ptr", "entry_words",
+           "entry_alternate", "alt_text_ptr", "id_rank", "has_figure", "answers_to",
+           "spelling_counts")
 _STRINGS = ("words", "spelling", "spelling_stems")
 
 
@@ -311,18 +311,17 @@ class Index:
         cue = np.zeros(len(t.words), dtype=bool)
         cue[[self.ids[w] for w in CUE_WORDS if w in self.ids]] = True
         word_weight = np.where(cue, thresholds.cue_weight, self.idf_of)
-        owner = np.repeat(np.arange(len(t.alt_words_ptr) - 1), np.diff(t.alt_words_ptr))
-        # Per fact, where the words of its alternates start in alt_words; per entry there, its
-        # alternate; every alternate's text as a string of its own (for rapidfuzz).
-        self.fact_alt_words_ptr: Offsets = t.alt_words_ptr[t.alt_ptr]
-        self.entry_alternate: Ints = owner.astype(np.int32)
+        fact_of = np.arange(t.facts).repeat(np.diff(t.entries_ptr))
+        in_alternate = t.entry_alternate >= 0
+        alternate = t.alt_ptr[fact_of[in_alternate]] + t.entry_alternate[in_alternate]
         # word id -> its row in the question being scored (-1: not asked); see rows_of().
         self._rows = np.full(len(t.words), -1, dtype=np.int64)
         self._rows_lock = threading.Lock()
         self.alt_texts = tuple(t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist()))
+        # (bincount adds in entry order: each alternate's words as written)
         self.alt_weight: Floats = np.asarray(
-            np.bincount(owner, weights=word_weight[t.alt_words],
-                        minlength=len(t.alt_words_ptr) - 1), dtype=np.float64)
+            np.bincount(alternate, weights=word_weight[t.entry_words[in_alternate]],
+                        minlength=int(t.alt_ptr[-1])), dtype=np.float64)
         self.small_talk = tuple(
             SmallTalkPattern(item.intent, " ".join(self.words(p)))
             for item in kb.small_talk
@@ -366,14 +365,6 @@ class Index:
         """Weight of a word when comparing with alternates: question words count a little."""
         return self.thresholds.cue_weight if word in CUE_WORDS else self.weight(word)
 
-    def facts_with(self, word_id: int) -> Ints:
-        t = self.tables
-        return t.postings[t.postings_ptr[word_id] : t.postings_ptr[word_id + 1]]
-
-    def alternates_with(self, word_id: int) -> Ints:
-        t = self.tables
-        return t.alt_postings[t.alt_postings_ptr[word_id] : t.alt_postings_ptr[word_id + 1]]
-
     def alternate_text(self, alternate: int) -> str:
         t = self.tables
         return t.alt_text[t.alt_text_ptr[alternate] : t.alt_text_ptr[alternate + 1]]
@@ -392,17 +383,18 @@ class Index:
     def profile(self, position: int) -> FactProfile:
         t = self.tables
         words = t.words
+        span = slice(t.entries_ptr[position], t.entries_ptr[position + 1])
+        entries = list(zip(t.entry_alternate[span].tolist(), t.entry_words[span].tolist(),
+                           strict=True))
         alternates = []
         in_alternates: dict[str, list[int]] = defaultdict(list)
         for n, a in enumerate(range(t.alt_ptr[position], t.alt_ptr[position + 1])):
-            stems = [words[i] for i in t.alt_words[t.alt_words_ptr[a] : t.alt_words_ptr[a + 1]]]
+            stems = [words[i] for owner, i in entries if owner == n]
             for w in stems:
                 in_alternates[w].append(n)
             alternates.append(
                 Alternate(self.alternate_text(a), frozenset(stems), float(self.alt_weight[a])))
-        vocabulary = frozenset(
-            words[i]
-            for i in t.fact_words[t.fact_words_ptr[position] : t.fact_words_ptr[position + 1]])
+        vocabulary = frozenset(words[i] for owner, i in entries if owner < 0)
         bits = int(t.answers_to[position])
         return FactProfile(
             self.kb.facts[position], tuple(alternates), tuple(a.text for a in alternates),
@@ -476,15 +468,18 @@ def build_tables(kb: KnowledgeBase) -> IndexTables:
     fact_words: list[int] = []  # every fact's vocabulary, fact after fact
     fact_ptr = [0]
     alt_ptr = [0]
-    alt_words: list[int] = []
-    alt_words_ptr = [0]
+    entry_words: list[int] = []
+    entry_alternate: list[int] = []
+    entries_ptr = [0]
     alt_texts: list[str] = []
     has_figure: list[bool] = []
     answers_to: list[int] = []
     for fact in kb.facts:
         vocabulary: dict[int, None] = {}
+        alternate_words: list[int] = []
+        alternate_of: list[int] = []
         bits = 0
-        for question in fact.questions:
+        for n, question in enumerate(fact.questions):
             written = aliases.rewrite(tokens_of(question))
             content = content_stems(written, stem_of=stem_of)
             content_ids = [word_id(s) for s in content]
@@ -494,8 +489,8 @@ def build_tables(kb: KnowledgeBase) -> IndexTables:
                 if w in CUE_WORDS:
                     stems[word_id(w)] = None
                     bits |= CUE_BITS.get(w, 0)
-            alt_words.extend(stems)
-            alt_words_ptr.append(len(alt_words))
+            alternate_words.extend(stems)
+            alternate_of.extend([n] * len(stems))
             # Sorted once here: rapidfuzz's token_sort_ratio is ratio() of sorted words.
             alt_texts.append(" ".join(sorted(content)))
         alt_ptr.append(len(alt_texts))
@@ -504,6 +499,11 @@ def build_tables(kb: KnowledgeBase) -> IndexTables:
                 vocabulary[word_id(s)] = None
         fact_words.extend(vocabulary)
         fact_ptr.append(len(fact_words))
+        entry_words.extend(vocabulary)
+        entry_alternate.extend([-1] * len(vocabulary))
+        entry_words.extend(alternate_words)
+        entry_alternate.extend(alternate_of)
+        entries_ptr.append(len(entry_words))
         answer_words = tokens_of(fact.answer)
         has_figure.append(any(is_figure(w) for w in answer_words))
         if any(w in _MONTHS or (is_number(w) and not is_figure(w)) for w in answer_words):
@@ -512,7 +512,6 @@ def build_tables(kb: KnowledgeBase) -> IndexTables:
 
     words = tuple(ids)
     postings_ptr, postings = _transpose(fact_words, fact_ptr, len(words))
-    alt_postings_ptr, alt_postings = _transpose(alt_words, alt_words_ptr, len(words))
     text_ptr = np.zeros(len(alt_texts) + 1, dtype=np.int64)
     np.cumsum([len(s) for s in alt_texts], out=text_ptr[1:])
     spelling = _vocabulary(kb, tokens_of)
@@ -520,13 +519,10 @@ def build_tables(kb: KnowledgeBase) -> IndexTables:
         words=words,
         postings_ptr=postings_ptr,
         postings=postings,
-        fact_words_ptr=np.asarray(fact_ptr, dtype=np.int64),
-        fact_words=np.asarray(fact_words, dtype=np.int32),
         alt_ptr=np.asarray(alt_ptr, dtype=np.int64),
-        alt_words_ptr=np.asarray(alt_words_ptr, dtype=np.int64),
-        alt_words=np.asarray(alt_words, dtype=np.int32),
-        alt_postings_ptr=alt_postings_ptr,
-        alt_postings=alt_postings,
+        entries_ptr=np.asarray(entries_ptr, dtype=np.int64),
+        entry_words=np.asarray(entry_words, dtype=np.int32),
+        entry_alternate=np.asarray(entry_alternate, dtype=np.int32),
         alt_text="".join(alt_texts),
         alt_text_ptr=text_ptr,
         id_rank=_ranks([f.id for f in kb.facts]),
@@ -571,7 +567,7 @@ def strings_of(tables: IndexTables) -> dict[str, list[Any]]:
 def _validate(t: IndexTables) -> None:
     """A compiled file is read, not trusted: every id must point inside its table."""
     words, facts = len(t.words), t.facts
-    alternates = len(t.alt_words_ptr) - 1
+    alternates = int(t.alt_ptr[-1]) if len(t.alt_ptr) else 0
 
     def pointers(name: str, ptr: Offsets, size: int, flat: int) -> None:
         if ptr.dtype != np.int64 or ptr.ndim != 1 or len(ptr) != size + 1:
@@ -588,16 +584,18 @@ def _validate(t: IndexTables) -> None:
     if facts < 0:
         raise ValueError("alt_ptr: empty")
     pointers("postings_ptr", t.postings_ptr, words, len(t.postings))
-    pointers("fact_words_ptr", t.fact_words_ptr, facts, len(t.fact_words))
     pointers("alt_ptr", t.alt_ptr, facts, alternates)
-    pointers("alt_words_ptr", t.alt_words_ptr, alternates, len(t.alt_words))
-    pointers("alt_postings_ptr", t.alt_postings_ptr, words, len(t.alt_postings))
+    pointers("entries_ptr", t.entries_ptr, facts, len(t.entry_words))
     pointers("alt_text_ptr", t.alt_text_ptr, alternates, len(t.alt_text))
     ids("postings", t.postings, facts)
-    ids("fact_words", t.fact_words, words)
-    ids("alt_words", t.alt_words, words)
-    ids("alt_postings", t.alt_postings, alternates)
+    ids("entry_words", t.entry_words, words)
     ids("id_rank", t.id_rank, max(facts, 1))
+    if t.entry_alternate.dtype != np.int32 or t.entry_alternate.shape != t.entry_words.shape:
+        raise ValueError("entry_alternate: wrong shape")
+    owners = np.arange(facts).repeat(np.diff(t.entries_ptr))
+    if len(owners) and (t.entry_alternate.min() < -1 or np.any(
+            t.entry_alternate >= np.diff(t.alt_ptr)[owners])):
+        raise ValueError("entry_alternate: alternate out of range")
     for name, array, dtype, size in (
         ("id_rank", t.id_rank, np.int32, facts),
         ("has_figure", t.has_figure, np.bool_, facts),

@@ -251,16 +251,18 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     # content words come first, so that row j < k of a table is content[j].
     compared = dict(weights) | {w: t.cue_weight for w in query.cues}
     compared_weights = np.fromiter(compared.values(), dtype=np.float64, count=len(compared))
-    fact_entries, fact_owners = _gather(tables.fact_words_ptr, positions)
-    alt_entries, alt_owners = _gather(index.fact_alt_words_ptr, positions)
+    # Each candidate's entries (its vocabulary, then its alternates' words) as rows of the
+    # question's words (-1: a word not asked).
+    entries, owners = _gather(tables.entries_ptr, positions)
     with index.rows_of(list(compared)) as row_of:
-        fact_rows = row_of[tables.fact_words[fact_entries]]
-        alt_rows = row_of[tables.alt_words[alt_entries]]
+        rows = row_of[tables.entry_words[entries]]
+    alternate = tables.entry_alternate[entries]
+    asked = rows >= 0
 
     # inside[j, f]: content word j is in the vocabulary of candidate f.
-    known = (fact_rows >= 0) & (fact_rows < k)
+    known = asked & (alternate < 0) & (rows < k)
     inside = np.zeros((k, m), dtype=bool)
-    inside[fact_rows[known], fact_owners[known]] = True
+    inside[rows[known], owners[known]] = True
     # Summed word by word in question order (cumsum is sequential), as a Python sum over the
     # words would: the same coverage to the last bit.
     coverage = (inside * compared_weights[:k, None]).cumsum(axis=0)[-1] / total
@@ -270,10 +272,9 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     counts = tables.alt_ptr[positions + 1] - first_alternate
     firsts = counts.cumsum() - counts  # where each candidate's alternates start among them
     alternates = np.arange(int(counts.sum())) + (first_alternate - firsts).repeat(counts)
-    slots = index.entry_alternate[alt_entries] - (first_alternate - firsts)[alt_owners]
-    known = alt_rows >= 0
+    known = asked & (alternate >= 0)
     contains = np.zeros((len(compared), len(alternates)), dtype=bool)
-    contains[alt_rows[known], slots[known]] = True
+    contains[rows[known], (firsts[owners] + alternate)[known]] = True
     # shared: the weight of the compared words each alternate contains, in the same order.
     shared = (contains * compared_weights[:, None]).cumsum(axis=0)[-1]
     overlap = 2 * shared / (sum(compared.values()) + index.alt_weight[alternates])
