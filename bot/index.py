@@ -317,7 +317,10 @@ class Index:
         # word id -> its row in the question being scored (-1: not asked); see rows_of().
         self._rows = np.full(len(t.words), -1, dtype=np.int64)
         self._rows_lock = threading.Lock()
-        self.alt_texts = tuple(t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist()))
+        texts = [t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist())]
+        # Per fact, its alternates' texts (for rapidfuzz: a question's candidates' texts are
+        # a few tuples chained, not hundreds of look-ups).
+        self.fact_texts = tuple(tuple(texts[a:b]) for a, b in pairwise(t.alt_ptr.tolist()))
         # (bincount adds in entry order: each alternate's words as written)
         self.alt_weight: Floats = np.asarray(
             np.bincount(alternate, weights=word_weight[t.entry_words[in_alternate]],

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, pairwise
+from itertools import chain, compress, pairwise
 from operator import and_
 
 import numpy as np
@@ -250,38 +250,36 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     # The question's words as compared with alternates: question words count a little. The
     # content words come first, so that row j < k of a table is content[j].
     compared = dict(weights) | {w: t.cue_weight for w in query.cues}
-    compared_weights = np.fromiter(compared.values(), dtype=np.float64, count=len(compared))
     # Each candidate's entries (its vocabulary, then its alternates' words) as rows of the
     # question's words (-1: a word not asked).
     entries, owners = _gather(tables.entries_ptr, positions)
     with index.rows_of(list(compared)) as row_of:
         rows = row_of[tables.entry_words[entries]]
     alternate = tables.entry_alternate[entries]
-    asked = rows >= 0
-
-    # inside[j, f]: content word j is in the vocabulary of candidate f.
-    known = asked & (alternate < 0) & (rows < k)
-    inside = np.zeros((k, m), dtype=bool)
-    inside[rows[known], owners[known]] = True
-    # Summed word by word in question order (cumsum is sequential), as a Python sum over the
-    # words would: the same coverage to the last bit.
-    coverage = (inside * compared_weights[:k, None]).cumsum(axis=0)[-1] / total
-
-    # The candidates' alternates, fact after fact, and which compared words each contains.
     first_alternate = tables.alt_ptr[positions]
     counts = tables.alt_ptr[positions + 1] - first_alternate
     firsts = counts.cumsum() - counts  # where each candidate's alternates start among them
     alternates = np.arange(int(counts.sum())) + (first_alternate - firsts).repeat(counts)
-    known = asked & (alternate >= 0)
-    contains = np.zeros((len(compared), len(alternates)), dtype=bool)
-    contains[rows[known], (firsts[owners] + alternate)[known]] = True
-    # shared: the weight of the compared words each alternate contains, in the same order.
-    shared = (contains * compared_weights[:, None]).cumsum(axis=0)[-1]
-    overlap = 2 * shared / (sum(compared.values()) + index.alt_weight[alternates])
+
+    # One table of the compared words (rows) against the candidates (columns 0..m-1: word j
+    # is in the fact's vocabulary; only content words can be) and their alternates (columns
+    # m...: the alternate contains word j), weighted, then summed down word by word in question
+    # order (cumsum is sequential, as a Python sum over the words is): the same coverage and
+    # overlap to the last bit.
+    vocabulary = alternate < 0
+    column = np.where(vocabulary, owners, m + firsts[owners] + alternate)
+    keep = (rows >= 0) & ~(vocabulary & (rows >= k))
+    found = np.zeros((len(compared), m + len(alternates)))
+    found[rows[keep], column[keep]] = np.fromiter(compared.values(), dtype=np.float64,
+                                                  count=len(compared))[rows[keep]]
+    sums = found.cumsum(axis=0)[-1]
+    coverage = sums[:m] / total
+    overlap = 2 * sums[m:] / (sum(compared.values()) + index.alt_weight[alternates])
     # token_sort_ratio of the question and each alternate: the alternates' words are sorted
     # already (bot/index.py), so a plain ratio of sorted words is the same number, 4x faster.
-    texts = index.alt_texts
-    ratios = process.cdist([" ".join(sorted(content))], [texts[a] for a in alternates.tolist()],
+    texts = index.fact_texts
+    ratios = process.cdist([" ".join(sorted(content))],
+                           list(chain.from_iterable(texts[p] for p in positions.tolist())),
                            scorer=fuzz.ratio, dtype=np.float64)[0] / 100
     if counts.all():
         best_overlap = np.maximum.reduceat(overlap, firsts)
@@ -294,7 +292,7 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
             ratio[some] = np.maximum.reduceat(ratios, firsts[some])
     closeness = t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
     values = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
-    return _matches(index, query, positions, values, coverage, inside)
+    return _matches(index, query, positions, values, coverage, found[:k, :m] > 0)
 
 
 def _matches(index: Index, query: Query, positions: Ints, values: Floats, coverage: Floats,
