@@ -102,7 +102,8 @@ def analyse(index: Index, question: str) -> Query:
     typed = {_expand_abbreviation(m).strip(): m.group() for m in _ABBREVIATIONS.finditer(question)}
     question = _ABBREVIATIONS.sub(_expand_abbreviation, question)
     names = _names(question)
-    for word in tokens(question):
+    written = tokens(question)
+    for word in written:
         meant = None if word in PLACES else index.speller.correct(word)
         if meant is not None:
             corrections.append((word, meant))
@@ -127,7 +128,7 @@ def analyse(index: Index, question: str) -> Query:
             s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
         ),
         places=frozenset(s for s in content if s in PLACE_STEMS),
-        judgement=asks_judgement(tokens(question)),
+        judgement=asks_judgement(written),
     )
 
 
