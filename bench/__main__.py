@@ -1,40 +1,80 @@
-"""`make bench`: citebot's speed and memory on the real knowledge base and on synthetic ones.
+"""`make bench`: citebot's start-up, speed and memory on the article and on synthetic archives.
 
-Every knowledge base is measured in its own process (bench.measure) so that peak memory is its
-own; progress goes to stderr, one table to stdout at the end.
+Every measurement runs in a process of its own (bench.measure), so that its memory is its own
+and a start-up is a real start-up. For each knowledge base: a cold build into an empty cache
+folder, then a start from that cache (the time from starting the process to the first answer),
+the questions one at a time, and pastes of 500 words. Synthetic archives are measured lexically
+(CITEBOT_SEMANTIC=0): embedding their alternates takes hours, so the cold embedding time per
+1,000 alternates is measured instead. The array scoring is compared with the scoring as it was
+on the 10,000-fact archive. Progress goes to stderr, one table to stdout, and the same table as
+Markdown to bench/results.md.
 
-    python -m bench [--sizes 1000,10000,100000] [--out bench/out]
+    python -m bench [--sizes 20000,100000] [--out bench/out] [--results bench/results.md]
+    python -m bench --code DIR ...    # measure the `bot` package in DIR (an older version)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.measure import CODE_ENV
 from bench.synth import generate
-from bot.config import BUILTIN_KB
-from bot.engine import DEFAULT_CANDIDATE_LIMIT, Engine
-from bot.evaluation import metrics
-from bot.evaluation.questions import load_questions
-from bot.evaluation.runner import run_engine
-from bot.loader import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_QUESTIONS = ROOT / "tests" / "dev_questions.yaml"
-SIZES = (1_000, 10_000, 100_000)
-# Brute force scores every fact; past 10k facts a sample keeps the run to minutes.
-BRUTE_SAMPLE = {1_000: None, 10_000: 100, 100_000: 30}
-# (what, limit in ms or s, measured key, rows it applies to)
+ARTICLE = ROOT / "knowledge"
+ARTICLE_QUESTIONS = [ROOT / "tests" / n for n in
+                     ("dev_questions.yaml", "probe_questions.yaml", "probe2_questions.yaml")]
+SIZES = (20_000, 100_000)
+DIFFERENTIAL_SIZE = 10_000
+EMBED_TEXTS = 200
+
+
+@dataclass(frozen=True)
+class Target:
+    what: str
+    row: str
+    key: str
+    limit: float
+
+
 TARGETS = (
-    ("real KB median latency < 1 ms", 1.0, "median_ms", "real"),
-    ("real KB startup (load + index) < 1 s", 1.0, "startup_s", "real"),
-    ("100k facts median latency < 10 ms", 10.0, "median_ms", "100000"),
-    ("100k facts p95 latency < 30 ms", 30.0, "p95_ms", "100000"),
+    Target("article: start-up to first answer from cache <= 0.15 s", "article", "first_answer_s",
+           0.15),
+    Target("article: median per question <= 0.2 ms", "article", "median_ms", 0.2),
+    Target("article, semantic layer on: start-up <= 1.5 x 0.15 s", "article + meaning",
+           "first_answer_s", 0.225),
+    Target("20k facts: first answer from cache <= 2 s", "synth 20000", "first_answer_s", 2.0),
+    Target("20k facts: peak memory <= 200 MB", "synth 20000", "peak_mb", 200.0),
+    Target("100k facts: first answer from cache <= 5 s", "synth 100000", "first_answer_s", 5.0),
+    Target("100k facts: cold build <= 60 s", "synth 100000", "cold_s", 60.0),
+    Target("100k facts: peak memory <= 600 MB", "synth 100000", "peak_mb", 600.0),
+    Target("100k facts: median <= 1 ms", "synth 100000", "median_ms", 1.0),
+    Target("100k facts: p95 <= 3 ms", "synth 100000", "p95_ms", 3.0),
+    Target("100k facts: a 500-word question <= 10 ms", "synth 100000", "long_ms", 10.0),
+)
+
+COLUMNS = (
+    ("knowledge base", "name", "{}"),
+    ("facts", "facts", "{:,}"),
+    ("alternates", "alternates", "{:,}"),
+    ("cold build s", "cold_s", "{:.2f}"),
+    ("cold peak MB", "cold_peak_mb", "{:.0f}"),
+    ("first answer s", "first_answer_s", "{:.3f}"),
+    ("serving MB", "serving_mb", "{:.0f}"),
+    ("peak MB", "peak_mb", "{:.0f}"),
+    ("median ms", "median_ms", "{:.3f}"),
+    ("p95 ms", "p95_ms", "{:.3f}"),
+    ("500 words ms", "long_ms", "{:.2f}"),
 )
 
 
@@ -42,148 +82,180 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def run_measure(kb: Path, questions: Path, brute: int | None) -> dict[str, Any]:
-    command = [sys.executable, "-m", "bench.measure", str(kb), str(questions)]
-    if brute is not None:
-        command += ["--brute", str(brute)]
-    # stderr passes through: the child's progress lines show while it works.
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"bench.measure failed on {kb} (exit {done.returncode})")
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
+class Runner:
+    """Runs bench modules in fresh processes, on this tree's code or on `code`'s."""
+
+    def __init__(self, code: Path | None) -> None:
+        self.env = dict(os.environ)
+        self.env.pop(CODE_ENV, None)
+        if code is not None:
+            self.env[CODE_ENV] = str(code.resolve())
+
+    def json(self, module: str, *args: str, cache: Path, semantic: bool = False,
+             spawned: bool = False) -> dict[str, Any]:
+        env = dict(self.env, XDG_CACHE_HOME=str(cache), CITEBOT_SEMANTIC="1" if semantic else "0")
+        command = [sys.executable, "-m", module, *args]
+        if spawned:
+            command += ["--spawned", repr(time.time())]
+        # stderr passes through: the child's progress lines show while it works.
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env,
+                              check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"{module} {' '.join(args)} failed (exit {done.returncode})")
+        result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+        return result
+
+    def floor(self) -> float:
+        """Start-up of a process that only imports numpy and rapidfuzz, as the bot must."""
+        times = []
+        for _ in range(5):
+            spawned = time.time()
+            done = subprocess.run(
+                [sys.executable, "-c", "import time, numpy, rapidfuzz.process; print(time.time())"],
+                stdout=subprocess.PIPE, text=True, env=self.env, check=True)
+            times.append(float(done.stdout) - spawned)
+        return sorted(times)[len(times) // 2]
 
 
-def limit_check(kb_path: Path) -> tuple[bool, str]:
-    """The real KB's eval must not depend on the candidate step: same replies, same scores."""
-    kb = load_knowledge(kb_path)
-    questions = load_questions(DEV_QUESTIONS)
-    texts = [q.q for q in questions]
-    default = run_engine(Engine(kb), texts)
-    brute = run_engine(Engine(kb, candidate_limit=None), texts)
-
-    def strip(p: metrics.Prediction) -> metrics.Prediction:
-        return metrics.Prediction(p.kind, p.facts, p.score, p.suggestions)
-
-    same = sum(strip(a) == strip(b) for a, b in zip(default, brute, strict=True))
-    s_default = metrics.summarize(metrics.judge(questions, default))
-    s_brute = metrics.summarize(metrics.judge(questions, brute))
-    ok = same == len(texts) and s_default == s_brute
-    return ok, (
-        f"real KB eval, candidate_limit={DEFAULT_CANDIDATE_LIMIT} (default) vs None: "
-        f"{same}/{len(texts)} identical replies, overall accuracy "
-        f"{s_default.overall_accuracy:.1%} vs {s_brute.overall_accuracy:.1%}: "
-        f"{'IDENTICAL' if ok else 'DIFFERENT'}"
-    )
+def measure(runner: Runner, name: str, kb: Path, questions: list[Path], cache: Path, *,
+            semantic: bool = False, cold: bool = True) -> dict[str, Any]:
+    row: dict[str, Any] = {"name": name}
+    if cold:
+        log(f"{name}: cold build (empty cache)")
+        row |= runner.json("bench.measure", "cold", str(kb), cache=cache, semantic=semantic)
+        log(f"{name}: built in {row['cold_s']:.2f} s, peak {row['cold_peak_mb']:.0f} MB")
+    log(f"{name}: start from the cache, {'with' if semantic else 'without'} the semantic layer")
+    warm = runner.json("bench.measure", "warm", str(kb), *map(str, questions), cache=cache,
+                       semantic=semantic, spawned=True)
+    row |= {k: v for k, v in warm.items() if k != "facts"}
+    row.setdefault("facts", warm["facts"])
+    log(f"{name}: first answer {warm['first_answer_s']:.3f} s, median {warm['median_ms']:.3f} "
+        f"ms, p95 {warm['p95_ms']:.3f} ms, 500 words {warm['long_ms']:.2f} ms, peak "
+        f"{warm['peak_mb']:.0f} MB")
+    return row
 
 
-def table(rows: list[tuple[str, dict[str, Any]]]) -> str:
-    headers = [
-        "knowledge base",
-        "facts",
-        "load s",
-        "index s",
-        "load MB",
-        "index MB",
-        "maxrss MB",
-        "median ms",
-        "p95 ms",
-        "brute median",
-        "brute p95",
-        "brute n",
-        "agree",
-        "accuracy",
-    ]
-    body = []
-    for name, r in rows:
-        body.append(
-            [
-                name,
-                str(r["facts"]),
-                f"{r['load_s']:.2f}",
-                f"{r['index_s']:.2f}",
-                f"{r['load_mb']:.0f}",
-            f"{r['index_mb']:.0f}",
-                f"{r['maxrss_mb']:.0f}",
-                f"{r['median_ms']:.2f}",
-                f"{r['p95_ms']:.2f}",
-                _opt(r.get("brute_median_ms"), "{:.2f}"),
-                _opt(r.get("brute_p95_ms"), "{:.2f}"),
-                str(r.get("brute_questions", "-")),
-                _opt(r.get("brute_agreement"), "{:.0%}"),
-                _opt(r.get("answer_accuracy"), "{:.0%}"),
-            ]
-        )
+def table(rows: list[dict[str, Any]], *, markdown: bool) -> str:
+    headers = [c[0] for c in COLUMNS]
+    body = [[fmt.format(r[key]) if r.get(key) is not None else "-" for _, key, fmt in COLUMNS]
+            for r in rows]
+    if markdown:
+        right = ["---" if i == 0 else "---:" for i in range(len(headers))]
+        return "\n".join("| " + " | ".join(cells) + " |" for cells in [headers, right, *body])
     widths = [max(len(c) for c in col) for col in zip(headers, *body, strict=True)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
 
     return "\n".join([line(headers), "-" * len(line(headers)), *(line(b) for b in body)])
 
 
-def _opt(value: float | None, fmt: str) -> str:
-    return "-" if value is None else fmt.format(value)
+def verdicts(rows: list[dict[str, Any]]) -> list[tuple[str, float | None, bool | None]]:
+    by_name = {r["name"]: r for r in rows}
+    out = []
+    for target in TARGETS:
+        value = by_name.get(target.row, {}).get(target.key)
+        out.append((target.what, value, None if value is None else value <= target.limit))
+    return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="synthetic KB sizes")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="cache folder")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="synthetic sizes")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out",
+                        help="where synthetic knowledge bases are kept between runs")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument("--code", type=Path, default=None,
+                        help="a folder holding another version's bot/ package to measure")
+    parser.add_argument("--no-differential", action="store_true")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     started = time.perf_counter()
-
-    log("real knowledge base: measuring (dev questions, brute force on all)")
-    rows = [("real", run_measure(BUILTIN_KB, DEV_QUESTIONS, None))]
-    log("real knowledge base: candidate step vs brute force on the whole eval")
-    same, check = limit_check(BUILTIN_KB)
-    log(check)
-
-    for size in sizes:
-        t = time.perf_counter()
-        log(f"{size} facts: generating (cached in {args.out})")
-        root = generate(size, args.out)
-        log(f"{size} facts: ready in {time.perf_counter() - t:.1f} s; measuring")
-        brute = BRUTE_SAMPLE.get(size, 30)
-        rows.append((f"synth {size}", run_measure(root / "kb", root / "questions.yaml", brute)))
-        r = rows[-1][1]
-        log(
-            f"{size} facts: load {r['load_s']:.1f} s, index {r['index_s']:.1f} s, "
-            f"median {r['median_ms']:.2f} ms"
-        )
-
-    # Kept for comparing runs (and for re-reading after a long run).
-    (args.out / "last.json").write_text(json.dumps(dict(rows), indent=2), encoding="utf-8")
+    runner = Runner(args.code)
+    rows: list[dict[str, Any]] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="citebot-bench-") as tmp:
+        folder = Path(tmp)
+        floor = runner.floor()
+        log(f"import floor (numpy + rapidfuzz): {floor:.3f} s")
+        rows.append(measure(runner, "article", ARTICLE, ARTICLE_QUESTIONS, folder / "article"))
+        meaning = measure(runner, "article + meaning", ARTICLE, ARTICLE_QUESTIONS,
+                          folder / "article", semantic=True, cold=False)
+        rows.append(meaning | {k: rows[0].get(k) for k in ("alternates",)})
+        for size in sizes:
+            log(f"synth {size}: generating (kept in {args.out})")
+            root = generate(size, args.out)
+            rows.append(measure(runner, f"synth {size}", root / "kb",
+                                [root / "questions.yaml"], folder / f"synth-{size}"))
+        if sizes:
+            log(f"cold embedding of {EMBED_TEXTS} alternates (one thread)")
+            root = generate(sizes[0], args.out)
+            embedded = runner.json("bench.measure", "embed", str(root / "kb"), "--texts",
+                                   str(EMBED_TEXTS), cache=folder / f"synth-{sizes[0]}",
+                                   semantic=True)
+            per_1k = embedded["per_1k_alternates_s"]
+            notes.append(f"Cold embedding with the semantic model: {per_1k:.1f} s per 1,000 "
+                         f"alternates on one core (measured on {embedded['texts']}).")
+        if not args.no_differential:
+            log(f"synth {DIFFERENTIAL_SIZE}: array scoring against the scoring as it was")
+            root = generate(DIFFERENTIAL_SIZE, args.out)
+            diff = runner.json("bench.differential", str(root / "kb"),
+                               str(root / "questions.yaml"), cache=folder / "differential")
+            notes.append(
+                f"Differential on {diff['facts']:,} synthetic facts: {diff['compared']:,} "
+                f"questions and alternates ({diff['brute']} also with every fact scored), "
+                f"{diff['differing']} scored differently from the scoring as it was.")
+    text = table(rows, markdown=False)
+    judged = verdicts(rows)
     print()
-    print(table(rows))
+    print(text)
     print()
-    print("load/index MB: resident memory added by each step (RSS; the load figure keeps what the")
-    print("YAML parser freed but Python did not return); maxrss: peak of the measuring process.")
-    print(
-        "latency: one question at a time, single-threaded; brute = candidate_limit None, on "
-        "'brute n' questions; agree = brute force gives the identical reply; accuracy = right "
-        "fact on answerable questions (synthetic: one unseen phrasing per sampled fact)."
-    )
-    print()
-    print(check)
-    results = dict(rows)
-    failed = not same
-    for what, limit, key, row in TARGETS:
-        name = "real" if row == "real" else f"synth {row}"
-        if name not in results:
-            continue
-        value = results[name][key]
-        ok = value < limit
-        failed |= not ok
-        print(f"target {what}: {value:.3f} -> {'ok' if ok else 'MISSED'}")
-    log(f"done in {time.perf_counter() - started:.0f} s")
+    print(f"import floor (a process importing numpy and rapidfuzz): {floor:.3f} s")
+    for note in notes:
+        print(note)
+    for what, value, ok in judged:
+        shown = "-" if value is None else f"{value:.3f}"
+        print(f"target {what}: {shown} -> {'ok' if ok else 'MISSED' if ok is False else '-'}")
+    write_markdown(args.results, rows, floor, notes, judged, args.code)
+    log(f"done in {time.perf_counter() - started:.0f} s; table written to {args.results}")
+    missed = any(ok is False for _, _, ok in judged)
     # Timings depend on the machine and its load: only --strict turns a miss into a failure.
-    return 1 if failed and args.strict else 0
+    return 1 if missed and args.strict else 0
+
+
+def write_markdown(path: Path, rows: list[dict[str, Any]], floor: float, notes: list[str],
+                   judged: list[tuple[str, float | None, bool | None]],
+                   code: Path | None) -> None:
+    lines = [
+        "# Benchmark",
+        "",
+        f"`make bench` on {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores{f', code from {code}' if code else ''}. Shared machines are "
+        "noisy: compare ratios, not single times.",
+        "",
+        table(rows, markdown=True),
+        "",
+        "- *cold build*: YAML files to a compiled knowledge base in an empty cache folder "
+        "(validation, index, cache file); *first answer*: from starting the process to the "
+        "first reply, from the cache; *serving MB*: resident memory then; *peak MB*: the "
+        "highest resident memory of the serving process.",
+        "- *median*, *p95*: one question at a time, lexical matching (synthetic archives and "
+        "the article without the semantic layer; *article + meaning* embeds each question the "
+        "words alone do not settle).",
+        "- *500 words*: median of pastes of 500 words from the alternates (the engine reads the "
+        "first 1,000 characters of a message).",
+        f"- The import floor, a process importing numpy and rapidfuzz: {floor:.3f} s.",
+        *(f"- {note}" for note in notes),
+        "",
+        "| target | measured | |",
+        "|---|---:|---|",
+        *(f"| {what} | {'-' if value is None else f'{value:.3f}'} | "
+          f"{'ok' if ok else 'missed' if ok is False else '-'} |" for what, value, ok in judged),
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 if __name__ == "__main__":

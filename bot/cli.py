@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot import __version__
+from bot.compiled import load_compiled
 from bot.config import default_kb_path
 from bot.coverage import uncited
-from bot.loader import KnowledgeError, load_knowledge
+from bot.loader import KnowledgeError
 from bot.model import KnowledgeBase
 
 if TYPE_CHECKING:
@@ -41,7 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return probe(os.environ, out=sys.stdout)
         if command == "check":
             return _check(args)
-        kb = load_knowledge(args.kb)
+        # Through the compiled cache: a restart reads arrays instead of parsing YAML.
+        kb = load_compiled(args.kb)
         if command == "run":
             command = _pick_front_end()
         if command in ("chat", "ask"):
@@ -162,7 +164,8 @@ def _report(error: KnowledgeError, out: TextIO) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     try:
-        kb = load_knowledge(args.kb)
+        # Validated as the bot reads it, and compiled for its next start.
+        kb = load_compiled(args.kb)
     except KnowledgeError as error:
         if args.json:
             problems = [

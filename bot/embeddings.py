@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from bot.model import KnowledgeBase
-from bot.semantic import SemanticIndex, Vector, alternate_texts, fingerprint
+from bot.semantic import SemanticIndex, Vector, Vectors, alternate_texts, fingerprint
 
 log = logging.getLogger("citebot.semantic")
 
@@ -71,12 +71,13 @@ def load_semantic(
 
 def cached_or_embedded(
     kb: KnowledgeBase, kb_path: Path | None, embedder: QueryEmbedder
-) -> Vector:
+) -> Vectors:
     texts, _ = alternate_texts(kb)
     name = _name(texts, embedder.name)
     vectors = _cached_vectors(texts, name, kb_path)
     if vectors is None:
-        vectors = embed_all(embedder, texts)
+        # Used as read back next time (float16): the same replies on every start.
+        vectors = embed_all(embedder, texts).astype(np.float16)
         _save(cache_dir() / name, vectors)
     return vectors
 
@@ -105,7 +106,7 @@ def _name(texts: Sequence[str], model: str) -> str:
     return f"vectors-{fingerprint(texts, model)}.npy"
 
 
-def _cached_vectors(texts: Sequence[str], name: str, kb_path: Path | None) -> Vector | None:
+def _cached_vectors(texts: Sequence[str], name: str, kb_path: Path | None) -> Vectors | None:
     places = [cache_dir() / name]
     if kb_path is not None:
         places.insert(0, shipped_path(kb_path, name))
@@ -117,14 +118,15 @@ def _cached_vectors(texts: Sequence[str], name: str, kb_path: Path | None) -> Ve
         except (OSError, ValueError) as exc:
             log.warning("ignoring unreadable vector file %s (%s); rebuilding", path, exc)
             continue
-        if vectors.ndim == 2 and vectors.shape[0] == len(texts):
-            out: Vector = vectors.astype(np.float32)
+        if vectors.ndim == 2 and vectors.shape[0] == len(texts) \
+                and vectors.dtype in (np.float16, np.float32):
+            out: Vectors = vectors  # kept as stored (float16): SemanticIndex keeps float16
             return out
         log.warning("ignoring vector file %s of the wrong shape; rebuilding", path)
     return None
 
 
-def _save(path: Path, vectors: Vector) -> None:
+def _save(path: Path, vectors: Vectors) -> None:
     """Written whole or not at all; a cache that cannot be written only costs time next start."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -73,7 +73,7 @@ class Engine:
         good = [c for c in considered
                 if c.veto is None and c.confidence >= self.thresholds.answer_confidence]
         return tuple(
-            compose.answer(self.kb, question, c.match.profile.fact, score=_percent(c))
+            compose.answer(self.kb, question, c.match.fact, score=_percent(c))
             for c in good[:limit]
         )
 
@@ -98,25 +98,9 @@ class Engine:
             also = [int(i) for i in (-similarities).argsort()[:SEMANTIC_CANDIDATES]]
             runner_up = [float(similarities[i]) for i in also[:2]]
         matches = score(self.index, query, limit=self.candidate_limit, also=also)
-        scores = [m.score for m in matches[:2]] + [0.0, 0.0]
-        names = query.names | query.places
-        out = []
-        for rank, m in enumerate(matches):
-            position = self.index.position[m.profile.fact.id]
-            sim = float(similarities[position]) if similarities is not None else None
-            values = decision.features(
-                m,
-                best_score=scores[1] if rank == 0 else scores[0],
-                similarity=sim,
-                best_other_similarity=runner_up[1] if sim is not None and sim >= runner_up[0]
-                else runner_up[0],
-                lexical_top=rank == 0,
-                semantic_top=sim is not None and sim >= runner_up[0],
-            )
-            veto = decision.veto(m, names, judgement=query.judgement)
-            out.append(Considered(position, m, sim, values, veto, decision.confidence(values)))
-        out.sort(key=lambda c: (-c.confidence, c.match.profile.fact.id))
-        return out
+        # Features, vetoes and confidences of all the matches at once (array arithmetic).
+        return decision.weigh(matches, similarities=similarities, runner_up=runner_up,
+                              names=query.names | query.places, judgement=query.judgement)
 
     def _one(self, question: str) -> Reply:
         language = self.language(question)
@@ -170,15 +154,15 @@ class Engine:
                      or _same_bare_keyword(best.match, c.match))
             ]
             if not rivals:
-                return compose.answer(self.kb, question, best.match.profile.fact,
+                return compose.answer(self.kb, question, best.match.fact,
                                       score=_percent(best))
             chosen = [best, *rivals][: t.max_suggestions]
-            return compose.did_you_mean(question, [c.match.profile.fact for c in chosen],
+            return compose.did_you_mean(question, [c.match.fact for c in chosen],
                                         score=_percent(best))
         if fit and fit[0].confidence >= t.suggest_confidence and self._explained(fit[0]) and (
                 fit[0].similarity is None or fit[0].similarity >= t.suggest_similarity):
             chosen = fit[: t.max_suggestions]
-            return compose.did_you_mean(question, [c.match.profile.fact for c in chosen],
+            return compose.did_you_mean(question, [c.match.fact for c in chosen],
                                         score=_percent(fit[0]))
         top = considered[0]
         lexical = max(considered, key=lambda c: (c.match.score, c.confidence)).match
@@ -188,7 +172,7 @@ class Engine:
         # false when another fact is about the chairman.
         unknown = [query.surface.get(w, w) for w in lexical.unexplained
                    if w not in self.index.postings] if language == ENGLISH else []
-        nearest = [c.match.profile.fact for c in considered[: t.max_suggestions]
+        nearest = [c.match.fact for c in considered[: t.max_suggestions]
                    if c.confidence >= t.nearest_confidence]
         return compose.decline(
             self.kb,
@@ -218,11 +202,11 @@ class Engine:
         similarity = best.similarity or 0.0
         lead = similarity - (ranked[1].similarity or 0.0) if len(ranked) > 1 else 1.0
         if similarity >= t.foreign_answer_similarity and lead >= t.foreign_answer_lead:
-            return compose.answer(self.kb, question, best.match.profile.fact,
+            return compose.answer(self.kb, question, best.match.fact,
                                   score=round(100 * similarity, 1))
         if similarity >= t.foreign_suggest_similarity:
             return compose.did_you_mean(
-                question, [c.match.profile.fact for c in ranked[: t.max_suggestions]],
+                question, [c.match.fact for c in ranked[: t.max_suggestions]],
                 score=round(100 * similarity, 1))
         return None
 

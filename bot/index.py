@@ -1,13 +1,28 @@
-"""Everything the matcher precomputes from a knowledge base, built once at start-up."""
+"""Everything the matcher precomputes from a knowledge base: integer ids and flat arrays.
+
+Words are interned stems numbered in order of first use; facts are their positions in the
+knowledge base; alternate questions are numbered fact after fact. Postings and the words of each
+alternate are CSR arrays (a pointer array into one flat int32 array), so that finding and
+scoring a question's candidates costs a few numpy operations per word instead of Python loops
+over facts. `IndexTables` holds what does not depend on the tuning knobs: it is what
+bot/compiled.py caches on disk, and an `Index` is rebuilt from it in a fraction of a second.
+"""
 
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -22,42 +37,109 @@ CUE_WORDS = frozenset({"how", "much", "many", "when", "where", "who", "why", "wh
 COMMON_POSTINGS = 500
 # Question words that ask for a kind of answer a fact may not have: a reason, a time.
 TYPED_CUES = frozenset({"why", "when"})
+# Bit of each typed cue in `IndexTables.answers_to`.
+CUE_BITS = {cue: 1 << n for n, cue in enumerate(sorted(TYPED_CUES))}
 _MONTHS = frozenset(
     "january february march april may june july august september october november december"
     .split()
 )
 
+Ints = npt.NDArray[np.int32]
+Offsets = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+_NO_IDS: Ints = np.zeros(0, dtype=np.int32)
+
 
 @dataclass(frozen=True)
 class Alternate:
-    text: str  # content stems joined by spaces, for rapidfuzz
+    text: str  # content stems sorted and joined by spaces, for rapidfuzz
     stems: frozenset[str]  # content stems and cue words
-    weight: float = 0.0  # sum of the stems' weights, set once the weights are known
+    weight: float = 0.0  # sum of the stems' weights
 
 
 @dataclass(frozen=True)
 class FactProfile:
+    """One fact as the matcher sees it; made on demand from the tables (for tests and tools)."""
+
     fact: Fact
     alternates: tuple[Alternate, ...]
     texts: tuple[str, ...]  # the alternates' texts, for rapidfuzz
     vocabulary: frozenset[str]  # stems that this fact can be said to be about
     has_figure: bool  # the answer gives a number
     answers_to: frozenset[str]  # of the TYPED_CUES, those this fact answers ("when", "why")
-    # word -> positions of the alternates containing it: overlap is summed per shared word.
+    # word -> positions of the alternates containing it.
     in_alternates: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class IndexTables:
+    """The knowledge base reduced to ids and arrays; independent of `Thresholds`."""
+
+    words: tuple[str, ...]  # id -> stem (or cue word)
+    postings_ptr: Offsets  # word id -> its facts: postings[ptr[w]:ptr[w + 1]], ascending
+    postings: Ints
+    alt_ptr: Offsets  # fact -> its alternates: alt_ptr[f]:alt_ptr[f + 1]
+    # fact -> its entries, entries_ptr[f]:entries_ptr[f + 1]: first its vocabulary (the stems
+    # it can be said to be about, entry_alternate -1), then the words of each alternate in
+    # turn (content stems, then cue words; entry_alternate: the alternate's number in the fact).
+    entries_ptr: Offsets
+    entry_words: Ints
+    entry_alternate: Ints
+    # Every alternate's content stems, sorted and joined by spaces, one after another.
+    alt_text: str
+    alt_text_ptr: Offsets  # alternate -> alt_text[ptr[a]:ptr[a + 1]]
+    id_rank: Ints  # per fact, the place of its id among all ids sorted (ties are broken by id)
+    has_figure: npt.NDArray[np.bool_]  # per fact
+    answers_to: npt.NDArray[np.uint8]  # per fact, CUE_BITS of the typed cues it answers
+    spelling: tuple[str, ...]  # every word written in the knowledge base, first seen first
+    spelling_counts: Ints  # how often each is written
+    spelling_stems: tuple[str, ...]  # stem of each
+    # The alias groups and synonyms as (phrase, canonical) pairs of words, for AliasRewriter.
+    aliases: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+
+    @property
+    def facts(self) -> int:
+        return len(self.alt_ptr) - 1
+
+    def arrays(self) -> dict[str, npt.NDArray[np.generic]]:
+        return {name: getattr(self, name) for name in _ARRAYS}
+
+    @staticmethod
+    def array_names() -> tuple[str, ...]:
+        return _ARRAYS
+
+
+_ARRAYS = ("postings_ptr", "postings", "alt_ptr", "entries_ptr", "entry_words",
+           "entry_alternate", "alt_text_ptr", "id_rank", "has_figure", "answers_to",
+           "spelling_counts")
+_STRINGS = ("words", "spelling", "spelling_stems")
 
 
 class AliasRewriter:
     """Rewrites every variant phrase to its canonical form, longest phrase first."""
 
     def __init__(self, groups: Iterable[tuple[str, Sequence[str]]]) -> None:
-        by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+        pairs = []
         for canonical, variants in groups:
             target = tuple(tokens(canonical))
             for variant in variants:
                 phrase = tuple(tokens(variant))
                 if phrase and phrase != target:
-                    by_first[phrase[0]].append((phrase, target))
+                    pairs.append((phrase, target))
+        self._set(pairs)
+
+    @classmethod
+    def of_pairs(cls, pairs: Iterable[tuple[tuple[str, ...], tuple[str, ...]]]) -> AliasRewriter:
+        """From (phrase, target) pairs already tokenized (a compiled knowledge base)."""
+        rewriter = cls.__new__(cls)
+        rewriter._set(list(pairs))
+        return rewriter
+
+    def _set(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+        self.pairs = tuple(pairs)
+        by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+        for phrase, target in pairs:
+            by_first[phrase[0]].append((phrase, target))
         self._by_first = {k: sorted(v, key=lambda p: -len(p[0])) for k, v in by_first.items()}
 
     def rewrite(self, words: Sequence[str]) -> list[str]:
@@ -79,17 +161,22 @@ class Speller:
     """Corrects a word that is not in the vocabulary to its nearest known word, if near enough."""
 
     def __init__(
-        self, counts: Counter[str], *, thresholds: Thresholds, english: frozenset[str] = frozenset()
+        self, counts: Counter[str], *, thresholds: Thresholds,
+        english: frozenset[str] = frozenset(), stems: Sequence[str] | None = None,
     ) -> None:
+        """`counts`: every word written in the knowledge base, in the order first seen;
+        `stems`: their stems in the same order, when already known (a compiled knowledge base)."""
         self._counts = counts
         # Real words of the language: never "corrected" into a knowledge-base word they are
         # one letter away from ("grew" is not "crew").
         self._english = english
-        self._stems = frozenset(stem(w) for w in counts)
+        stem_of = dict(zip(counts, stems if stems is not None else map(stem, counts),
+                           strict=True))
+        self._stems = frozenset(stem_of.values())
         # The most used spelling of each stem that is spelled differently from its other forms.
         surface: dict[str, str] = {}
         for word, _ in counts.most_common():
-            surface.setdefault(stem(word), word)
+            surface.setdefault(stem_of[word], word)
         self._surface = surface
         self._t = thresholds
         by_length: dict[int, list[str]] = defaultdict(list)
@@ -160,43 +247,84 @@ class SmallTalkPattern:
     text: str  # normalized
 
 
+class Postings(Mapping[str, Ints]):
+    """word -> the positions of the facts it is in (ascending); only words in some fact."""
+
+    def __init__(self, ids: Mapping[str, int], ptr: Offsets, flat: Ints) -> None:
+        self._ids = ids
+        self._ptr = ptr
+        self._flat = flat
+
+    def __getitem__(self, word: str) -> Ints:
+        i = self._ids.get(word)
+        if i is None or self._ptr[i] == self._ptr[i + 1]:
+            raise KeyError(word)
+        return self._flat[self._ptr[i] : self._ptr[i + 1]]
+
+    def __contains__(self, word: object) -> bool:
+        i = self._ids.get(word) if isinstance(word, str) else None
+        return i is not None and bool(self._ptr[i] != self._ptr[i + 1])
+
+    def __iter__(self) -> Iterator[str]:
+        return (w for w, i in self._ids.items() if self._ptr[i] != self._ptr[i + 1])
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(np.diff(self._ptr)))
+
+
 class Index:
-    """The knowledge base, prepared for matching: profiles, postings, weights, speller."""
+    """The knowledge base, prepared for matching: word ids, postings, weights, speller."""
 
     def __init__(
         self, kb: KnowledgeBase, *, thresholds: Thresholds = DEFAULT,
-        english: frozenset[str] = frozenset(),
+        english: frozenset[str] = frozenset(), tables: IndexTables | None = None,
     ) -> None:
+        """`tables`: those of this very knowledge base, read from a compiled cache; built when
+        not given."""
         self.kb = kb
         self.english = english
         self.thresholds = thresholds
-        self.aliases = AliasRewriter(
-            [(g.canonical, g.variants) for g in kb.aliases]
-            + [(words[0], words[1:]) for words in SYNONYMS]
-        )
-        self.speller = Speller(_vocabulary(kb), thresholds=thresholds, english=english)
-        self.profiles = tuple(self._profile(fact) for fact in kb.facts)
-        self.position = {fact.id: i for i, fact in enumerate(kb.facts)}
-
-        postings: dict[str, list[int]] = defaultdict(list)
-        for i, profile in enumerate(self.profiles):
-            for word in profile.vocabulary:
-                postings[word].append(i)
-        self.postings = {w: tuple(ids) for w, ids in postings.items()}
+        if tables is None:
+            tables = _COMPILED.get(id(kb)) or build_tables(kb)
+        self.aliases = AliasRewriter.of_pairs(tables.aliases)
+        if tables.facts != len(kb.facts):
+            raise ValueError(f"tables of {tables.facts} facts for {len(kb.facts)} facts")
+        self.tables = t = tables
+        self.ids: dict[str, int] = {w: i for i, w in enumerate(t.words)}
+        counts = Counter(dict(zip(t.spelling, t.spelling_counts.tolist(), strict=True)))
+        self.speller = Speller(counts, thresholds=thresholds, english=english,
+                               stems=t.spelling_stems)
+        self.postings = Postings(self.ids, t.postings_ptr, t.postings)
+        sizes = np.diff(t.postings_ptr).tolist()
         # Words in more facts than this are only used to re-rank candidates (see candidates()).
-        self.common_postings = max(COMMON_POSTINGS, len(self.profiles) // 50)
-        self.posting_sets = {
-            w: frozenset(ids) for w, ids in self.postings.items()
-            if len(ids) > self.common_postings
-        }
-        n = max(len(self.profiles), 1)
-        # Smoothed IDF: a word in every fact still weighs a little.
-        self.idf = {w: math.log(1 + n / len(ids)) for w, ids in self.postings.items()}
-        rarest = max(self.idf.values(), default=1.0)
+        self.common_postings = max(COMMON_POSTINGS, len(kb.facts) // 50)
+        n = max(len(kb.facts), 1)
+        # Smoothed IDF: a word in every fact still weighs a little. math.log, not numpy's:
+        # the same weights to the last bit as scalar code would compute.
+        idf = [math.log(1 + n / size) if size else 0.0 for size in sizes]
+        self.posting_sizes: Ints = np.asarray(sizes, dtype=np.int32)
+        self.idf_of: Floats = np.asarray(idf, dtype=np.float64)
+        rarest = max((v for v, size in zip(idf, sizes, strict=True) if size), default=1.0)
         self.unknown_weight = thresholds.unknown_weight * rarest
         self.name_weight = thresholds.name_weight * rarest
-
-        self.profiles = tuple(self._weighed(p) for p in self.profiles)
+        # Each alternate's weight: the sum of its words' weights (question words count a little).
+        cue = np.zeros(len(t.words), dtype=bool)
+        cue[[self.ids[w] for w in CUE_WORDS if w in self.ids]] = True
+        word_weight = np.where(cue, thresholds.cue_weight, self.idf_of)
+        fact_of = np.arange(t.facts).repeat(np.diff(t.entries_ptr))
+        in_alternate = t.entry_alternate >= 0
+        alternate = t.alt_ptr[fact_of[in_alternate]] + t.entry_alternate[in_alternate]
+        # word id -> its row in the question being scored (-1: not asked); see rows_of().
+        self._rows = np.full(len(t.words), -1, dtype=np.int64)
+        self._rows_lock = threading.Lock()
+        texts = [t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist())]
+        # Per fact, its alternates' texts (for rapidfuzz: a question's candidates' texts are
+        # a few tuples chained, not hundreds of look-ups).
+        self.fact_texts = tuple(tuple(texts[a:b]) for a, b in pairwise(t.alt_ptr.tolist()))
+        # (bincount adds in entry order: each alternate's words as written)
+        self.alt_weight: Floats = np.asarray(
+            np.bincount(alternate, weights=word_weight[t.entry_words[in_alternate]],
+                        minlength=int(t.alt_ptr[-1])), dtype=np.float64)
         self.small_talk = tuple(
             SmallTalkPattern(item.intent, " ".join(self.words(p)))
             for item in kb.small_talk
@@ -208,58 +336,306 @@ class Index:
             stem(w) for w in talk_words if stem(w) not in self.postings
         )
 
+    @contextmanager
+    def rows_of(self, words: list[str]) -> Iterator[npt.NDArray[np.int64]]:
+        """A table from word id to the position of the word in `words` (-1 for the others):
+        one array kept for all questions, set for these words and reset afterwards (a lock
+        keeps threads apart), so that mapping a question's words costs one lookup."""
+        found = [(i, row) for row, i in enumerate(map(self.ids.get, words)) if i is not None]
+        ids = np.array([i for i, _ in found], dtype=np.int64)
+        with self._rows_lock:
+            self._rows[ids] = [row for _, row in found]
+            try:
+                yield self._rows
+            finally:
+                self._rows[ids] = -1
+
     def words(self, text: str) -> list[str]:
         """Normalized, alias-rewritten words of knowledge-base text (no spelling correction)."""
         return self.aliases.rewrite(tokens(text))
 
+    def knows(self, word: str) -> bool:
+        """The stem is in some fact's vocabulary."""
+        return word in self.postings
+
     def weight(self, word: str) -> float:
-        return self.idf.get(word, self.unknown_weight)
+        i = self.ids.get(word)
+        if i is None or not self.posting_sizes[i]:
+            return self.unknown_weight
+        return float(self.idf_of[i])
 
     def closeness_weight(self, word: str) -> float:
         """Weight of a word when comparing with alternates: question words count a little."""
         return self.thresholds.cue_weight if word in CUE_WORDS else self.weight(word)
 
-    def _weighed(self, profile: FactProfile) -> FactProfile:
-        alternates = tuple(
-            Alternate(a.text, a.stems, sum(self.closeness_weight(w) for w in a.stems))
-            for a in profile.alternates
-        )
-        in_alternates: dict[str, list[int]] = defaultdict(list)
-        for i, a in enumerate(alternates):
-            for word in a.stems:
-                in_alternates[word].append(i)
-        return replace(profile, alternates=alternates,
-                       in_alternates={w: tuple(ids) for w, ids in in_alternates.items()})
+    def alternate_text(self, alternate: int) -> str:
+        t = self.tables
+        return t.alt_text[t.alt_text_ptr[alternate] : t.alt_text_ptr[alternate + 1]]
 
-    def _profile(self, fact: Fact) -> FactProfile:
+    def alternate_texts(self, alternates: Offsets) -> list[str]:
+        text = self.tables.alt_text
+        ptr = self.tables.alt_text_ptr
+        return [text[a:b] for a, b in zip(ptr[alternates].tolist(), ptr[alternates + 1].tolist(),
+                                          strict=True)]
+
+    @property
+    def profiles(self) -> Sequence[FactProfile]:
+        """Every fact as the matcher sees it, made on demand (the index keeps only arrays)."""
+        return _Profiles(self)
+
+    def profile(self, position: int) -> FactProfile:
+        t = self.tables
+        words = t.words
+        span = slice(t.entries_ptr[position], t.entries_ptr[position + 1])
+        entries = list(zip(t.entry_alternate[span].tolist(), t.entry_words[span].tolist(),
+                           strict=True))
         alternates = []
-        vocabulary: set[str] = set()
-        for question in fact.questions:
-            words = self.words(question)
-            content = content_stems(words)
-            vocabulary.update(content)
-            cues = {w for w in words if w in CUE_WORDS}
-            alternates.append(Alternate(" ".join(content), frozenset(content) | cues))
+        in_alternates: dict[str, list[int]] = defaultdict(list)
+        for n, a in enumerate(range(t.alt_ptr[position], t.alt_ptr[position + 1])):
+            stems = [words[i] for owner, i in entries if owner == n]
+            for w in stems:
+                in_alternates[w].append(n)
+            alternates.append(
+                Alternate(self.alternate_text(a), frozenset(stems), float(self.alt_weight[a])))
+        vocabulary = frozenset(words[i] for owner, i in entries if owner < 0)
+        bits = int(t.answers_to[position])
+        return FactProfile(
+            self.kb.facts[position], tuple(alternates), tuple(a.text for a in alternates),
+            vocabulary, bool(t.has_figure[position]),
+            frozenset(c for c, bit in CUE_BITS.items() if bits & bit),
+            {w: tuple(ids) for w, ids in in_alternates.items()},
+        )
+
+
+class _Profiles(Sequence[FactProfile]):
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index.kb.facts)
+
+    def __getitem__(self, i: int) -> FactProfile:  # type: ignore[override]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._index.profile(i % len(self))
+
+
+# Tables read from a compiled knowledge base, by the identity of the KnowledgeBase read with
+# them (bot/compiled.py): any Index of that very object starts from them. Dropped with it.
+_COMPILED: dict[int, IndexTables] = {}
+
+
+def remember_tables(kb: KnowledgeBase, tables: IndexTables) -> None:
+    if tables.facts != len(kb.facts):
+        raise ValueError(f"tables of {tables.facts} facts for {len(kb.facts)} facts")
+    if id(kb) not in _COMPILED:
+        weakref.finalize(kb, _COMPILED.pop, id(kb), None)
+    _COMPILED[id(kb)] = tables
+
+
+def aliases_of(kb: KnowledgeBase) -> AliasRewriter:
+    return AliasRewriter(
+        [(g.canonical, g.variants) for g in kb.aliases]
+        + [(words[0], words[1:]) for words in SYNONYMS]
+    )
+
+
+def build_tables(kb: KnowledgeBase) -> IndexTables:
+    """The knowledge base's words, postings and alternates as arrays (the slow, cold step)."""
+    aliases = aliases_of(kb)
+    # Texts repeat (an answer is read for the speller and for the vocabulary) and so do words:
+    # each is normalised and stemmed once.
+    token_memo: dict[str, list[str]] = {}
+    stem_memo: dict[str, str] = {}
+
+    def tokens_of(text: str) -> list[str]:
+        found = token_memo.get(text)
+        if found is None:
+            found = token_memo[text] = tokens(text)
+        return found
+
+    def stem_of(word: str) -> str:
+        found = stem_memo.get(word)
+        if found is None:
+            found = stem_memo[word] = stem(word)
+        return found
+
+    ids: dict[str, int] = {}
+
+    def word_id(word: str) -> int:
+        found = ids.get(word)
+        if found is None:
+            found = ids[word] = len(ids)
+        return found
+
+    fact_words: list[int] = []  # every fact's vocabulary, fact after fact
+    fact_ptr = [0]
+    alt_ptr = [0]
+    entry_words: list[int] = []
+    entry_alternate: list[int] = []
+    entries_ptr = [0]
+    alt_texts: list[str] = []
+    has_figure: list[bool] = []
+    answers_to: list[int] = []
+    for fact in kb.facts:
+        vocabulary: dict[int, None] = {}
+        alternate_words: list[int] = []
+        alternate_of: list[int] = []
+        bits = 0
+        for n, question in enumerate(fact.questions):
+            written = aliases.rewrite(tokens_of(question))
+            content = content_stems(written, stem_of=stem_of)
+            content_ids = [word_id(s) for s in content]
+            vocabulary.update(dict.fromkeys(content_ids))
+            stems = dict.fromkeys(content_ids)
+            for w in written:
+                if w in CUE_WORDS:
+                    stems[word_id(w)] = None
+                    bits |= CUE_BITS.get(w, 0)
+            alternate_words.extend(stems)
+            alternate_of.extend([n] * len(stems))
+            # Sorted once here: rapidfuzz's token_sort_ratio is ratio() of sorted words.
+            alt_texts.append(" ".join(sorted(content)))
+        alt_ptr.append(len(alt_texts))
         for text in (fact.answer, *(c.quote for c in fact.citations)):
-            vocabulary.update(content_stems(self.words(text)))
+            written = tokens_of(text)
+            for s in content_stems(aliases.rewrite(written), stem_of=stem_of):
+                vocabulary[word_id(s)] = None
             # The words as written too, beside their alias: a question may use part of a
             # long name ("kilometres" of "square kilometers", "pilot" of the FTZ's full name).
-            vocabulary.update(content_stems(tokens(text)))
-        answer_words = tokens(fact.answer)
-        has_figure = any(is_figure(w) for w in answer_words)
-        answers_to = {cue for a in alternates for cue in a.stems & TYPED_CUES}
+            for s in content_stems(written, stem_of=stem_of):
+                vocabulary[word_id(s)] = None
+        fact_words.extend(vocabulary)
+        fact_ptr.append(len(fact_words))
+        entry_words.extend(vocabulary)
+        entry_alternate.extend([-1] * len(vocabulary))
+        entry_words.extend(alternate_words)
+        entry_alternate.extend(alternate_of)
+        entries_ptr.append(len(entry_words))
+        answer_words = tokens_of(fact.answer)
+        has_figure.append(any(is_figure(w) for w in answer_words))
         if any(w in _MONTHS or (is_number(w) and not is_figure(w)) for w in answer_words):
-            answers_to.add("when")  # a dated answer says when
-        return FactProfile(
-            fact, tuple(alternates), tuple(a.text for a in alternates), frozenset(vocabulary),
-            has_figure, frozenset(answers_to),
-        )
+            bits |= CUE_BITS["when"]  # a dated answer says when
+        answers_to.append(bits)
+
+    words = tuple(ids)
+    postings_ptr, postings = _transpose(fact_words, fact_ptr, len(words))
+    text_ptr = np.zeros(len(alt_texts) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in alt_texts], out=text_ptr[1:])
+    spelling = _vocabulary(kb, tokens_of)
+    return IndexTables(
+        words=words,
+        postings_ptr=postings_ptr,
+        postings=postings,
+        alt_ptr=np.asarray(alt_ptr, dtype=np.int64),
+        entries_ptr=np.asarray(entries_ptr, dtype=np.int64),
+        entry_words=np.asarray(entry_words, dtype=np.int32),
+        entry_alternate=np.asarray(entry_alternate, dtype=np.int32),
+        alt_text="".join(alt_texts),
+        alt_text_ptr=text_ptr,
+        id_rank=_ranks([f.id for f in kb.facts]),
+        has_figure=np.asarray(has_figure, dtype=bool),
+        answers_to=np.asarray(answers_to, dtype=np.uint8),
+        spelling=tuple(spelling),
+        spelling_counts=np.asarray(list(spelling.values()), dtype=np.int32),
+        spelling_stems=tuple(stem_of(w) for w in spelling),
+        aliases=aliases.pairs,
+    )
+
+
+def tables_from(arrays: Mapping[str, npt.NDArray[np.generic]], strings: Mapping[str, object],
+                alt_text: str) -> IndexTables:
+    """Tables read back from a compiled knowledge base; ValueError if anything is amiss."""
+    fields: dict[str, object] = {}
+    for name in _ARRAYS:
+        fields[name] = arrays[name]
+    for name in _STRINGS:
+        value = strings[name]
+        if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+            raise ValueError(f"{name}: not a list of strings")
+        fields[name] = tuple(value)
+    aliases = strings["aliases"]
+    if not isinstance(aliases, list) or not all(
+            isinstance(pair, list) and len(pair) == 2 and all(
+                isinstance(side, list) and side and all(isinstance(w, str) for w in side)
+                for side in pair) for pair in aliases):
+        raise ValueError("aliases: not pairs of word lists")
+    fields["aliases"] = tuple((tuple(phrase), tuple(target)) for phrase, target in aliases)
+    tables = IndexTables(alt_text=alt_text, **fields)  # type: ignore[arg-type]
+    _validate(tables)
+    return tables
+
+
+def strings_of(tables: IndexTables) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {name: list(getattr(tables, name)) for name in _STRINGS}
+    out["aliases"] = [[list(phrase), list(target)] for phrase, target in tables.aliases]
+    return out
+
+
+def _validate(t: IndexTables) -> None:
+    """A compiled file is read, not trusted: every id must point inside its table."""
+    words, facts = len(t.words), t.facts
+    alternates = int(t.alt_ptr[-1]) if len(t.alt_ptr) else 0
+
+    def pointers(name: str, ptr: Offsets, size: int, flat: int) -> None:
+        if ptr.dtype != np.int64 or ptr.ndim != 1 or len(ptr) != size + 1:
+            raise ValueError(f"{name}: wrong shape")
+        if ptr[0] != 0 or ptr[-1] != flat or np.any(np.diff(ptr) < 0):
+            raise ValueError(f"{name}: not increasing")
+
+    def ids(name: str, values: Ints, bound: int) -> None:
+        if values.dtype != np.int32 or values.ndim != 1:
+            raise ValueError(f"{name}: wrong type")
+        if len(values) and (values.min() < 0 or values.max() >= bound):
+            raise ValueError(f"{name}: id out of range")
+
+    if facts < 0:
+        raise ValueError("alt_ptr: empty")
+    pointers("postings_ptr", t.postings_ptr, words, len(t.postings))
+    pointers("alt_ptr", t.alt_ptr, facts, alternates)
+    pointers("entries_ptr", t.entries_ptr, facts, len(t.entry_words))
+    pointers("alt_text_ptr", t.alt_text_ptr, alternates, len(t.alt_text))
+    ids("postings", t.postings, facts)
+    ids("entry_words", t.entry_words, words)
+    ids("id_rank", t.id_rank, max(facts, 1))
+    if t.entry_alternate.dtype != np.int32 or t.entry_alternate.shape != t.entry_words.shape:
+        raise ValueError("entry_alternate: wrong shape")
+    owners = np.arange(facts).repeat(np.diff(t.entries_ptr))
+    if len(owners) and (t.entry_alternate.min() < -1 or np.any(
+            t.entry_alternate >= np.diff(t.alt_ptr)[owners])):
+        raise ValueError("entry_alternate: alternate out of range")
+    for name, array, dtype, size in (
+        ("id_rank", t.id_rank, np.int32, facts),
+        ("has_figure", t.has_figure, np.bool_, facts),
+        ("answers_to", t.answers_to, np.uint8, facts),
+        ("spelling_counts", t.spelling_counts, np.int32, len(t.spelling)),
+    ):
+        if array.dtype != dtype or array.shape != (size,):
+            raise ValueError(f"{name}: wrong shape")
+    if len(t.spelling_stems) != len(t.spelling):
+        raise ValueError("spelling_stems: wrong length")
+
+
+def _ranks(keys: list[str]) -> Ints:
+    ranks = np.zeros(len(keys), dtype=np.int32)
+    ranks[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys), dtype=np.int32)
+    return ranks
+
+
+def _transpose(flat: list[int], ptr: list[int], words: int) -> tuple[Offsets, Ints]:
+    """Rows of word ids -> for each word, the rows containing it (ascending)."""
+    ids = np.asarray(flat, dtype=np.int32)
+    rows = np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr))
+    order = np.argsort(ids, kind="stable")  # stable: rows stay ascending within a word
+    out_ptr = np.zeros(words + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ids, minlength=words), out=out_ptr[1:])
+    return out_ptr, rows[order]
 
 
 _PADDING_STEMS = frozenset(stem(w) for w in FILLERS)
 
 
-def content_stems(words: Iterable[str]) -> list[str]:
+def content_stems(words: Iterable[str], *, stem_of: Callable[[str], str] = stem) -> list[str]:
     """Stems of the words that say what a question is about, in order, without repeats.
 
     Padding ("tell", "article", "story") is left out, unless it is all there is: then it is
@@ -270,7 +646,7 @@ def content_stems(words: Iterable[str]) -> list[str]:
     for word in words:
         if word in STOPWORDS or (len(word) == 1 and word.isalpha()):
             continue  # a lone letter is a slip or markup ("<b>"), never the subject
-        key = stem(word)
+        key = stem_of(word)
         if word in FILLERS or key in _PADDING_STEMS:  # "guessing" is padding as much as "guess"
             padding.setdefault(key, None)
         else:
@@ -287,7 +663,7 @@ def is_figure(word: str) -> bool:
     return not (len(word) == 4 and word.isdigit() and 1900 <= int(word) <= 2100)
 
 
-def _vocabulary(kb: KnowledgeBase) -> Counter[str]:
+def _vocabulary(kb: KnowledgeBase, tokens_of: Callable[[str], list[str]]) -> Counter[str]:
     counts: Counter[str] = Counter()
     texts: list[str] = [t.title for t in kb.topics]
     for fact in kb.facts:
@@ -302,7 +678,7 @@ def _vocabulary(kb: KnowledgeBase) -> Counter[str]:
     for item in kb.small_talk:
         texts.extend(item.patterns)
     for text in texts:
-        counts.update(tokens(text))
+        counts.update(tokens_of(text))
     for word in STOPWORDS | FILLERS | NUMBER_WORDS | ORDINALS | CUE_WORDS:
         counts[word] += 1
     return counts

@@ -33,6 +33,7 @@ _LATIN_MARKERS: dict[str, frozenset[str]] = {
                     "stato".split()),
 }
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def detect(text: str, *, is_english_word: Callable[[str], bool]) -> str:
@@ -43,7 +44,10 @@ def detect(text: str, *, is_english_word: Callable[[str], bool]) -> str:
     """
     counts: dict[str, int] = {}
     letters = 0
-    for ch in text:
+    # No ASCII letter is of a script in _SCRIPT_LANGUAGES: only whether there is one matters.
+    if text.isascii():
+        letters = 1 if _ASCII_LETTER.search(text) else 0
+    for ch in ("" if text.isascii() else text):
         if not ch.isalpha():
             continue
         letters += 1

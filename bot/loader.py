@@ -11,11 +11,12 @@ import gc
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from bot.kb_checks import check
-from bot.kb_schema import Drafts, read_file
 from bot.model import KnowledgeBase
-from bot.yaml_reader import Problem, read_yaml
+
+if TYPE_CHECKING:
+    from bot.yaml_reader import Problem
 
 __all__ = ["KnowledgeError", "Problem", "load_knowledge"]
 
@@ -45,7 +46,27 @@ def load_knowledge(path: Path) -> KnowledgeBase:
             gc.enable()
 
 
+def __getattr__(name: str) -> Any:
+    # The YAML side is imported when first needed: a start from a compiled knowledge base
+    # (bot/compiled.py) lists the files here but never parses them.
+    if name == "Problem":
+        from bot.yaml_reader import Problem
+
+        return Problem
+    raise AttributeError(name)
+
+
+def _problem(file: str, line: int, field: str, message: str) -> Problem:
+    from bot.yaml_reader import Problem
+
+    return Problem(file, line, field, message)
+
+
 def _load(path: Path, files: list[Path], problems: list[Problem]) -> KnowledgeBase:
+    from bot.kb_checks import check
+    from bot.kb_schema import Drafts, read_file
+    from bot.yaml_reader import read_yaml
+
     drafts = Drafts(complete=not problems)
     for file in files:
         read = read_yaml(file, problems)
@@ -76,7 +97,7 @@ def knowledge_files(path: Path, problems: list[Problem]) -> list[Path]:
     except OSError as exc:
         what = ("no such knowledge-base file or folder" if isinstance(exc, FileNotFoundError)
                 else f"cannot read: {exc.strerror or exc}")
-        problems.append(Problem(str(path), 1, "path", what))
+        problems.append(_problem(str(path), 1, "path", what))
         return []
     if not stat.S_ISDIR(mode):
         return [path]
@@ -90,7 +111,7 @@ def knowledge_files(path: Path, problems: list[Problem]) -> list[Path]:
             with os.scandir(folder) as scan:
                 entries = list(scan)
         except OSError as exc:
-            problems.append(Problem(str(folder), 1, "folder", f"cannot read: {exc.strerror}"))
+            problems.append(_problem(str(folder), 1, "folder", f"cannot read: {exc.strerror}"))
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -98,11 +119,11 @@ def knowledge_files(path: Path, problems: list[Problem]) -> list[Path]:
             try:
                 info = os.stat(entry.path)
             except OSError as exc:
-                problems.append(Problem(entry.path, 1, "path", f"cannot read: {exc.strerror}"))
+                problems.append(_problem(entry.path, 1, "path", f"cannot read: {exc.strerror}"))
                 continue
             if stat.S_ISDIR(info.st_mode):
                 if (info.st_dev, info.st_ino) in seen:
-                    problems.append(Problem(entry.path, 1, "folder",
+                    problems.append(_problem(entry.path, 1, "folder",
                                             "a link to a folder that is read already"))
                 else:
                     seen.add((info.st_dev, info.st_ino))
@@ -114,5 +135,5 @@ def knowledge_files(path: Path, problems: list[Problem]) -> list[Path]:
     if not files and not problems:
         found = ", ".join(sorted(others)[:3])
         near = f" (only names ending in .yaml or .yml are read; found {found})" if others else ""
-        problems.append(Problem(str(path), 1, "path", f"no *.yaml files in this folder{near}"))
+        problems.append(_problem(str(path), 1, "path", f"no *.yaml files in this folder{near}"))
     return sorted(files)

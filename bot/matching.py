@@ -8,20 +8,34 @@ say (another year, another country) is declined rather than answered with the ne
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import pairwise
+from functools import lru_cache
+from itertools import chain, compress, pairwise
+from operator import and_
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from bot.index import CUE_WORDS, TYPED_CUES, FactProfile, Index, content_stems
+from bot.index import (
+    CUE_BITS,
+    CUE_WORDS,
+    TYPED_CUES,
+    Floats,
+    Index,
+    Ints,
+    Offsets,
+    content_stems,
+)
 from bot.lexicon import JUDGEMENT_WORDS, NUMBER_WORDS, PLACES, QUANTITY_CUES, YES_NO_STARTS
+from bot.model import Fact
 from bot.text import is_number, stem, tokens
-from bot.thresholds import Thresholds
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
+# People ask with the same words again and again: each is stemmed once.
+_stem = lru_cache(maxsize=1 << 16)(stem)
 
 
 @dataclass(frozen=True)
@@ -42,7 +56,7 @@ class Query:
         if word in self.names:
             return index.name_weight
         long = index.thresholds.long_question
-        if word not in index.idf and len(self.content) > long:
+        if not index.knows(word) and len(self.content) > long:
             # In a long, chatty question an unknown word is more likely padding than the point.
             return index.unknown_weight * long / len(self.content)
         return index.weight(word)
@@ -58,13 +72,15 @@ class Query:
 
 @dataclass(frozen=True)
 class Match:
-    profile: FactProfile
+    fact: Fact
+    position: int  # of the fact in the knowledge base
     score: float  # 0-100
     coverage: float  # 0-1
     unexplained: tuple[str, ...]
     figure_missing: bool  # a figure was asked for and the fact gives none
     cue_missing: str | None  # "why" or "when" asked of a fact that gives no reason or time
     words: int  # content words in the question
+    numbers: tuple[str, ...] = ()  # of `unexplained`, the figures (see numbers_unexplained)
 
 
 # Country abbreviations, recognised only in capitals: folded, "US" would be the word "us".
@@ -86,7 +102,8 @@ def analyse(index: Index, question: str) -> Query:
     typed = {_expand_abbreviation(m).strip(): m.group() for m in _ABBREVIATIONS.finditer(question)}
     question = _ABBREVIATIONS.sub(_expand_abbreviation, question)
     names = _names(question)
-    for word in tokens(question):
+    written = tokens(question)
+    for word in written:
         meant = None if word in PLACES else index.speller.correct(word)
         if meant is not None:
             corrections.append((word, meant))
@@ -94,7 +111,7 @@ def analyse(index: Index, question: str) -> Query:
             word = meant
         words.append(word)
     words = index.aliases.rewrite(words)
-    stems = content_stems(words)
+    stems = content_stems(words, stem_of=_stem)
     content = [s for s in stems if s not in index.small_talk_words]
     pairs = set(pairwise(words))
     return Query(
@@ -105,12 +122,13 @@ def analyse(index: Index, question: str) -> Query:
         corrections=tuple(corrections),
         asks_quantity=any(cue in pairs for cue in QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
-        surface={s: typed.get(w, w) for w in reversed(words) for s in content_stems([w])},
+        surface={s: typed.get(w, w) for w in reversed(words)
+                 for s in content_stems([w], stem_of=_stem)},
         names=frozenset(
             s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
         ),
         places=frozenset(s for s in content if s in PLACE_STEMS),
-        judgement=asks_judgement(tokens(question)),
+        judgement=asks_judgement(written),
     )
 
 
@@ -139,87 +157,187 @@ def _names(question: str) -> frozenset[str]:
     words = re.findall(r"[^\W\d_]+", question)
     if not words or question.upper() == question or question.lower() == question:
         return frozenset()
-    return frozenset(stem(w.casefold()) for w in words[1:] if w[0].isupper() and w[1:].islower())
+    return frozenset(_stem(w.casefold()) for w in words[1:] if w[0].isupper() and w[1:].islower())
 
 
-def candidates(index: Index, query: Query, *, limit: int | None) -> list[int]:
+def candidates(index: Index, query: Query, *, limit: int | None) -> Ints:
     """Facts sharing at least one word with the question; with `limit`, the best by weight.
 
     A fact sharing no word has coverage 0 and can never be answered, so skipping it changes
-    nothing; `limit` is the scale knob for large knowledge bases.
+    nothing; `limit` is the scale knob for large knowledge bases. Positions, ascending.
     """
-    weights: dict[int, float] = {}
+    n = len(index.kb.facts)
+    sizes = [_posting_size(index, w) for w in query.content]
     # Rare words first: they find the candidates. A word in many facts ("xinjiang") only
     # re-ranks candidates already found, unless nothing rarer was asked; walking its long
     # posting list for every question is what made large knowledge bases slow.
-    words = sorted(query.content, key=lambda w: len(index.postings.get(w, ())))
-    for word in words:
+    order = sorted(range(len(sizes)), key=sizes.__getitem__)
+    weights = np.zeros(n, dtype=np.float64)
+    touched = np.zeros(n, dtype=bool)
+    found: Ints | None = None  # the touched facts, once only common words are left
+    some = False  # a fact touched
+    for j in order:
+        word = query.content[j]
         w = query.weight(index, word)
-        postings = index.postings.get(word, ())
-        if limit is not None and weights and len(postings) > index.common_postings:
-            common = index.posting_sets[word]
-            for i in weights:
-                if i in common:
-                    weights[i] += w
+        if not sizes[j]:
             continue
-        for i in postings:
-            weights[i] = weights.get(i, 0.0) + w
-    if limit is None:
-        return sorted(weights, key=lambda i: (-weights[i], i))
-    return heapq.nsmallest(limit, weights, key=lambda i: (-weights[i], i))
+        postings = index.postings[word]
+        if limit is not None and some and sizes[j] > index.common_postings:
+            if found is None:
+                found = np.flatnonzero(touched).astype(np.int32)
+            # Whichever is shorter is walked: the candidates or the word's facts.
+            hits = (found[_member(postings, found)] if 4 * len(found) < len(postings)
+                    else postings[touched[postings]])
+            weights[hits] += w
+            continue
+        weights[postings] += w  # one fact at most once per word: no repeated indices
+        touched[postings] = True
+        some = True
+    ids = found if found is not None else np.flatnonzero(touched).astype(np.int32)
+    if limit is None or len(ids) <= limit:
+        return ids
+    # The `limit` heaviest, ties to the earlier fact: the limit-th weight, all above it, then
+    # as many of those equal to it as fit, in position order.
+    values = weights[ids]
+    kth = np.partition(values, len(ids) - limit)[len(ids) - limit]
+    above = ids[values > kth]
+    level = ids[values == kth][: limit - len(above)]
+    return np.sort(np.concatenate((above, level)))
+
+
+def _posting_size(index: Index, word: str) -> int:
+    i = index.ids.get(word)
+    return 0 if i is None else int(index.posting_sizes[i])
+
+
+def _member(sorted_values: Ints, values: Ints) -> npt.NDArray[np.bool_]:
+    """Which of `values` are in `sorted_values` (ascending)."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_values, values)
+    at[at == len(sorted_values)] = 0
+    found: npt.NDArray[np.bool_] = sorted_values[at] == values
+    return found
 
 
 def score(
     index: Index, query: Query, *, limit: int | None = None, also: Iterable[int] = ()
 ) -> list[Match]:
     """Matches for the candidate facts (and the facts at positions `also`), best first."""
-    t = index.thresholds
     weights = {w: query.weight(index, w) for w in query.content}
     total = sum(weights.values())
     if total == 0:
         return []
-    # The question's words as compared with alternates: question words count a little.
-    compared = dict(weights) | {w: t.cue_weight for w in query.cues}
-    compared_total = sum(compared.values())
-    matches = []
     found = candidates(index, query, limit=limit)
-    for i in [*found, *(i for i in also if i not in set(found))]:
-        profile = index.profiles[i]
-        explained = sum(w for word, w in weights.items() if word in profile.vocabulary)
-        coverage = explained / total
-        closeness = _closeness(query, compared, compared_total, profile, t)
-        value = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
-        matches.append(
-            Match(
-                profile=profile,
-                score=round(value, 1),
-                coverage=coverage,
-                unexplained=tuple(w for w in query.content if w not in profile.vocabulary),
-                figure_missing=query.asks_quantity and not profile.has_figure,
-                cue_missing=next(iter(sorted(query.cues & TYPED_CUES - profile.answers_to)),
-                                 None),
-                words=len(query.content),
-            )
-        )
-    matches.sort(key=lambda m: (-m.score, m.profile.fact.id))
+    extra = sorted(set(also) - set(found.tolist()))
+    if extra:
+        positions = np.sort(np.concatenate((found, np.asarray(extra, dtype=np.int32))))
+    else:
+        positions = found
+    return _scored(index, query, positions, weights, total)
+
+
+def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, float],
+            total: float) -> list[Match]:
+    """Every candidate scored at once: coverage and word overlap are array sums over the
+    question's words, closeness one rapidfuzz `cdist` over all their alternates."""
+    t = index.thresholds
+    tables = index.tables
+    m = len(positions)
+    if not m:
+        return []
+    content = query.content
+    k = len(content)
+    # The question's words as compared with alternates: question words count a little. The
+    # content words come first, so that row j < k of a table is content[j].
+    compared = dict(weights) | dict.fromkeys(query.cues, t.cue_weight)
+    # Each candidate's entries (its vocabulary, then its alternates' words) as rows of the
+    # question's words (-1: a word not asked).
+    entries, owners = _gather(tables.entries_ptr, positions)
+    with index.rows_of(list(compared)) as row_of:
+        rows = row_of[tables.entry_words[entries]]
+    alternate = tables.entry_alternate[entries]
+    first_alternate = tables.alt_ptr[positions]
+    counts = tables.alt_ptr[positions + 1] - first_alternate
+    firsts = counts.cumsum() - counts  # where each candidate's alternates start among them
+    alternates = np.arange(int(counts.sum())) + (first_alternate - firsts).repeat(counts)
+
+    # One table of the compared words (rows) against the candidates (columns 0..m-1: word j
+    # is in the fact's vocabulary; only content words can be) and their alternates (columns
+    # m...: the alternate contains word j), weighted, then summed down word by word in question
+    # order (cumsum is sequential, as a Python sum over the words is): the same coverage and
+    # overlap to the last bit.
+    vocabulary = alternate < 0
+    column = np.where(vocabulary, owners, m + firsts[owners] + alternate)
+    keep = (rows >= 0) & ~(vocabulary & (rows >= k))
+    found = np.zeros((len(compared), m + len(alternates)))
+    found[rows[keep], column[keep]] = np.fromiter(compared.values(), dtype=np.float64,
+                                                  count=len(compared))[rows[keep]]
+    sums = found.cumsum(axis=0)[-1]
+    coverage = sums[:m] / total
+    overlap = 2 * sums[m:] / (sum(compared.values()) + index.alt_weight[alternates])
+    # token_sort_ratio of the question and each alternate: the alternates' words are sorted
+    # already (bot/index.py), so a plain ratio of sorted words is the same number, 4x faster.
+    texts = index.fact_texts
+    ratios = process.cdist([" ".join(sorted(content))],
+                           list(chain.from_iterable(texts[p] for p in positions.tolist())),
+                           scorer=fuzz.ratio, dtype=np.float64)[0] / 100
+    if counts.all():
+        best_overlap = np.maximum.reduceat(overlap, firsts)
+        ratio = np.maximum.reduceat(ratios, firsts)
+    else:  # a fact without alternates (reduceat cannot take an empty group)
+        some = counts > 0
+        best_overlap, ratio = np.zeros(m), np.zeros(m)
+        if some.any():
+            best_overlap[some] = np.maximum.reduceat(overlap, firsts[some])
+            ratio[some] = np.maximum.reduceat(ratios, firsts[some])
+    closeness = t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
+    values = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
+    return _matches(index, query, positions, values, coverage, found[:k, :m] > 0)
+
+
+def _matches(index: Index, query: Query, positions: Ints, values: Floats, coverage: Floats,
+             inside: npt.NDArray[np.bool_]) -> list[Match]:
+    """The Match of each candidate, best first (score, then fact id)."""
+    facts = index.kb.facts
+    content = query.content
+    words = len(content)
+    scores = [round(value, 1) for value in values.tolist()]
+    order = np.lexsort((index.tables.id_rank[positions], -np.array(scores))).tolist()
+    outside: list[list[bool]] = (~inside).T.tolist()
+    figures = [w in _NUMBER_STEMS or is_number(w) for w in content]
+    asks_figures = any(figures)
+    asked = sorted(query.cues & TYPED_CUES)
+    # The first typed cue asked that a fact does not answer, for each set of cues answered.
+    cue_missing = [next((c for c in asked if not bits & CUE_BITS[c]), None)
+                   for bits in range(1 << len(CUE_BITS))]
+    answers_to: list[int] = index.tables.answers_to[positions].tolist()
+    has_figure: list[bool] = index.tables.has_figure[positions].tolist()
+    places: list[int] = positions.tolist()
+    cov: list[float] = coverage.tolist()
+    asks_quantity = query.asks_quantity
+    matches = []
+    for f in order:
+        unexplained: tuple[str, ...] = ()
+        numbers: tuple[str, ...] = ()
+        if True in outside[f]:
+            unexplained = tuple(compress(content, outside[f]))
+            if asks_figures:
+                numbers = tuple(compress(content, map(and_, outside[f], figures)))
+        matches.append(Match(facts[places[f]], places[f], scores[f], cov[f], unexplained,
+                             asks_quantity and not has_figure[f], cue_missing[answers_to[f]],
+                             words, numbers))
     return matches
 
 
-def _closeness(
-    query: Query, compared: dict[str, float], total: float, profile: FactProfile, t: Thresholds
-) -> float:
-    """How near the question is to the fact's nearest alternate question (0-1)."""
-    shared: dict[int, float] = {}
-    for word, w in compared.items():
-        for i in profile.in_alternates.get(word, ()):
-            shared[i] = shared.get(i, 0.0) + w
-    alternates = profile.alternates
-    best_overlap = max(
-        (2 * s / (total + alternates[i].weight) for i, s in shared.items()), default=0.0
-    )
-    found = process.extractOne(query.content_text, profile.texts, scorer=fuzz.token_sort_ratio)
-    ratio = found[1] / 100 if found else 0.0
-    return t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
+def _gather(ptr: Offsets, rows: Ints) -> tuple[Offsets, Offsets]:
+    """The entries of CSR rows `rows`, one row after another, and the number (0, 1, ...) of
+    the row each came from."""
+    starts = ptr[rows]
+    counts = ptr[rows + 1] - starts
+    owners = np.arange(len(rows)).repeat(counts)
+    entries = np.arange(len(owners)) + (starts - counts.cumsum() + counts)[owners]
+    return entries, owners
 
 
 _NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS)
@@ -227,4 +345,4 @@ _NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS)
 
 def numbers_unexplained(match: Match) -> tuple[str, ...]:
     """Figures in the question that the fact does not give: another year, another count."""
-    return tuple(w for w in match.unexplained if is_number(w) or w in _NUMBER_STEMS)
+    return match.numbers

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.compiled import load_compiled
 from bot.engine import Engine
-from bot.loader import KnowledgeError, load_knowledge
+from bot.loader import KnowledgeError
 from bot.model import KnowledgeBase
 
 log = logging.getLogger("citebot.reload")
@@ -77,7 +78,7 @@ class LiveEngine:
         kb: KnowledgeBase | None = None,
         *,
         build: Callable[[KnowledgeBase], Engine] = Engine,
-        load: Callable[[Path], KnowledgeBase] = load_knowledge,
+        load: Callable[[Path], KnowledgeBase] = load_compiled,
     ) -> None:
         """Serves `kb` (already loaded from `path`), or loads it now (KnowledgeError if bad).
         Without a path (a knowledge base made in memory) there is nothing to reload from."""

