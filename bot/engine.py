@@ -14,7 +14,7 @@ from bot.index import Index
 from bot.language import ENGLISH, POINTERS, detect, split_questions
 from bot.matching import Match, Query, analyse, score
 from bot.model import Kind, KnowledgeBase, Reply
-from bot.text import tokens
+from bot.normalize import tokens
 from bot.thresholds import DEFAULT, Thresholds
 
 if TYPE_CHECKING:

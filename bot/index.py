@@ -28,7 +28,7 @@ from rapidfuzz.distance import OSA
 
 from bot.lexicon import FILLERS, NUMBER_WORDS, ORDINALS, STOPWORDS, SYNONYMS
 from bot.model import Fact, KnowledgeBase
-from bot.text import is_number, stem, tokens
+from bot.normalize import is_number, stem, tokens
 from bot.thresholds import DEFAULT, Thresholds
 
 # Words a question may ask with; compared with alternates but never needing an explanation.

@@ -31,7 +31,7 @@ from bot.index import (
 )
 from bot.lexicon import JUDGEMENT_WORDS, NUMBER_WORDS, PLACES, QUANTITY_CUES, YES_NO_STARTS
 from bot.model import Fact
-from bot.text import is_number, stem, tokens
+from bot.normalize import is_number, stem, tokens
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 # People ask with the same words again and again: each is stemmed once.

@@ -29,7 +29,7 @@ from bot.index import (
 )
 from bot.matching import Match, Query
 from bot.model import Fact, KnowledgeBase
-from bot.text import is_number, tokens
+from bot.normalize import is_number, tokens
 from bot.thresholds import Thresholds
 
 

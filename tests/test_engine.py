@@ -144,7 +144,8 @@ def test_candidate_step_changes_nothing_on_a_small_kb(tiny_kb: KnowledgeBase) ->
         assert brute.answer(question).fact == indexed.answer(question).fact
 
 
-CORE = ["engine", "index", "matching", "compose", "text", "lexicon", "thresholds", "model"]
+CORE = ["engine", "index", "matching", "compose", "normalize", "lexicon", "thresholds", "model",
+        "language", "decision", "semantic", "calibration"]
 
 
 def test_core_imports_neither_telegram_nor_yaml() -> None:

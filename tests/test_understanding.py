@@ -19,8 +19,8 @@ from bot.language import detect, split_questions
 from bot.loader import knowledge_files
 from bot.matching import analyse, asks_judgement
 from bot.model import Kind, KnowledgeBase
+from bot.normalize import tokens
 from bot.semantic import Vector
-from bot.text import tokens
 
 ENGLISH = frozenset("how big is the what when did it open people use grew crew about zone".split())
 

@@ -24,8 +24,8 @@ from bot.engine import Engine
 from bot.index import content_stems
 from bot.matching import analyse
 from bot.model import Fact, KnowledgeBase
+from bot.normalize import tokens
 from bot.semantic import Embed, SemanticIndex, Vector, Vectors, alternate_texts
-from bot.text import tokens
 
 FOLDS = 4
 L2 = 0.1

@@ -6,7 +6,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.matching import analyse
-from bot.text import normalize, stem
+from bot.normalize import normalize, stem
 
 
 @pytest.mark.parametrize(
