@@ -235,7 +235,7 @@ def test_questions_during_reloads_see_one_knowledge_base_or_the_other(
         try:
             # Questions in rounds, each after another reload, so that the answers meet both
             # versions however fast a round is answered; reloads go on during each round.
-            rounds = 4
+            rounds = 10
             per_round = len(questions) // rounds
             sent = []
             for r in range(rounds):
