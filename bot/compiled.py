@@ -47,8 +47,8 @@ log = logging.getLogger("citebot.compiled")
 # Bump when what is written changes shape; the key changes with it.
 FORMAT = 1
 # The modules whose code decides what a compiled file holds: a change to any is a new key.
-_CODE = ("compiled.py", "index.py", "normalize.py", "lexicon.py", "model.py", "loader.py",
-         "yaml_reader.py", "kb_schema.py", "kb_checks.py")
+_CODE = ("compiled.py", "index.py", "normalize.py", "spelling.py", "lexicon.py", "model.py",
+         "loader.py", "yaml_reader.py", "kb_schema.py", "kb_checks.py")
 PREFIX = "kb-"
 SUFFIX = ".npz"
 

@@ -273,4 +273,4 @@ def _percent(c: Considered) -> float:
 def _same_bare_keyword(best: Match, other: Match) -> bool:
     """A one-word question ("trade") that several facts explain fully is ambiguous, unless it
     is exactly one of the best fact's alternate questions (the operator chose it)."""
-    return best.words == 1 and best.score < 100 and best.coverage == other.coverage == 1.0
+    return best.word_count == 1 and best.score < 100 and best.coverage == other.coverage == 1.0

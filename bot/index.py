@@ -14,21 +14,19 @@ import math
 import threading
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from bot.lexicon import FILLERS, NUMBER_WORDS, ORDINALS, STOPWORDS, SYNONYMS
 from bot.model import Fact, KnowledgeBase
-from bot.normalize import is_number, stem, tokens
+from bot.normalize import content_stems, is_figure, is_number, stem, tokens
+from bot.spelling import AliasRewriter, Speller
 from bot.thresholds import DEFAULT, Thresholds
 
 # Words a question may ask with; compared with alternates but never needing an explanation.
@@ -113,132 +111,6 @@ _ARRAYS = ("postings_ptr", "postings", "alt_ptr", "entries_ptr", "entry_words",
            "entry_alternate", "alt_text_ptr", "id_rank", "has_figure", "answers_to",
            "spelling_counts")
 _STRINGS = ("words", "spelling", "spelling_stems")
-
-
-class AliasRewriter:
-    """Rewrites every variant phrase to its canonical form, longest phrase first."""
-
-    def __init__(self, groups: Iterable[tuple[str, Sequence[str]]]) -> None:
-        pairs = []
-        for canonical, variants in groups:
-            target = tuple(tokens(canonical))
-            for variant in variants:
-                phrase = tuple(tokens(variant))
-                if phrase and phrase != target:
-                    pairs.append((phrase, target))
-        self._set(pairs)
-
-    @classmethod
-    def of_pairs(cls, pairs: Iterable[tuple[tuple[str, ...], tuple[str, ...]]]) -> AliasRewriter:
-        """From (phrase, target) pairs already tokenized (a compiled knowledge base)."""
-        rewriter = cls.__new__(cls)
-        rewriter._set(list(pairs))
-        return rewriter
-
-    def _set(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
-        self.pairs = tuple(pairs)
-        by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
-        for phrase, target in pairs:
-            by_first[phrase[0]].append((phrase, target))
-        self._by_first = {k: sorted(v, key=lambda p: -len(p[0])) for k, v in by_first.items()}
-
-    def rewrite(self, words: Sequence[str]) -> list[str]:
-        out: list[str] = []
-        i = 0
-        while i < len(words):
-            for phrase, target in self._by_first.get(words[i], ()):
-                if tuple(words[i : i + len(phrase)]) == phrase:
-                    out.extend(target)
-                    i += len(phrase)
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return out
-
-
-class Speller:
-    """Corrects a word that is not in the vocabulary to its nearest known word, if near enough."""
-
-    def __init__(
-        self, counts: Counter[str], *, thresholds: Thresholds,
-        english: frozenset[str] = frozenset(), stems: Sequence[str] | None = None,
-    ) -> None:
-        """`counts`: every word written in the knowledge base, in the order first seen;
-        `stems`: their stems in the same order, when already known (a compiled knowledge base)."""
-        self._counts = counts
-        # Real words of the language: never "corrected" into a knowledge-base word they are
-        # one letter away from ("grew" is not "crew").
-        self._english = english
-        stem_of = dict(zip(counts, stems if stems is not None else map(stem, counts),
-                           strict=True))
-        self._stems = frozenset(stem_of.values())
-        # The most used spelling of each stem that is spelled differently from its other forms.
-        surface: dict[str, str] = {}
-        for word, _ in counts.most_common():
-            surface.setdefault(stem_of[word], word)
-        self._surface = surface
-        self._t = thresholds
-        by_length: dict[int, list[str]] = defaultdict(list)
-        for word in counts:
-            if word.isalpha():
-                by_length[len(word)].append(word)
-        self._by_length = dict(by_length)
-        # People repeat words and questions: remember the answer for each word seen.
-        self.correct = lru_cache(maxsize=20_000)(self._correct)  # type: ignore[method-assign]
-
-    def known(self, word: str) -> bool:
-        return word in self._counts or stem(word) in self._stems
-
-    def correct(self, word: str) -> str | None:
-        """The known word meant by `word`, or None when it is known, a number, or too far."""
-        return self._correct(word)
-
-    def _correct(self, word: str) -> str | None:
-        if word in self._counts or not word.isalpha():
-            return None
-        if stem(word) in self._stems:
-            # Another form of a known word ("larg" of "large"): spelled as known, so that
-            # aliases and synonyms written for the known form apply to it too.
-            return self._surface.get(stem(word))
-        for variant in _american(word):
-            if variant in self._counts:
-                return variant  # "kilometres" is the knowledge base's "kilometers"
-        if word in self._english:
-            return None
-        short = len(word) < self._t.min_typo_length
-        if short and len(word) < 3:
-            return None
-        limit = self._t.long_word_edits if len(word) >= 8 else 1
-        lengths = range(len(word) - limit, len(word) + limit + 1)
-        if short:
-            # A short word is only taken as two swapped letters ("hwo", "teh") or, from four
-            # letters, a dropped one ("trde"): a changed letter, or one added to a
-            # three-letter word, too often makes another real word (crew/grew, old/told).
-            lengths = range(len(word), len(word) + (2 if len(word) >= 4 else 1))
-        best: tuple[int, int, str] | None = None
-        for length in lengths:
-            bucket = self._by_length.get(length)
-            if not bucket:
-                continue
-            for candidate, distance, _ in process.extract(
-                word, bucket, scorer=OSA.distance, score_cutoff=limit, limit=5
-            ):
-                if short and len(candidate) == len(word) and sorted(candidate) != sorted(word):
-                    continue
-                rank = (int(distance), -self._counts[candidate], candidate)
-                if best is None or rank < best:
-                    best = rank
-        return best[2] if best else None
-
-
-_BRITISH = (("tres", "ters"), ("tre", "ter"), ("our", "or"), ("ours", "ors"), ("ise", "ize"),
-            ("ised", "ized"), ("ising", "izing"), ("isation", "ization"), ("yse", "yze"),
-            ("lled", "led"), ("lling", "ling"), ("ogue", "og"), ("ence", "ense"))
-
-
-def _american(word: str) -> list[str]:
-    return [word[: -len(uk)] + us for uk, us in _BRITISH if word.endswith(uk)]
 
 
 @dataclass(frozen=True)
@@ -630,37 +502,6 @@ def _transpose(flat: list[int], ptr: list[int], words: int) -> tuple[Offsets, In
     out_ptr = np.zeros(words + 1, dtype=np.int64)
     np.cumsum(np.bincount(ids, minlength=words), out=out_ptr[1:])
     return out_ptr, rows[order]
-
-
-_PADDING_STEMS = frozenset(stem(w) for w in FILLERS)
-
-
-def content_stems(words: Iterable[str], *, stem_of: Callable[[str], str] = stem) -> list[str]:
-    """Stems of the words that say what a question is about, in order, without repeats.
-
-    Padding ("tell", "article", "story") is left out, unless it is all there is: then it is
-    what the question is about ("who reported this story").
-    """
-    seen: dict[str, None] = {}
-    padding: dict[str, None] = {}
-    for word in words:
-        if word in STOPWORDS or (len(word) == 1 and word.isalpha()):
-            continue  # a lone letter is a slip or markup ("<b>"), never the subject
-        key = stem_of(word)
-        if word in FILLERS or key in _PADDING_STEMS:  # "guessing" is padding as much as "guess"
-            padding.setdefault(key, None)
-        else:
-            seen.setdefault(key, None)
-    return list(seen or padding)
-
-
-def is_figure(word: str) -> bool:
-    """A count or amount; a year alone ("2023") dates a fact but does not give a figure."""
-    if word in NUMBER_WORDS:
-        return True
-    if not is_number(word):
-        return False
-    return not (len(word) == 4 and word.isdigit() and 1900 <= int(word) <= 2100)
 
 
 def _vocabulary(kb: KnowledgeBase, tokens_of: Callable[[str], list[str]]) -> Counter[str]:

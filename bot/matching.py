@@ -27,11 +27,10 @@ from bot.index import (
     Index,
     Ints,
     Offsets,
-    content_stems,
 )
 from bot.lexicon import JUDGEMENT_WORDS, NUMBER_WORDS, PLACES, QUANTITY_CUES, YES_NO_STARTS
 from bot.model import Fact
-from bot.normalize import is_number, stem, tokens
+from bot.normalize import content_stems, is_number, stem, tokens
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 # People ask with the same words again and again: each is stemmed once.
@@ -79,7 +78,7 @@ class Match:
     unexplained: tuple[str, ...]
     figure_missing: bool  # a figure was asked for and the fact gives none
     cue_missing: str | None  # "why" or "when" asked of a fact that gives no reason or time
-    words: int  # content words in the question
+    word_count: int  # content words in the question
     numbers: tuple[str, ...] = ()  # of `unexplained`, the figures (see numbers_unexplained)
 
 

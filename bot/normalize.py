@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+
+from bot.lexicon import FILLERS, NUMBER_WORDS, STOPWORDS
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
@@ -68,3 +71,34 @@ def stem(word: str) -> str:
 
 def is_number(token: str) -> bool:
     return any(ch.isdigit() for ch in token)
+
+
+_PADDING_STEMS = frozenset(stem(w) for w in FILLERS)
+
+
+def content_stems(words: Iterable[str], *, stem_of: Callable[[str], str] = stem) -> list[str]:
+    """Stems of the words that say what a question is about, in order, without repeats.
+
+    Padding ("tell", "article", "story") is left out, unless it is all there is: then it is
+    what the question is about ("who reported this story").
+    """
+    seen: dict[str, None] = {}
+    padding: dict[str, None] = {}
+    for word in words:
+        if word in STOPWORDS or (len(word) == 1 and word.isalpha()):
+            continue  # a lone letter is a slip or markup ("<b>"), never the subject
+        key = stem_of(word)
+        if word in FILLERS or key in _PADDING_STEMS:  # "guessing" is padding as much as "guess"
+            padding.setdefault(key, None)
+        else:
+            seen.setdefault(key, None)
+    return list(seen or padding)
+
+
+def is_figure(word: str) -> bool:
+    """A count or amount; a year alone ("2023") dates a fact but does not give a figure."""
+    if word in NUMBER_WORDS:
+        return True
+    if not is_number(word):
+        return False
+    return not (len(word) == 4 and word.isdigit() and 1900 <= int(word) <= 2100)

@@ -24,12 +24,10 @@ from bot.index import (
     CUE_WORDS,
     TYPED_CUES,
     Index,
-    content_stems,
-    is_figure,
 )
 from bot.matching import Match, Query
 from bot.model import Fact, KnowledgeBase
-from bot.normalize import is_number, tokens
+from bot.normalize import content_stems, is_figure, is_number, tokens
 from bot.thresholds import Thresholds
 
 

@@ -50,7 +50,7 @@ def _same_scores(index: Index, questions: list[str], *, limit: int | None,
     for question in questions:
         query = analyse(index, question)
         new = [(m.fact.id, m.score, m.coverage, m.unexplained, m.figure_missing, m.cue_missing,
-                m.words) for m in score(index, query, limit=limit, also=also)]
+                m.word_count) for m in score(index, query, limit=limit, also=also)]
         old = [(m.fact, m.score, m.coverage, m.unexplained, m.figure_missing, m.cue_missing,
                 m.words) for m in reference_score(reference, query, limit=limit, also=also)]
         if new != old:

@@ -21,10 +21,9 @@ import numpy.typing as npt
 
 from bot.decision import FEATURES, LEXICAL_FEATURES
 from bot.engine import Engine
-from bot.index import content_stems
 from bot.matching import analyse
 from bot.model import Fact, KnowledgeBase
-from bot.normalize import tokens
+from bot.normalize import content_stems, tokens
 from bot.semantic import Embed, SemanticIndex, Vector, Vectors, alternate_texts
 
 FOLDS = 4
