@@ -4,6 +4,7 @@ own text parser."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -56,7 +57,14 @@ def test_healthz_and_metrics_of_a_running_bot(tmp_path: Path) -> None:
         server.api.wait_for("sendMessage", 5)
         status, content_type, body = get(f"{base}/healthz")
         health = json.loads(body)
-        _, metrics_type, metrics = get(f"{base}/metrics")
+        # A handler's timer stops just after its reply is sent: read once all three stopped.
+        deadline = time.monotonic() + 5
+        while True:
+            _, metrics_type, metrics = get(f"{base}/metrics")
+            timed = samples(metrics).get(("citebot_update_seconds_count", (("handler", "text"),)))
+            if timed == 3 or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
         missing, _, _ = get(f"{base}/nothing-here")
     assert (status, content_type) == (200, "application/json")
     assert health["status"] == "ok"
