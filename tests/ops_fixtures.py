@@ -3,20 +3,16 @@ long polling against the fake Bot API server in a thread."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from fake_bot_api import TOKEN, FakeBotApiServer
-from telegram_fixtures import message
+from telegram_fixtures import message, serving
 
 from bot.reload import LiveEngine
-from bot.telegram.app import Settings, build_application, serve
+from bot.telegram.app import Settings, build_application
 from bot.telegram.ops import OpsSettings, TelegramOps
 
 ADMIN = {"id": 9001, "is_bot": False, "first_name": "Olga", "username": "operator"}
@@ -36,34 +32,8 @@ def running(server: FakeBotApiServer, ops: TelegramOps,
     settings = settings or Settings(token=TOKEN, api_base=server.base_url, poll_timeout=1.0)
     with ops:
         app = build_application(settings, ops.live.engine, ops=ops)
-        loop = asyncio.new_event_loop()
-        stop = asyncio.Event()
-        failure: list[BaseException] = []
-
-        def target() -> None:
-            try:
-                loop.run_until_complete(serve(app, settings, stop))
-            except BaseException as exc:
-                failure.append(exc)
-            finally:
-                loop.run_until_complete(loop.shutdown_asyncgens())
-                loop.close()
-
-        thread = threading.Thread(target=target, name="citebot-ops-test")
-        thread.start()
-        try:
-            deadline = time.monotonic() + 5
-            while not app.running and thread.is_alive() and time.monotonic() < deadline:
-                time.sleep(0.01)
-            assert app.running, f"the bot did not start: {failure!r}"
+        with serving(app, settings):
             yield
-        finally:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(stop.set)
-            thread.join(timeout=10)
-            assert not thread.is_alive(), "the bot did not stop"
-    if failure:
-        raise failure[0]
 
 
 def from_admin(text: str, chat_id: int = 9001) -> dict[str, Any]:

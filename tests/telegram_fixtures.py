@@ -18,6 +18,7 @@ from typing import Any
 
 from fake_bot_api import BOT_ID, BOT_USERNAME, TOKEN, FakeBotApiServer
 from kb_yaml import checked
+from telegram.ext import Application
 
 from bot.engine import Engine
 from bot.model import Citation, Fact, KnowledgeBase, SmallTalk, Source, Speaker, Topic
@@ -259,6 +260,14 @@ def running_bot(
     until the block ends; fails the test if it did not start or did not stop."""
     settings = settings or Settings(token=TOKEN, api_base=server.base_url, poll_timeout=1.0)
     app = build_application(settings, Engine(kb or tiny_kb()), limiter=limiter)
+    with serving(app, settings):
+        yield
+
+
+@contextmanager
+def serving(app: Application, settings: Settings) -> Iterator[None]:  # type: ignore[type-arg]
+    """`serve(app)` in a thread of its own until the block ends; fails the test if the bot
+    did not start or did not stop, and re-raises what stopped it."""
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     failure: list[BaseException] = []
