@@ -89,6 +89,12 @@ def test_the_wheel_holds_every_module_the_knowledge_base_and_the_notices(
     assert knowledge
     assert knowledge <= names
     assert "bot/py.typed" in names
+    # What the engine reads besides code: the speller's word list and the shipped vectors.
+    assert "bot/english_words.txt" in names
+    vectors = {"bot/" + p.relative_to(ROOT).as_posix()
+               for p in (ROOT / "knowledge" / "vectors").glob("*.npy")}
+    assert vectors
+    assert vectors <= names
     licenses = {n.rsplit("/", 1)[1] for n in names if "/licenses/" in n}
     assert licenses == {"LICENSE", "NOTICE"}
     assert not [n for n in names if n.startswith(("tests/", "bench/")) or "__pycache__" in n]
