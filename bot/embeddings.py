@@ -135,3 +135,28 @@ def _save(path: Path, vectors: Vectors) -> None:
         os.replace(tmp.name, path)
     except OSError as exc:
         log.warning("could not cache vectors in %s: %s", path.parent, exc)
+
+
+def ship(kb_path: Path) -> Path:
+    """Writes the vectors of `kb_path`'s alternates beside it (`vectors/`), for installs that
+    should not embed at their first start; older vector files there are removed."""
+    from bot.loader import load_knowledge
+
+    kb = load_knowledge(kb_path)
+    embedder = E5Embedder()
+    texts, _ = alternate_texts(kb)
+    name = _name(texts, embedder.name)
+    target = shipped_path(kb_path, name)
+    if not target.is_file():
+        _save(target, cached_or_embedded(kb, kb_path, embedder))
+    for old in target.parent.glob("vectors-*.npy"):
+        if old != target:
+            old.unlink()
+    return target
+
+
+if __name__ == "__main__":
+    # `python -m bot.embeddings [KB]` (`make vectors`): after editing the built-in alternates.
+    from bot.config import default_kb_path
+
+    print(ship(Path(sys.argv[1]) if len(sys.argv) > 1 else default_kb_path()))

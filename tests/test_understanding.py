@@ -319,3 +319,24 @@ def test_the_shipped_word_list_is_wordfreqs() -> None:
 
     assert TARGET.read_text(encoding="utf-8") == render(english_list()), (
         "bot/english_words.txt is stale: run python -m bot.words")
+
+
+def test_shipped_vectors_are_read_instead_of_embedding(
+    tiny_kb: KnowledgeBase, tiny_kb_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import shutil
+
+    from bot.embeddings import MODEL, ship
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    shipped = ship(tiny_kb_path)  # the real model, on the tiny knowledge base's 20 alternates
+    assert shipped.parent == tiny_kb_path / "vectors"
+    shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+
+    class MustNotEmbed:
+        name = MODEL
+
+        def queries(self, texts: Sequence[str]) -> Vector:
+            raise AssertionError(f"embedded {len(texts)} texts instead of reading {shipped}")
+
+    assert load_semantic(tiny_kb, tiny_kb_path, embedder=MustNotEmbed()) is not None
