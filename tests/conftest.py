@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import textwrap
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,3 +152,14 @@ def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("CITEBOT_OPS_ADDRESS", "127.0.0.1:0")
     for name in ("DATABASE_URL", "CITEBOT_DB", "CITEBOT_ADMINS", "CITEBOT_RECORD"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def no_threads_left_behind() -> Iterator[None]:
+    """Fails a test that leaves a thread running (a bot that did not stop)."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 2
+    while set(threading.enumerate()) - before and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not set(threading.enumerate()) - before
