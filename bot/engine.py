@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 MAX_QUESTION_CHARS = 1000
 # A knowledge base of this many facts is scored whole; larger ones go through the candidate step.
 DEFAULT_CANDIDATE_LIMIT = 50
+# Of the candidates, how many of the best scored are weighed (the decision and its suggestions
+# look at the first few only; building the rest as objects was most of the time per question).
+MATCHES_WEIGHED = 8
 # How close (rapidfuzz ratio) a whole question must be to a small-talk pattern to be one.
 SMALL_TALK_SIMILARITY = 85
 # How many facts the semantic signal adds to the lexical candidates.
@@ -42,10 +45,12 @@ class Engine:
         candidate_limit: int | None = DEFAULT_CANDIDATE_LIMIT,
         english: frozenset[str] = frozenset(),
         semantic: SemanticIndex | None = None,
+        weighed: int | None = MATCHES_WEIGHED,
     ) -> None:
         self.kb = kb
         self.thresholds = thresholds
         self.candidate_limit = candidate_limit
+        self.weighed = weighed
         self.index = Index(kb, thresholds=thresholds, english=english)
         self.semantic = semantic
         self.guide = compose.Guide.of(kb)
@@ -97,7 +102,8 @@ class Engine:
             # numpy is only imported with the semantic layer: the lexical bot starts lighter.
             also = [int(i) for i in (-similarities).argsort()[:SEMANTIC_CANDIDATES]]
             runner_up = [float(similarities[i]) for i in also[:2]]
-        matches = score(self.index, query, limit=self.candidate_limit, also=also)
+        matches = score(self.index, query, limit=self.candidate_limit, also=also,
+                        top=self.weighed)
         # Features, vetoes and confidences of all the matches at once (array arithmetic).
         return decision.weigh(matches, similarities=similarities, runner_up=runner_up,
                               names=query.names | query.places, judgement=query.judgement)

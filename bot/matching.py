@@ -220,24 +220,28 @@ def _member(sorted_values: Ints, values: Ints) -> npt.NDArray[np.bool_]:
 
 
 def score(
-    index: Index, query: Query, *, limit: int | None = None, also: Iterable[int] = ()
+    index: Index, query: Query, *, limit: int | None = None, also: Iterable[int] = (),
+    top: int | None = None,
 ) -> list[Match]:
-    """Matches for the candidate facts (and the facts at positions `also`), best first."""
+    """Matches for the candidate facts (and the facts at positions `also`), best first. With
+    `top`, only the `top` best scored and those of `also` become Match objects: the rest are
+    scored as arrays and dropped, since no decision looks that far down."""
     weights = {w: query.weight(index, w) for w in query.content}
     total = sum(weights.values())
     if total == 0:
         return []
     found = candidates(index, query, limit=limit)
-    extra = sorted(set(also) - set(found.tolist()))
+    also = set(also)
+    extra = sorted(also - set(found.tolist()))
     if extra:
         positions = np.sort(np.concatenate((found, np.asarray(extra, dtype=np.int32))))
     else:
         positions = found
-    return _scored(index, query, positions, weights, total)
+    return _scored(index, query, positions, weights, total, top=top, also=also)
 
 
 def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, float],
-            total: float) -> list[Match]:
+            total: float, *, top: int | None, also: set[int]) -> list[Match]:
     """Every candidate scored at once: coverage and word overlap are array sums over the
     question's words, closeness one rapidfuzz `cdist` over all their alternates."""
     t = index.thresholds
@@ -292,17 +296,21 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
             ratio[some] = np.maximum.reduceat(ratios, firsts[some])
     closeness = t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
     values = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
-    return _matches(index, query, positions, values, coverage, found[:k, :m] > 0)
+    return _matches(index, query, positions, values, coverage, found[:k, :m] > 0,
+                    top=top, also=also)
 
 
 def _matches(index: Index, query: Query, positions: Ints, values: Floats, coverage: Floats,
-             inside: npt.NDArray[np.bool_]) -> list[Match]:
-    """The Match of each candidate, best first (score, then fact id)."""
+             inside: npt.NDArray[np.bool_], *, top: int | None, also: set[int]) -> list[Match]:
+    """The Match of each candidate (with `top`, of the best and of `also`), best first
+    (score, then fact id)."""
     facts = index.kb.facts
     content = query.content
     words = len(content)
     scores = [round(value, 1) for value in values.tolist()]
     order = np.lexsort((index.tables.id_rank[positions], -np.array(scores))).tolist()
+    if top is not None and len(order) > top:
+        order = order[:top] + [f for f in order[top:] if int(positions[f]) in also]
     outside: list[list[bool]] = (~inside).T.tolist()
     figures = [w in _NUMBER_STEMS or is_number(w) for w in content]
     asks_figures = any(figures)

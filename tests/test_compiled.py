@@ -87,8 +87,23 @@ def test_the_engine_weighs_the_matches_as_before(real_engine: Engine) -> None:
             matches = score(index, query, limit=real_engine.candidate_limit, also=also)
             expected = considered(matches, similarities, runner_up, query.names | query.places,
                                   query.judgement)
+            # Only the best few matches (and the nearest in meaning) are weighed.
+            kept = {m.fact.id for m in score(index, query, limit=real_engine.candidate_limit,
+                                             also=also, top=real_engine.weighed)}
+            assert len(kept) <= real_engine.weighed + len(also)
             assert [(c.match.fact.id, c.features, c.veto, c.confidence) for c in weighed] \
-                == expected, question
+                == [e for e in expected if e[0] in kept], question
+
+
+@pytest.mark.parametrize("engine", ["real_engine", "shipped_engine"])
+def test_weighing_only_the_best_matches_changes_no_reply(
+        engine: str, request: pytest.FixtureRequest) -> None:
+    """The decision looks at the first few matches only: weighing all of them gives the same
+    replies on every question set, with the meaning weighed or not."""
+    few: Engine = request.getfixturevalue(engine)
+    every = Engine(few.kb, english=few.index.english, semantic=few.semantic, weighed=None)
+    questions = [q.q for name in QUESTION_FILES for q in load_questions(ROOT / "tests" / name)]
+    assert [q for q in questions if few.answer(q) != every.answer(q)] == []
 
 
 @pytest.fixture(scope="module")
