@@ -90,7 +90,7 @@ def test_the_engine_weighs_the_matches_as_before(real_engine: Engine) -> None:
             # Only the best few matches (and the nearest in meaning) are weighed.
             kept = {m.fact.id for m in score(index, query, limit=real_engine.candidate_limit,
                                              also=also, top=real_engine.weighed)}
-            assert len(kept) <= real_engine.weighed + len(also)
+            assert len(kept) <= (real_engine.weighed or 0) + len(also)
             assert [(c.match.fact.id, c.features, c.veto, c.confidence) for c in weighed] \
                 == [e for e in expected if e[0] in kept], question
 
