@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 from bot import compose, decision
 from bot.decision import Considered
 from bot.index import Index
-from bot.language import ENGLISH, POINTERS, detect, split_questions
+from bot.language import ENGLISH, POINTERS, detect, focus, split_questions
 from bot.matching import Match, Query, analyse, score
 from bot.model import Kind, KnowledgeBase, Reply
 from bot.normalize import tokens
@@ -33,6 +33,8 @@ MATCHES_WEIGHED = 8
 SMALL_TALK_SIMILARITY = 85
 # How many facts the semantic signal adds to the lexical candidates.
 SEMANTIC_CANDIDATES = 5
+# Small-talk intents that end a conversation: what follows them is politeness, not a question.
+PARTING = frozenset({"thanks", "goodbye"})
 FOREIGN_NOTE = "I answer from the English article, in English."
 
 
@@ -109,6 +111,24 @@ class Engine:
                               names=query.names | query.places, judgement=query.judgement)
 
     def _one(self, question: str) -> Reply:
+        reply = self._single(question)
+        if reply.answered or reply.kind is Kind.SMALL_TALK:
+            return reply
+        # Some context, then the question: the question alone may be answered. Not when the
+        # context holds a figure the fact does not give ("... in 2019. How many came?").
+        for narrower in focus(question):
+            found = self._single(narrower)
+            if found.answered and found.fact is not None \
+                    and not self._figure_against(question, found.fact.id):
+                return replace(found, question=question)
+        return reply
+
+    def _figure_against(self, question: str, fact_id: str) -> bool:
+        query = analyse(self.index, question)
+        return any(c.match.fact.id == fact_id and c.veto in ("number", "judgement")
+                   for c in self._weigh(query, None))
+
+    def _single(self, question: str) -> Reply:
         language = self.language(question)
         query = analyse(self.index, question)
         if language == ENGLISH:
@@ -249,7 +269,7 @@ class Engine:
         found = process.extractOne(query.text, self.index.small_talk_texts, scorer=fuzz.ratio,
                                    score_cutoff=SMALL_TALK_SIMILARITY)
         if found is None and not (query.empty or query.small_talk_only or command):
-            return None
+            return self._parting(question, query)
         if found is None and query.small_talk_only:
             # Only small-talk words, but not a known phrase: the closest intent by words.
             found = process.extractOne(
@@ -262,6 +282,19 @@ class Engine:
         if reply is None:
             return compose.decline(self.kb, question, guide=self.guide) if query.empty else None
         return compose.small_talk(question, reply)
+
+
+    def _parting(self, question: str, query: Query) -> Reply | None:
+        """A message that opens with thanks or a goodbye and asks nothing ("bye, have a nice
+        day") is that, whatever words the article shares with the rest."""
+        if query.cues or "?" in question:
+            return None
+        opening = next((p for p in self.index.small_talk if p.intent in PARTING
+                        and (query.text == p.text or query.text.startswith(p.text + " "))), None)
+        if opening is None:
+            return None
+        reply = next((s.reply for s in self.kb.small_talk if s.intent == opening.intent), None)
+        return None if reply is None else compose.small_talk(question, reply)
 
 
 def capped(question: str) -> str:

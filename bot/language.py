@@ -116,3 +116,32 @@ def split_questions(text: str) -> list[str]:
     kept = [p for p in parts if sum(ch.isalpha() for ch in p) >= _MIN_PART_LETTERS]
     # More questions than a person asks at once is a paste (or a repeated line): one question.
     return kept if 1 < len(kept) <= MAX_PARTS else [text]
+
+
+# A sentence ends at . ! ? (or their CJK forms) before white space.
+_SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+")
+_ASKS = re.compile(rf"^(?:{_QUESTION_START})\b", re.IGNORECASE)
+# What follows a dash or a colon is the question itself: "I remember X - which areas ...?"
+_AFTER_DASH = re.compile(r"\s[-\u2013\u2014]\s+|:\s+")
+
+
+def focus(text: str) -> list[str]:
+    """In a message with some context before the question ("I'm a student ... What was the
+    growth?"), the question: the last sentence that asks something, narrowed to what follows
+    a dash or colon, then widened by the sentence before it (which may name what "that" is).
+    Most specific first; empty when the message is a single sentence."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    asking = [i for i, s in enumerate(sentences)
+              if s.endswith(("?", "\uff1f")) or _ASKS.match(s)]
+    if len(sentences) < 2 or not asking:
+        return []
+    last = asking[-1]
+    question = sentences[last]
+    out: list[str] = []
+    pieces = _AFTER_DASH.split(question)
+    if len(pieces) > 1 and sum(ch.isalpha() for ch in pieces[-1]) >= _MIN_PART_LETTERS:
+        out.append(pieces[-1])
+    out.append(question)
+    if last > 0:
+        out.append(f"{sentences[last - 1]} {question}")
+    return [q for q in out if q != text.strip()]
