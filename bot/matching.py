@@ -109,7 +109,7 @@ def analyse(index: Index, question: str) -> Query:
             typed.setdefault(meant, word)
             word = meant
         words.append(word)
-    words = index.aliases.rewrite(words)
+    words = _no_pronoun_one(index.aliases.rewrite(words))
     stems = content_stems(words, stem_of=_stem)
     content = [s for s in stems if s not in index.small_talk_words]
     pairs = set(pairwise(words))
@@ -129,6 +129,18 @@ def analyse(index: Index, question: str) -> Query:
         places=frozenset(s for s in content if s in PLACE_STEMS),
         judgement=asks_judgement(written),
     )
+
+
+# "one" after these, or before "of", stands for a thing, not a count ("which ones", "one of").
+_ONE_AFTER = frozenset("which the this that each any every another no some".split())
+
+
+def _no_pronoun_one(words: list[str]) -> list[str]:
+    """Without "one"/"ones" where it is a pronoun: it would pass for a figure asked."""
+    return [w for i, w in enumerate(words)
+            if not (w == "ones" or (w == "one" and (
+                (i > 0 and words[i - 1] in _ONE_AFTER)
+                or (i + 1 < len(words) and words[i + 1] == "of"))))]
 
 
 def asks_judgement(typed: list[str]) -> bool:
