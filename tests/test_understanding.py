@@ -15,7 +15,7 @@ from conftest import write_kb
 from bot.embeddings import cache_dir, load_semantic
 from bot.engine import FOREIGN_NOTE, Engine
 from bot.evaluation.fit import _logistic
-from bot.language import detect, split_questions
+from bot.language import detect, focus, split_questions
 from bot.loader import knowledge_files
 from bot.matching import analyse, asks_judgement
 from bot.model import Kind, KnowledgeBase
@@ -64,6 +64,58 @@ def test_language_is_detected(text: str, language: str) -> None:
 )
 def test_a_message_is_split_into_the_questions_it_holds(text: str, parts: list[str]) -> None:
     assert split_questions(text) == parts
+
+
+@pytest.mark.parametrize(
+    ("text", "narrower"),
+    [
+        # Context, then the question; a dash or colon leads to the question itself.
+        ("My dad sent me this. I have no idea how old it is. When was it published?",
+         ["When was it published?", "I have no idea how old it is. When was it published?"]),
+        ("I read it on the bus. I forgot one thing - how much does a ticket cost?",
+         ["how much does a ticket cost?", "I forgot one thing - how much does a ticket cost?"]),
+        ("How much is a ticket? Thanks a lot.", ["How much is a ticket?"]),
+        # One sentence, or nothing asked: nothing narrower.
+        ("how much is a ferry ticket", []),
+        ("I like the ferry. It is fast.", []),
+    ],
+)
+def test_the_question_is_found_after_the_context(text: str, narrower: list[str]) -> None:
+    assert focus(text) == narrower
+
+
+def test_a_question_after_a_long_story_is_answered(tiny_engine: Engine) -> None:
+    story = ("I'm visiting my aunt next month and she lives by the harbour, so she keeps "
+             "telling me about boats and fish and the weather. What does the ferry cost?")
+    reply = tiny_engine.answer(story)
+    assert reply.answered
+    assert reply.fact is not None
+    assert reply.fact.id == "ticket-price"
+    assert reply.question == story
+
+
+def test_a_figure_in_the_story_still_vetoes_the_answer(tiny_engine: Engine) -> None:
+    story = "My friend took the ferry back in 1987, it was cheap. What does the ferry cost?"
+    assert not tiny_engine.answer(story).answered
+
+
+@pytest.mark.parametrize("text", ["thanks, have a nice day", "thanks for the ferry info",
+                                  "thank you, the photo was nice"])
+def test_thanks_or_goodbye_with_politeness_is_small_talk(tiny_engine: Engine, text: str) -> None:
+    assert tiny_engine.answer(text).kind is Kind.SMALL_TALK
+
+
+@pytest.mark.parametrize("text", ["thanks! how much is a ferry ticket", "thank you, what does the ferry cost?"])
+def test_thanks_before_a_question_still_answers_it(tiny_engine: Engine, text: str) -> None:
+    reply = tiny_engine.answer(text)
+    assert reply.answered
+    assert reply.fact is not None
+    assert reply.fact.id == "ticket-price"
+
+
+def test_which_ones_is_not_a_figure(tiny_engine: Engine) -> None:
+    assert analyse(tiny_engine.index, "which ones are in the photo").content == ("photo",)
+    assert "one" in analyse(tiny_engine.index, "one or two ferries").content
 
 
 def test_several_questions_get_one_answer_each(tiny_engine: Engine) -> None:
@@ -340,3 +392,21 @@ def test_shipped_vectors_are_read_instead_of_embedding(
             raise AssertionError(f"embedded {len(texts)} texts instead of reading {shipped}")
 
     assert load_semantic(tiny_kb, tiny_kb_path, embedder=MustNotEmbed()) is not None
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", 1), ("3", 3), (" 2 ", 2)])
+def test_embedding_threads_are_set_by_the_environment(
+        value: str, expected: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.embeddings import THREADS_ENV, embedding_threads
+
+    monkeypatch.setenv(THREADS_ENV, value)
+    assert embedding_threads() == expected
+
+
+@pytest.mark.parametrize("value", ["", "zero", "0", "-1"])
+def test_embedding_threads_default_to_the_cores_up_to_two(
+        value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.embeddings import THREADS_ENV, embedding_threads
+
+    monkeypatch.setenv(THREADS_ENV, value)
+    assert 1 <= embedding_threads() <= 2
