@@ -52,7 +52,9 @@ def stem(word: str) -> str:
             if word.endswith(british):
                 word = word[: -len(british)] + american
                 break
-    if word.endswith("ies") and len(word) > 4:
+    if word.endswith("men") and len(word) >= 6:
+        word = word[:-3] + "man"  # chairmen -> chairman, spokesmen -> spokesman
+    elif word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("sses"):
         word = word[:-2]

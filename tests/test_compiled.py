@@ -32,7 +32,8 @@ from bot.matching import analyse, score
 from bot.model import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTION_FILES = ("dev_questions.yaml", "probe_questions.yaml", "probe2_questions.yaml")
+QUESTION_FILES = ("dev_questions.yaml", "probe_questions.yaml", "probe2_questions.yaml",
+                  "probe3_questions.yaml")
 
 
 def _long_questions(kb: KnowledgeBase) -> list[str]:
