@@ -108,7 +108,7 @@ class Engine:
                         top=self.weighed)
         # Features, vetoes and confidences of all the matches at once (array arithmetic).
         return decision.weigh(matches, similarities=similarities, runner_up=runner_up,
-                              names=query.names | query.places, judgement=query.judgement)
+                              names=query.specific, judgement=query.judgement)
 
     def _one(self, question: str) -> Reply:
         reply = self._single(question)
@@ -192,7 +192,7 @@ class Engine:
                                         score=_percent(fit[0]))
         top = considered[0]
         lexical = max(considered, key=lambda c: (c.match.score, c.confidence)).match
-        reason = top.veto or (decision.veto(lexical, query.names | query.places,
+        reason = top.veto or (decision.veto(lexical, query.specific,
                                                 judgement=query.judgement))
         # Only words that no fact explains are named: "nothing about 'chairman'" would be
         # false when another fact is about the chairman.

@@ -50,6 +50,14 @@ class Query:
     names: frozenset[str]  # unknown words written as names ("Mongolia"): weigh heavily
     places: frozenset[str] = frozenset()  # places asked about, known to the article or not
     judgement: bool = False  # asks whether a claim is true or good: not the bot's to say
+    # What the question asks for by name ("the population of", "the name of"): a fact that
+    # does not speak of it cannot answer, however much else it explains.
+    asked: frozenset[str] = frozenset()
+
+    @property
+    def specific(self) -> frozenset[str]:
+        """Words a fact must explain to answer at all: names, places, the attribute asked for."""
+        return self.names | self.places | self.asked
 
     def weight(self, index: Index, word: str) -> float:
         if word in self.names:
@@ -128,6 +136,7 @@ def analyse(index: Index, question: str) -> Query:
         ),
         places=frozenset(s for s in content if s in PLACE_STEMS),
         judgement=asks_judgement(written),
+        asked=frozenset(_stem(w) for w in asked_for(written)),
     )
 
 
@@ -141,6 +150,18 @@ def _no_pronoun_one(words: list[str]) -> list[str]:
             if not (w == "ones" or (w == "one" and (
                 (i > 0 and words[i - 1] in _ONE_AFTER)
                 or (i + 1 < len(words) and words[i + 1] == "of"))))]
+
+
+_ASKED_FOR = re.compile(
+    r"\b(?:what|whats|which)(?: is| was| are| were| s)? the (\w+) (?:of|for|behind)\b"
+    r"|\b(names?) of\b"
+)
+
+
+def asked_for(typed: list[str]) -> list[str]:
+    """The attribute a question asks for by name: "what is the population of Kashgar"."""
+    text = " ".join(typed)
+    return [next(g for g in m.groups() if g) for m in _ASKED_FOR.finditer(text)]
 
 
 def asks_judgement(typed: list[str]) -> bool:

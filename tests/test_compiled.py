@@ -86,7 +86,7 @@ def test_the_engine_weighs_the_matches_as_before(real_engine: Engine) -> None:
                 also = [int(i) for i in np.argsort(-similarities)[:5]]
                 runner_up = [float(similarities[i]) for i in also[:2]]
             matches = score(index, query, limit=real_engine.candidate_limit, also=also)
-            expected = considered(matches, similarities, runner_up, query.names | query.places,
+            expected = considered(matches, similarities, runner_up, query.specific,
                                   query.judgement)
             # Only the best few matches (and the nearest in meaning) are weighed.
             kept = {m.fact.id for m in score(index, query, limit=real_engine.candidate_limit,
