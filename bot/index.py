@@ -11,6 +11,7 @@ bot/compiled.py caches on disk, and an `Index` is rebuilt from it in a fraction 
 from __future__ import annotations
 
 import math
+import re
 import threading
 import weakref
 from collections import Counter, defaultdict
@@ -23,7 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.lexicon import FILLERS, NUMBER_WORDS, ORDINALS, STOPWORDS, SYNONYMS
+from bot.lexicon import FILLERS, NUMBER_WORDS, ORDINALS, STOPWORDS, SYNONYMS, UNITS
 from bot.model import Fact, KnowledgeBase
 from bot.normalize import content_stems, is_figure, is_number, stem, tokens
 from bot.spelling import AliasRewriter, Speller
@@ -37,10 +38,17 @@ COMMON_POSTINGS = 500
 TYPED_CUES = frozenset({"why", "when"})
 # Bit of each typed cue in `IndexTables.answers_to`.
 CUE_BITS = {cue: 1 << n for n, cue in enumerate(sorted(TYPED_CUES))}
+CUE_MASK = (1 << len(CUE_BITS)) - 1
+# Also in `IndexTables.answers_to`: the answer counts things ("eight countries", "18 land
+# ports"), as "how many" asks; an area, a sum or a share is a figure but not a count.
+COUNT_BIT = 1 << len(CUE_BITS)
 _MONTHS = frozenset(
     "january february march april may june july august september october november december"
     .split()
 )
+_MONTHS_SHORT = frozenset(m[:3] for m in _MONTHS)
+_NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
+_SCALES = frozenset("hundred thousand million billion trillion".split())
 
 Ints = npt.NDArray[np.int32]
 Offsets = npt.NDArray[np.int64]
@@ -274,7 +282,7 @@ class Index:
         return FactProfile(
             self.kb.facts[position], tuple(alternates), tuple(a.text for a in alternates),
             vocabulary, bool(t.has_figure[position]),
-            frozenset(c for c, bit in CUE_BITS.items() if bits & bit),
+            frozenset(c for c, bit in (*CUE_BITS.items(), ("count", COUNT_BIT)) if bits & bit),
             {w: tuple(ids) for w, ids in in_alternates.items()},
         )
 
@@ -386,6 +394,8 @@ def build_tables(kb: KnowledgeBase) -> IndexTables:
         entries_ptr.append(len(entry_words))
         answer_words = tokens_of(fact.answer)
         has_figure.append(any(is_figure(w) for w in answer_words))
+        if counts_things(answer_words):
+            bits |= COUNT_BIT
         if any(w in _MONTHS or (is_number(w) and not is_figure(w)) for w in answer_words):
             bits |= CUE_BITS["when"]  # a dated answer says when
         answers_to.append(bits)
@@ -523,3 +533,17 @@ def _vocabulary(kb: KnowledgeBase, tokens_of: Callable[[str], list[str]]) -> Cou
     for word in STOPWORDS | FILLERS | NUMBER_WORDS | ORDINALS | CUE_WORDS:
         counts[word] += 1
     return counts
+
+
+def counts_things(words: list[str]) -> bool:
+    """A number of things in the text: a figure (not a year, not "14th") followed, past any
+    scale word ("2.5 million"), by a word that is not a unit or a month."""
+    for i, word in enumerate(words):
+        if not is_figure(word) or not (word in NUMBER_WORDS or _NUMERAL.fullmatch(word)):
+            continue
+        rest = [w for w in words[i + 1 : i + 4] if w not in _SCALES]
+        if rest and rest[0].isalpha() and rest[0] not in UNITS \
+                and rest[0] not in _MONTHS and rest[0] not in _MONTHS_SHORT \
+                and content_stems([rest[0]]) == [stem(rest[0])]:
+            return True
+    return False

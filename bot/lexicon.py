@@ -43,6 +43,15 @@ QUANTITY_CUES = (
     ("how", "long"), ("how", "far"), ("what", "amount"), ("what", "size"),
 )
 
+# Of those, the ones asking for a count of things ("how many ports").
+COUNT_CUES = frozenset({("how", "many"), ("number", "of"), ("what", "number")})
+# Words after a number that make it a measure, not a count of things.
+UNITS = frozenset("""
+percent yuan dollar dollars usd rmb euro euros kilometer kilometers kilometre kilometres km
+square sq meter meters metre metres mile miles hectare hectares acre acres ton tons tonne tonnes kg
+year years month months week weeks day days hour hours minute minutes times
+""".split())
+
 NUMBER_WORDS = frozenset("""
 one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
 sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety

@@ -20,7 +20,9 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot.index import (
+    COUNT_BIT,
     CUE_BITS,
+    CUE_MASK,
     CUE_WORDS,
     TYPED_CUES,
     Floats,
@@ -28,7 +30,15 @@ from bot.index import (
     Ints,
     Offsets,
 )
-from bot.lexicon import JUDGEMENT_WORDS, NUMBER_WORDS, PLACES, QUANTITY_CUES, YES_NO_STARTS
+from bot.lexicon import (
+    COUNT_CUES,
+    JUDGEMENT_WORDS,
+    NUMBER_WORDS,
+    PLACES,
+    QUANTITY_CUES,
+    UNITS,
+    YES_NO_STARTS,
+)
 from bot.model import Fact
 from bot.normalize import content_stems, is_number, stem, tokens
 
@@ -53,6 +63,8 @@ class Query:
     # What the question asks for by name ("the population of", "the name of"): a fact that
     # does not speak of it cannot answer, however much else it explains.
     asked: frozenset[str] = frozenset()
+    # "How many countries": a count of things, which an area or a sum does not give.
+    asks_count: bool = False
 
     @property
     def specific(self) -> frozenset[str]:
@@ -137,6 +149,7 @@ def analyse(index: Index, question: str) -> Query:
         places=frozenset(s for s in content if s in PLACE_STEMS),
         judgement=asks_judgement(written),
         asked=frozenset(_stem(w) for w in asked_for(written)),
+        asks_count=asks_count(words),
     )
 
 
@@ -156,6 +169,16 @@ _ASKED_FOR = re.compile(
     r"\b(?:what|whats|which)(?: is| was| are| were| s)? the (\w+) (?:of|for|behind)\b"
     r"|\b(names?) of\b"
 )
+
+
+def asks_count(words: list[str]) -> bool:
+    """ "How many ports", "the number of visitors": a count of things, not "how many square
+    kilometers" (a measure)."""
+    for i, (a, b) in enumerate(pairwise(words)):
+        if (a, b) in COUNT_CUES:
+            after = [w for w in words[i + 2 : i + 4] if w not in ("square", "sq")]
+            return not (after and after[0] in UNITS)
+    return False
 
 
 def asked_for(typed: list[str]) -> list[str]:
@@ -350,12 +373,13 @@ def _matches(index: Index, query: Query, positions: Ints, values: Floats, covera
     asked = sorted(query.cues & TYPED_CUES)
     # The first typed cue asked that a fact does not answer, for each set of cues answered.
     cue_missing = [next((c for c in asked if not bits & CUE_BITS[c]), None)
-                   for bits in range(1 << len(CUE_BITS))]
+                   for bits in range(CUE_MASK + 1)]
     answers_to: list[int] = index.tables.answers_to[positions].tolist()
     has_figure: list[bool] = index.tables.has_figure[positions].tolist()
     places: list[int] = positions.tolist()
     cov: list[float] = coverage.tolist()
     asks_quantity = query.asks_quantity
+    asks_count = query.asks_count
     matches = []
     for f in order:
         unexplained: tuple[str, ...] = ()
@@ -365,7 +389,9 @@ def _matches(index: Index, query: Query, positions: Ints, values: Floats, covera
             if asks_figures:
                 numbers = tuple(compress(content, map(and_, outside[f], figures)))
         matches.append(Match(facts[places[f]], places[f], scores[f], cov[f], unexplained,
-                             asks_quantity and not has_figure[f], cue_missing[answers_to[f]],
+                             (asks_quantity and not has_figure[f])
+                             or (asks_count and not answers_to[f] & COUNT_BIT),
+                             cue_missing[answers_to[f] & CUE_MASK],
                              words, numbers))
     return matches
 
