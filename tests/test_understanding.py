@@ -15,9 +15,10 @@ from conftest import write_kb
 from bot.embeddings import cache_dir, load_semantic
 from bot.engine import FOREIGN_NOTE, Engine
 from bot.evaluation.fit import _logistic
+from bot.index import counts_things
 from bot.language import detect, focus, split_questions
 from bot.loader import knowledge_files
-from bot.matching import analyse, asks_judgement
+from bot.matching import analyse, asked_for, asks_count, asks_judgement
 from bot.model import Kind, KnowledgeBase
 from bot.normalize import tokens
 from bot.semantic import Vector
@@ -410,3 +411,47 @@ def test_embedding_threads_default_to_the_cores_up_to_two(
 
     monkeypatch.setenv(THREADS_ENV, value)
     assert 1 <= embedding_threads() <= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("Xinjiang borders eight countries", True),
+        ("it has 18 land ports", True),
+        ("2.5 million visitors came", True),
+        ("it covers nearly 180 square kilometers", False),  # a measure
+        ("trade rose 45.9 percent to 357 billion yuan", False),
+        ("published on 7 March 2024", False),  # a date
+        ("the 14th NPC", False),  # an ordinal
+        ("8 of them", False),
+    ],
+)
+def test_an_answer_counts_things_only_with_a_number_of_something(text: str, counts: bool) -> None:
+    assert counts_things(tokens(text)) is counts
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [("how many land ports are there", True), ("number of visitors", True),
+     ("how many square kilometers is it", False), ("how much did it cost", False)],
+)
+def test_how_many_asks_for_a_count_unless_a_unit_follows(question: str, count: bool) -> None:
+    assert asks_count(tokens(question)) is count
+
+
+def test_a_count_asked_of_a_measure_is_declined(tiny_engine: Engine) -> None:
+    # The ticket fact gives a price (5 dollars), not a number of tickets.
+    reply = tiny_engine.answer("how many ferry tickets are there")
+    assert not reply.answered
+    assert tiny_engine.answer("how many passengers did the ferry carry").answered
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [("whats the population of kashgar", ["population"]),
+     ("What is the name of the staff member", ["name"]),
+     ("names of the diplomats", ["names"]),
+     ("how big is the zone", [])],
+)
+def test_the_attribute_asked_for_by_name(question: str, asked: list[str]) -> None:
+    assert asked_for(tokens(question)) == asked
