@@ -29,7 +29,7 @@ from bot.loader import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "understanding.md"
-SETS = ("dev", "dev_foreign", "probe", "probe2", "probe3")
+SETS = ("dev", "dev_foreign", "probe", "probe2", "probe3", "probe4")
 RUNS = 5
 QUESTION = "how big is the free trade zone"
 
