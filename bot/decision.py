@@ -42,8 +42,9 @@ class Considered:
 
 
 def veto(match: Match, names: frozenset[str], *, judgement: bool = False) -> str | None:
-    """The lexical reason this fact cannot be the answer, if there is one. `names`: names and
-    places of the question; one that the fact does not mention means another subject."""
+    """The lexical reason this fact cannot be the answer, if there is one. `names`: the words
+    of the question a fact must explain (names, places, the attribute asked for by name:
+    `Query.specific`); one that the fact does not mention means another subject."""
     if judgement:
         return "judgement"
     if numbers_unexplained(match):

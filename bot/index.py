@@ -542,8 +542,9 @@ def counts_things(words: list[str]) -> bool:
         if not is_figure(word) or not (word in NUMBER_WORDS or _NUMERAL.fullmatch(word)):
             continue
         rest = [w for w in words[i + 1 : i + 4] if w not in _SCALES]
-        if rest and rest[0].isalpha() and rest[0] not in UNITS \
-                and rest[0] not in _MONTHS and rest[0] not in _MONTHS_SHORT \
-                and content_stems([rest[0]]) == [stem(rest[0])]:
+        thing = rest[0] if rest else ""
+        if thing.isalpha() and thing not in UNITS and thing not in _MONTHS \
+                and thing not in _MONTHS_SHORT and thing not in STOPWORDS \
+                and thing not in FILLERS:
             return True
     return False

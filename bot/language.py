@@ -118,8 +118,12 @@ def split_questions(text: str) -> list[str]:
     return kept if 1 < len(kept) <= MAX_PARTS else [text]
 
 
-# A sentence ends at . ! ? (or their CJK forms) before white space.
-_SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+")
+# A sentence ends at . ! ? before white space (not after "Mr." or the "S." of "U.S."), or
+# at their CJK forms, which take no space after them.
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z]\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<=[.!?])\s+"
+    r"|(?<=[\u3002\uff01\uff1f])\s*"
+)
 _ASKS = re.compile(rf"^(?:{_QUESTION_START})\b", re.IGNORECASE)
 # What follows a dash or a colon is the question itself: "I remember X - which areas ...?"
 _AFTER_DASH = re.compile(r"\s[-\u2013\u2014]\s+|:\s+")
@@ -127,12 +131,14 @@ _AFTER_DASH = re.compile(r"\s[-\u2013\u2014]\s+|:\s+")
 
 def focus(text: str) -> list[str]:
     """In a message with some context before the question ("I'm a student ... What was the
-    growth?"), the question: the last sentence that asks something, narrowed to what follows
-    a dash or colon, then widened by the sentence before it (which may name what "that" is).
+    growth?"), the question: the last sentence that asks something (one ending in a question
+    mark first; never an exclamation, "What a great article!"), narrowed to what follows a
+    dash or colon, then widened by the sentence before it (which may name what "that" is).
     Most specific first; empty when the message is a single sentence."""
     sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
-    asking = [i for i, s in enumerate(sentences)
-              if s.endswith(("?", "\uff1f")) or _ASKS.match(s)]
+    marked = [i for i, s in enumerate(sentences) if s.endswith(("?", "\uff1f"))]
+    asking = marked or [i for i, s in enumerate(sentences)
+                        if _ASKS.match(s) and not s.endswith(("!", "\uff01"))]
     if len(sentences) < 2 or not asking:
         return []
     last = asking[-1]

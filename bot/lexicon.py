@@ -47,9 +47,10 @@ QUANTITY_CUES = (
 COUNT_CUES = frozenset({("how", "many"), ("number", "of"), ("what", "number")})
 # Words after a number that make it a measure, not a count of things.
 UNITS = frozenset("""
-percent yuan dollar dollars usd rmb euro euros kilometer kilometers kilometre kilometres km
+percent yuan dollar dollars usd rmb euro euros kilometer kilometers kilometre kilometres km kms
+km2 sqkm
 square sq meter meters metre metres mile miles hectare hectares acre acres ton tons tonne tonnes kg
-year years month months week weeks day days hour hours minute minutes times
+year years month months week weeks day days hour hours minute minutes time times
 """.split())
 
 NUMBER_WORDS = frozenset("""

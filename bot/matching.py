@@ -129,6 +129,7 @@ def analyse(index: Index, question: str) -> Query:
             typed.setdefault(meant, word)
             word = meant
         words.append(word)
+    corrected = words
     words = _no_pronoun_one(index.aliases.rewrite(words))
     stems = content_stems(words, stem_of=_stem)
     content = [s for s in stems if s not in index.small_talk_words]
@@ -148,8 +149,8 @@ def analyse(index: Index, question: str) -> Query:
         ),
         places=frozenset(s for s in content if s in PLACE_STEMS),
         judgement=asks_judgement(written),
-        asked=frozenset(_stem(w) for w in asked_for(written)),
-        asks_count=asks_count(words),
+        asked=frozenset(_stem(w) for w in asked_for(corrected)),
+        asks_count=asks_count(written),
     )
 
 
@@ -165,18 +166,25 @@ def _no_pronoun_one(words: list[str]) -> list[str]:
                 or (i + 1 < len(words) and words[i + 1] == "of"))))]
 
 
+# "What is the (total) population of": the attribute asked. Not "the name of": a fact that
+# answers "who" gives a name without the word.
 _ASKED_FOR = re.compile(
-    r"\b(?:what|whats|which)(?: is| was| are| were| s)? the (\w+) (?:of|for|behind)\b"
-    r"|\b(names?) of\b"
+    r"\b(?:what|whats|which)(?: is| was| are| were| s)? the"
+    r"(?: total| exact| current| whole| overall| average| approximate)? (\w+) (?:of|for|behind)\b"
 )
+_NOT_ATTRIBUTES = frozenset({"name", "names"})
+
+
+# Skipped before the unit: "how many square kilometres", "how many billion yuan".
+_MEASURE_PREFIXES = frozenset("square sq cubic hundred thousand million billion trillion".split())
 
 
 def asks_count(words: list[str]) -> bool:
     """ "How many ports", "the number of visitors": a count of things, not "how many square
-    kilometers" (a measure)."""
+    kilometers" (a measure). `words`: as typed, before aliases rewrite units ("sq km")."""
     for i, (a, b) in enumerate(pairwise(words)):
         if (a, b) in COUNT_CUES:
-            after = [w for w in words[i + 2 : i + 4] if w not in ("square", "sq")]
+            after = [w for w in words[i + 2 : i + 5] if w not in _MEASURE_PREFIXES]
             return not (after and after[0] in UNITS)
     return False
 
@@ -184,7 +192,7 @@ def asks_count(words: list[str]) -> bool:
 def asked_for(typed: list[str]) -> list[str]:
     """The attribute a question asks for by name: "what is the population of Kashgar"."""
     text = " ".join(typed)
-    return [next(g for g in m.groups() if g) for m in _ASKED_FOR.finditer(text)]
+    return [m.group(1) for m in _ASKED_FOR.finditer(text) if m.group(1) not in _NOT_ATTRIBUTES]
 
 
 def asks_judgement(typed: list[str]) -> bool:

@@ -52,8 +52,8 @@ def stem(word: str) -> str:
             if word.endswith(british):
                 word = word[: -len(british)] + american
                 break
-    if word.endswith("men") and len(word) >= 6:
-        word = word[:-3] + "man"  # chairmen -> chairman, spokesmen -> spokesman
+    if word.endswith("men") and len(word) >= 6 and word[-4] not in "aiou":
+        word = word[:-3] + "man"  # chairmen -> chairman; not specimen, abdomen
     elif word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("sses"):

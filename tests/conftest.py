@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 import threading
 import time
@@ -11,9 +12,13 @@ from pathlib import Path
 import pytest
 
 from bot.config import BUILTIN_KB
+from bot.embeddings import THREADS_ENV
 from bot.engine import Engine
 from bot.loader import load_knowledge
 from bot.model import KnowledgeBase
+
+# One embedding thread per test process: the suite already runs a process per core.
+os.environ.setdefault(THREADS_ENV, "1")
 
 TINY_SOURCE = """\
 source:

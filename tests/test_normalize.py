@@ -28,7 +28,8 @@ def test_normalize(raw: str, normal: str) -> None:
     ("forms", "key"),
     [(["countries", "country"], "country"), (["border", "borders", "bordering"], "border"),
      (["trade", "trading", "traded"], "trad"), (["open", "opened", "opening"], "open"),
-     (["chairman", "chairmen"], "chairman"), (["spokesman", "spokesmen"], "spokesman")],
+     (["chairman", "chairmen"], "chairman"), (["spokesman", "spokesmen"], "spokesman"),
+     (["specimen", "specimens"], "specimen")],
 )
 def test_stem_maps_forms_to_one_key(forms: list[str], key: str) -> None:
     assert {stem(f) for f in forms} == {key}

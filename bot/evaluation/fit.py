@@ -116,7 +116,8 @@ def _engine_without(kb: KnowledgeBase, keep: Sequence[int], owners: Sequence[int
         rows.extend(texts.index(q) for q in questions)
     smaller = replace(kb, facts=tuple(facts))
     index = SemanticIndex.build(smaller, vectors[rows], embed=embed, model="fit")
-    return Engine(smaller, english=english, semantic=index)
+    # Every match weighed: each candidate the engine considers is a training row.
+    return Engine(smaller, english=english, semantic=index, weighed=None)
 
 
 def _rows(engine: Engine, question: str, own: str | None,
