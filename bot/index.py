@@ -182,8 +182,13 @@ class Index:
         # Smoothed IDF: a word in every fact still weighs a little. math.log, not numpy's:
         # the same weights to the last bit as scalar code would compute.
         idf = [math.log(1 + n / size) if size else 0.0 for size in sizes]
-        self.posting_sizes: Ints = np.asarray(sizes, dtype=np.int32)
         self.idf_of: Floats = np.asarray(idf, dtype=np.float64)
+        # The same per word, as Python objects: a question looks up a few words, and a dict
+        # look-up is much cheaper than indexing numpy arrays one scalar at a time.
+        self.idf: dict[str, float] = {
+            w: v for w, v, size in zip(t.words, idf, sizes, strict=True) if size}
+        # word -> its facts (as `postings`), for the words in some fact.
+        self.posting_lists: dict[str, Ints] = {w: self.postings[w] for w in self.idf}
         rarest = max((v for v, size in zip(idf, sizes, strict=True) if size), default=1.0)
         self.unknown_weight = thresholds.unknown_weight * rarest
         self.name_weight = thresholds.name_weight * rarest
@@ -197,14 +202,15 @@ class Index:
         # word id -> its row in the question being scored (-1: not asked); see rows_of().
         self._rows = np.full(len(t.words), -1, dtype=np.int64)
         self._rows_lock = threading.Lock()
-        texts = [t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist())]
-        # Per fact, its alternates' texts (for rapidfuzz: a question's candidates' texts are
-        # a few tuples chained, not hundreds of look-ups).
-        self.fact_texts = tuple(tuple(texts[a:b]) for a, b in pairwise(t.alt_ptr.tolist()))
         # (bincount adds in entry order: each alternate's words as written)
         self.alt_weight: Floats = np.asarray(
             np.bincount(alternate, weights=word_weight[t.entry_words[in_alternate]],
                         minlength=int(t.alt_ptr[-1])), dtype=np.float64)
+        self.columns = fact_columns(t, self.alt_weight)
+        # Per fact, as Python lists: a question's matches read a few entries each.
+        self.id_rank: list[int] = t.id_rank.tolist()
+        self.answers_to: list[int] = t.answers_to.tolist()
+        self.has_figure: list[bool] = t.has_figure.tolist()
         self.small_talk = tuple(
             SmallTalkPattern(item.intent, " ".join(self.words(p)))
             for item in kb.small_talk
@@ -236,13 +242,10 @@ class Index:
 
     def knows(self, word: str) -> bool:
         """The stem is in some fact's vocabulary."""
-        return word in self.postings
+        return word in self.idf
 
     def weight(self, word: str) -> float:
-        i = self.ids.get(word)
-        if i is None or not self.posting_sizes[i]:
-            return self.unknown_weight
-        return float(self.idf_of[i])
+        return self.idf.get(word, self.unknown_weight)
 
     def closeness_weight(self, word: str) -> float:
         """Weight of a word when comparing with alternates: question words count a little."""
@@ -285,6 +288,38 @@ class Index:
             frozenset(c for c, bit in (*CUE_BITS.items(), ("count", COUNT_BIT)) if bits & bit),
             {w: tuple(ids) for w, ids in in_alternates.items()},
         )
+
+
+@dataclass(frozen=True, eq=False)
+class FactColumns:
+    """Each fact as a question's scoring reads it (bot/matching.py): one column per alternate
+    question, then one for its vocabulary. Kept per fact, so that a question's candidates are
+    a few dozen slices put together rather than index arithmetic over the CSR arrays."""
+
+    count: Ints  # per fact, its number of columns
+    entries: tuple[npt.NDArray[np.int64], ...]  # per fact, (2, entries): word id, column
+    # Per fact, each column's weight: the alternate's, and infinite for the vocabulary, whose
+    # overlap with a question is then 0 (an alternate's is never less).
+    weights: tuple[Floats, ...]
+    # Per fact, each column's text for rapidfuzz: the alternate's, and "" for the vocabulary
+    # (a ratio of 0, which no alternate's is below either).
+    texts: tuple[tuple[str, ...], ...]
+
+
+def fact_columns(t: IndexTables, alt_weight: Floats) -> FactColumns:
+    alternates = np.diff(t.alt_ptr)
+    fact_of = np.arange(t.facts).repeat(np.diff(t.entries_ptr))
+    column = np.where(t.entry_alternate < 0, alternates[fact_of], t.entry_alternate)
+    entries = np.stack([t.entry_words.astype(np.int64), column.astype(np.int64)])
+    weights = np.insert(alt_weight, t.alt_ptr[1:], np.inf)
+    column_ptr = (t.alt_ptr + np.arange(t.facts + 1)).tolist()
+    texts = [t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist())]
+    return FactColumns(
+        count=alternates + 1,
+        entries=tuple(entries[:, a:b] for a, b in pairwise(t.entries_ptr.tolist())),
+        weights=tuple(weights[a:b] for a, b in pairwise(column_ptr)),
+        texts=tuple((*texts[a:b], "") for a, b in pairwise(t.alt_ptr.tolist())),
+    )
 
 
 class _Profiles(Sequence[FactProfile]):

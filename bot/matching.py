@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import chain, compress, pairwise
 from operator import and_
 
@@ -28,7 +28,6 @@ from bot.index import (
     Floats,
     Index,
     Ints,
-    Offsets,
 )
 from bot.lexicon import (
     COUNT_CUES,
@@ -80,9 +79,18 @@ class Query:
             return index.unknown_weight * long / len(self.content)
         return index.weight(word)
 
+    def weights(self, index: Index) -> dict[str, float]:
+        """Each content word's weight, in question order."""
+        return {w: self.weight(index, w) for w in self.content}
+
     @property
     def empty(self) -> bool:
         return not self.content
+
+    @cached_property
+    def figures(self) -> tuple[bool, ...]:
+        """Of `content`, the figures (numbers, number words): asked once, read per match."""
+        return tuple(w in _NUMBER_STEMS or is_number(w) for w in self.content)
 
     @property
     def content_text(self) -> str:
@@ -215,37 +223,41 @@ def _names(question: str) -> frozenset[str]:
     return frozenset(_stem(w.casefold()) for w in words[1:] if w[0].isupper() and w[1:].islower())
 
 
-def candidates(index: Index, query: Query, *, limit: int | None) -> Ints:
+def candidates(index: Index, query: Query, *, limit: int | None,
+               weights: dict[str, float] | None = None) -> Ints:
     """Facts sharing at least one word with the question; with `limit`, the best by weight.
 
     A fact sharing no word has coverage 0 and can never be answered, so skipping it changes
     nothing; `limit` is the scale knob for large knowledge bases. Positions, ascending.
+    `weights`: the query's word weights (`Query.weights`), when the caller has them already.
     """
     n = len(index.kb.facts)
-    sizes = [_posting_size(index, w) for w in query.content]
+    if weights is None:
+        weights = query.weights(index)
+    lists = index.posting_lists
     # Rare words first: they find the candidates. A word in many facts ("xinjiang") only
     # re-ranks candidates already found, unless nothing rarer was asked; walking its long
     # posting list for every question is what made large knowledge bases slow.
-    order = sorted(range(len(sizes)), key=sizes.__getitem__)
-    weights = np.zeros(n, dtype=np.float64)
+    asked = sorted((w for w in query.content if w in lists), key=lambda w: len(lists[w]))
+    # The weights only choose among the facts found when there can be more than `limit`.
+    ranked = limit is not None and n > limit
+    totals = np.zeros(n if ranked else 0, dtype=np.float64)
     touched = np.zeros(n, dtype=bool)
     found: Ints | None = None  # the touched facts, once only common words are left
     some = False  # a fact touched
-    for j in order:
-        word = query.content[j]
-        w = query.weight(index, word)
-        if not sizes[j]:
-            continue
-        postings = index.postings[word]
-        if limit is not None and some and sizes[j] > index.common_postings:
+    for word in asked:
+        postings = lists[word]
+        if limit is not None and some and len(postings) > index.common_postings:
             if found is None:
                 found = np.flatnonzero(touched).astype(np.int32)
-            # Whichever is shorter is walked: the candidates or the word's facts.
-            hits = (found[_member(postings, found)] if 4 * len(found) < len(postings)
-                    else postings[touched[postings]])
-            weights[hits] += w
+            if ranked:
+                # Whichever is shorter is walked: the candidates or the word's facts.
+                hits = (found[_member(postings, found)] if 4 * len(found) < len(postings)
+                        else postings[touched[postings]])
+                totals[hits] += weights[word]
             continue
-        weights[postings] += w  # one fact at most once per word: no repeated indices
+        if ranked:
+            totals[postings] += weights[word]  # one fact at most once per word: no repeats
         touched[postings] = True
         some = True
     ids = found if found is not None else np.flatnonzero(touched).astype(np.int32)
@@ -253,16 +265,11 @@ def candidates(index: Index, query: Query, *, limit: int | None) -> Ints:
         return ids
     # The `limit` heaviest, ties to the earlier fact: the limit-th weight, all above it, then
     # as many of those equal to it as fit, in position order.
-    values = weights[ids]
+    values = totals[ids]
     kth = np.partition(values, len(ids) - limit)[len(ids) - limit]
     above = ids[values > kth]
     level = ids[values == kth][: limit - len(above)]
     return np.sort(np.concatenate((above, level)))
-
-
-def _posting_size(index: Index, word: str) -> int:
-    i = index.ids.get(word)
-    return 0 if i is None else int(index.posting_sizes[i])
 
 
 def _member(sorted_values: Ints, values: Ints) -> npt.NDArray[np.bool_]:
@@ -282,11 +289,11 @@ def score(
     """Matches for the candidate facts (and the facts at positions `also`), best first. With
     `top`, only the `top` best scored and those of `also` become Match objects: the rest are
     scored as arrays and dropped, since no decision looks that far down."""
-    weights = {w: query.weight(index, w) for w in query.content}
+    weights = query.weights(index)
     total = sum(weights.values())
     if total == 0:
         return []
-    found = candidates(index, query, limit=limit)
+    found = candidates(index, query, limit=limit, weights=weights)
     also = set(also)
     extra = sorted(also - set(found.tolist()))
     if extra:
@@ -301,7 +308,7 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     """Every candidate scored at once: coverage and word overlap are array sums over the
     question's words, closeness one rapidfuzz `cdist` over all their alternates."""
     t = index.thresholds
-    tables = index.tables
+    columns = index.columns
     m = len(positions)
     if not m:
         return []
@@ -310,49 +317,46 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     # The question's words as compared with alternates: question words count a little. The
     # content words come first, so that row j < k of a table is content[j].
     compared = dict(weights) | dict.fromkeys(query.cues, t.cue_weight)
-    # Each candidate's entries (its vocabulary, then its alternates' words) as rows of the
-    # question's words (-1: a word not asked).
-    entries, owners = _gather(tables.entries_ptr, positions)
+    places = positions.tolist()
+    # The candidates' columns side by side (see FactColumns): each one's alternates, then
+    # its vocabulary; `starts`, where each candidate's columns start.
+    count = columns.count[positions]
+    starts = count.cumsum() - count
+    vocabulary = starts + count - 1
+    # Each candidate's entries: a word, and the column it is in.
+    entries = np.concatenate([columns.entries[p] for p in places], axis=1)
     with index.rows_of(list(compared)) as row_of:
-        rows = row_of[tables.entry_words[entries]]
-    alternate = tables.entry_alternate[entries]
-    first_alternate = tables.alt_ptr[positions]
-    counts = tables.alt_ptr[positions + 1] - first_alternate
-    firsts = counts.cumsum() - counts  # where each candidate's alternates start among them
-    alternates = np.arange(int(counts.sum())) + (first_alternate - firsts).repeat(counts)
-
-    # One table of the compared words (rows) against the candidates (columns 0..m-1: word j
-    # is in the fact's vocabulary; only content words can be) and their alternates (columns
-    # m...: the alternate contains word j), weighted, then summed down word by word in question
-    # order (cumsum is sequential, as a Python sum over the words is): the same coverage and
-    # overlap to the last bit.
-    vocabulary = alternate < 0
-    column = np.where(vocabulary, owners, m + firsts[owners] + alternate)
-    keep = (rows >= 0) & ~(vocabulary & (rows >= k))
-    found = np.zeros((len(compared), m + len(alternates)))
-    found[rows[keep], column[keep]] = np.fromiter(compared.values(), dtype=np.float64,
-                                                  count=len(compared))[rows[keep]]
-    sums = found.cumsum(axis=0)[-1]
-    coverage = sums[:m] / total
-    overlap = 2 * sums[m:] / (sum(compared.values()) + index.alt_weight[alternates])
+        rows = row_of[entries[0]]
+    hits = np.flatnonzero(rows >= 0)
+    ends = np.cumsum([len(columns.entries[p][0]) for p in places])
+    owners = np.searchsorted(ends, hits, side="right")
+    rows = rows[hits]
+    # One table of the compared words (rows) against the columns: the word's weight where
+    # the column has the word. Summed down word by word in question order, as a Python sum
+    # over the words is: the same coverage and overlap to the last bit. The content words
+    # alone explain a fact (its vocabulary).
+    found = np.zeros((len(compared), int(starts[-1] + count[-1])))
+    found[rows, entries[1][hits] + starts[owners]] = np.fromiter(
+        compared.values(), dtype=np.float64, count=len(compared))[rows]
+    sums = found[0].copy()
+    for row in found[1:k]:
+        sums += row
+    coverage = sums[vocabulary] / total
+    for row in found[k:]:
+        sums += row
+    overlap = 2 * sums / (sum(compared.values())
+                          + np.concatenate([columns.weights[p] for p in places]))
     # token_sort_ratio of the question and each alternate: the alternates' words are sorted
     # already (bot/index.py), so a plain ratio of sorted words is the same number, 4x faster.
-    texts = index.fact_texts
     ratios = process.cdist([" ".join(sorted(content))],
-                           list(chain.from_iterable(texts[p] for p in positions.tolist())),
-                           scorer=fuzz.ratio, dtype=np.float64)[0] / 100
-    if counts.all():
-        best_overlap = np.maximum.reduceat(overlap, firsts)
-        ratio = np.maximum.reduceat(ratios, firsts)
-    else:  # a fact without alternates (reduceat cannot take an empty group)
-        some = counts > 0
-        best_overlap, ratio = np.zeros(m), np.zeros(m)
-        if some.any():
-            best_overlap[some] = np.maximum.reduceat(overlap, firsts[some])
-            ratio[some] = np.maximum.reduceat(ratios, firsts[some])
+                           list(chain.from_iterable(columns.texts[p] for p in places)),
+                           scorer=fuzz.ratio, dtype=np.float64)[0]
+    # The best of each candidate's columns (the vocabulary's 0 is never above an alternate's).
+    best_overlap = np.maximum.reduceat(overlap, starts)
+    ratio = np.maximum.reduceat(ratios, starts) / 100
     closeness = t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
     values = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
-    return _matches(index, query, positions, values, coverage, found[:k, :m] > 0,
+    return _matches(index, query, positions, values, coverage, found[:k, vocabulary] > 0,
                     top=top, also=also)
 
 
@@ -363,47 +367,45 @@ def _matches(index: Index, query: Query, positions: Ints, values: Floats, covera
     facts = index.kb.facts
     content = query.content
     words = len(content)
-    scores = [round(value, 1) for value in values.tolist()]
-    order = np.lexsort((index.tables.id_rank[positions], -np.array(scores))).tolist()
-    if top is not None and len(order) > top:
-        order = order[:top] + [f for f in order[top:] if int(positions[f]) in also]
-    outside: list[list[bool]] = (~inside).T.tolist()
-    figures = [w in _NUMBER_STEMS or is_number(w) for w in content]
-    asks_figures = any(figures)
-    asked = sorted(query.cues & TYPED_CUES)
-    # The first typed cue asked that a fact does not answer, for each set of cues answered.
-    cue_missing = [next((c for c in asked if not bits & CUE_BITS[c]), None)
-                   for bits in range(CUE_MASK + 1)]
-    answers_to: list[int] = index.tables.answers_to[positions].tolist()
-    has_figure: list[bool] = index.tables.has_figure[positions].tolist()
     places: list[int] = positions.tolist()
+    scores = [round(value, 1) for value in values.tolist()]
+    rank = index.id_rank
+    order = sorted(range(len(places)), key=lambda f: (-scores[f], rank[places[f]]))
+    if top is not None and len(order) > top:
+        order = order[:top] + [f for f in order[top:] if places[f] in also]
+    outside: list[list[bool]] = (~inside).T.tolist()
+    figures = query.figures
+    asks_figures = True in figures
+    cue_missing = _cue_missing(query.cues & TYPED_CUES)
+    answers_to = index.answers_to
+    has_figure = index.has_figure
     cov: list[float] = coverage.tolist()
     asks_quantity = query.asks_quantity
     asks_count = query.asks_count
     matches = []
     for f in order:
+        place = places[f]
         unexplained: tuple[str, ...] = ()
         numbers: tuple[str, ...] = ()
         if True in outside[f]:
             unexplained = tuple(compress(content, outside[f]))
             if asks_figures:
                 numbers = tuple(compress(content, map(and_, outside[f], figures)))
-        matches.append(Match(facts[places[f]], places[f], scores[f], cov[f], unexplained,
-                             (asks_quantity and not has_figure[f])
-                             or (asks_count and not answers_to[f] & COUNT_BIT),
-                             cue_missing[answers_to[f] & CUE_MASK],
+        matches.append(Match(facts[place], place, scores[f], cov[f], unexplained,
+                             (asks_quantity and not has_figure[place])
+                             or (asks_count and not answers_to[place] & COUNT_BIT),
+                             cue_missing[answers_to[place] & CUE_MASK],
                              words, numbers))
     return matches
 
 
-def _gather(ptr: Offsets, rows: Ints) -> tuple[Offsets, Offsets]:
-    """The entries of CSR rows `rows`, one row after another, and the number (0, 1, ...) of
-    the row each came from."""
-    starts = ptr[rows]
-    counts = ptr[rows + 1] - starts
-    owners = np.arange(len(rows)).repeat(counts)
-    entries = np.arange(len(owners)) + (starts - counts.cumsum() + counts)[owners]
-    return entries, owners
+@cache
+def _cue_missing(asked: frozenset[str]) -> tuple[str | None, ...]:
+    """For each set of typed cues a fact answers (its CUE_BITS), the first cue asked that it
+    does not answer. Few questions ask a typed cue: a handful of tables serve them all."""
+    ordered = sorted(asked)
+    return tuple(next((c for c in ordered if not bits & CUE_BITS[c]), None)
+                 for bits in range(CUE_MASK + 1))
 
 
 _NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS)
