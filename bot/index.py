@@ -15,8 +15,7 @@ import re
 import threading
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -222,19 +221,18 @@ class Index:
             stem(w) for w in talk_words if stem(w) not in self.postings
         )
 
-    @contextmanager
-    def rows_of(self, words: list[str]) -> Iterator[npt.NDArray[np.int64]]:
-        """A table from word id to the position of the word in `words` (-1 for the others):
-        one array kept for all questions, set for these words and reset afterwards (a lock
-        keeps threads apart), so that mapping a question's words costs one lookup."""
+    def rows(self, words: Iterable[str], ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """For each word id of `ids`, the position of its word in `words` (-1 for the others).
+        One table from word id to position is kept for all questions, set for these words and
+        reset afterwards (a lock keeps threads apart): mapping many ids costs one look-up."""
         found = [(i, row) for row, i in enumerate(map(self.ids.get, words)) if i is not None]
-        ids = np.array([i for i, _ in found], dtype=np.int64)
+        keys = [i for i, _ in found]
         with self._rows_lock:
-            self._rows[ids] = [row for _, row in found]
+            self._rows[keys] = [row for _, row in found]
             try:
-                yield self._rows
+                return self._rows[ids]
             finally:
-                self._rows[ids] = -1
+                self._rows[keys] = -1
 
     def words(self, text: str) -> list[str]:
         """Normalized, alias-rewritten words of knowledge-base text (no spelling correction)."""
@@ -296,8 +294,9 @@ class FactColumns:
     question, then one for its vocabulary. Kept per fact, so that a question's candidates are
     a few dozen slices put together rather than index arithmetic over the CSR arrays."""
 
-    count: Ints  # per fact, its number of columns
+    count: list[int]  # per fact, its number of columns
     entries: tuple[npt.NDArray[np.int64], ...]  # per fact, (2, entries): word id, column
+    sizes: list[int]  # per fact, its number of entries
     # Per fact, each column's weight: the alternate's, and infinite for the vocabulary, whose
     # overlap with a question is then 0 (an alternate's is never less).
     weights: tuple[Floats, ...]
@@ -315,7 +314,8 @@ def fact_columns(t: IndexTables, alt_weight: Floats) -> FactColumns:
     column_ptr = (t.alt_ptr + np.arange(t.facts + 1)).tolist()
     texts = [t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist())]
     return FactColumns(
-        count=alternates + 1,
+        count=(alternates + 1).tolist(),
+        sizes=np.diff(t.entries_ptr).tolist(),
         entries=tuple(entries[:, a:b] for a, b in pairwise(t.entries_ptr.tolist())),
         weights=tuple(weights[a:b] for a, b in pairwise(column_ptr)),
         texts=tuple((*texts[a:b], "") for a, b in pairwise(t.alt_ptr.tolist())),

@@ -112,8 +112,11 @@ def split_questions(text: str) -> list[str]:
     parts: list[str] = []
     for sentence in _SENTENCE_BREAK.split(text):
         parts.extend(p for p in _CONJUNCTION_BREAK.split(sentence))
-    parts = [_LEADING_CONJUNCTION.sub("", p.strip(" ,")) for p in parts if p and p.strip(" ,")]
-    kept = [p for p in parts if sum(ch.isalpha() for ch in p) >= _MIN_PART_LETTERS]
+    parts = [p for p in parts if p and p.strip(" ,")]
+    if len(parts) < 2:
+        return [text]  # one question, as most messages are
+    parts = [_LEADING_CONJUNCTION.sub("", p.strip(" ,")) for p in parts]
+    kept = [p for p in parts if sum(map(str.isalpha, p)) >= _MIN_PART_LETTERS]
     # More questions than a person asks at once is a paste (or a repeated line): one question.
     return kept if 1 < len(kept) <= MAX_PARTS else [text]
 

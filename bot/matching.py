@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
-from itertools import chain, compress, pairwise
+from itertools import accumulate, chain, compress, pairwise
 from operator import and_
 
 import numpy as np
@@ -25,7 +25,6 @@ from bot.index import (
     CUE_MASK,
     CUE_WORDS,
     TYPED_CUES,
-    Floats,
     Index,
     Ints,
 )
@@ -147,10 +146,10 @@ def analyse(index: Index, question: str) -> Query:
         content=tuple(content),
         cues=frozenset(w for w in words if w in CUE_WORDS),
         corrections=tuple(corrections),
-        asks_quantity=any(cue in pairs for cue in QUANTITY_CUES),
+        asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
         surface={s: typed.get(w, w) for w in reversed(words)
-                 for s in content_stems([w], stem_of=_stem)},
+                 if (s := _content_stem(w)) is not None},
         names=frozenset(
             s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
         ),
@@ -161,12 +160,22 @@ def analyse(index: Index, question: str) -> Query:
     )
 
 
+@lru_cache(maxsize=1 << 16)
+def _content_stem(word: str) -> str | None:
+    """The stem of one word said as content (`content_stems`), None for a stopword: once
+    per word, as `_stem`."""
+    found = content_stems([word], stem_of=_stem)
+    return found[0] if found else None
+
+
 # "one" after these, or before "of", stands for a thing, not a count ("which ones", "one of").
 _ONE_AFTER = frozenset("which the this that each any every another no some".split())
 
 
 def _no_pronoun_one(words: list[str]) -> list[str]:
     """Without "one"/"ones" where it is a pronoun: it would pass for a figure asked."""
+    if "one" not in words and "ones" not in words:
+        return words
     return [w for i, w in enumerate(words)
             if not (w == "ones" or (w == "one" and (
                 (i > 0 and words[i - 1] in _ONE_AFTER)
@@ -217,8 +226,10 @@ def _names(question: str) -> frozenset[str]:
 
     Only when the writer uses case at all; ALL CAPS and all-lowercase questions carry no signal.
     """
+    if question.upper() == question or question.lower() == question:
+        return frozenset()
     words = re.findall(r"[^\W\d_]+", question)
-    if not words or question.upper() == question or question.lower() == question:
+    if not words:
         return frozenset()
     return frozenset(_stem(w.casefold()) for w in words[1:] if w[0].isupper() and w[1:].islower())
 
@@ -319,30 +330,26 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     compared = dict(weights) | dict.fromkeys(query.cues, t.cue_weight)
     places = positions.tolist()
     # The candidates' columns side by side (see FactColumns): each one's alternates, then
-    # its vocabulary; `starts`, where each candidate's columns start.
-    count = columns.count[positions]
-    starts = count.cumsum() - count
-    vocabulary = starts + count - 1
-    # Each candidate's entries: a word, and the column it is in.
+    # its vocabulary, from `starts[i]` on for candidate i.
+    starts = list(accumulate((columns.count[p] for p in places), initial=0))
+    vocabulary = [start - 1 for start in starts[1:]]
+    # Each candidate's entries: a word, and its column in the fact.
     entries = np.concatenate([columns.entries[p] for p in places], axis=1)
-    with index.rows_of(list(compared)) as row_of:
-        rows = row_of[entries[0]]
-    hits = np.flatnonzero(rows >= 0)
-    ends = np.cumsum([len(columns.entries[p][0]) for p in places])
-    owners = np.searchsorted(ends, hits, side="right")
-    rows = rows[hits]
+    rows = index.rows(compared, entries[0])
+    at = entries[1] + np.repeat(starts[:-1], [columns.sizes[p] for p in places])
     # One table of the compared words (rows) against the columns: the word's weight where
     # the column has the word. Summed down word by word in question order, as a Python sum
     # over the words is: the same coverage and overlap to the last bit. The content words
-    # alone explain a fact (its vocabulary).
-    found = np.zeros((len(compared), int(starts[-1] + count[-1])))
-    found[rows, entries[1][hits] + starts[owners]] = np.fromiter(
-        compared.values(), dtype=np.float64, count=len(compared))[rows]
+    # alone explain a fact (its vocabulary). Entries of words not asked (row -1) land in a
+    # spare last row, never summed.
+    c = len(compared)
+    found = np.zeros((c + 1, starts[-1]))
+    found[rows, at] = np.fromiter(compared.values(), dtype=np.float64, count=c)[rows]
     sums = found[0].copy()
     for row in found[1:k]:
         sums += row
-    coverage = sums[vocabulary] / total
-    for row in found[k:]:
+    coverage = (sums[vocabulary] / total).tolist()
+    for row in found[k:c]:
         sums += row
     overlap = 2 * sums / (sum(compared.values())
                           + np.concatenate([columns.weights[p] for p in places]))
@@ -352,23 +359,26 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
                            list(chain.from_iterable(columns.texts[p] for p in places)),
                            scorer=fuzz.ratio, dtype=np.float64)[0]
     # The best of each candidate's columns (the vocabulary's 0 is never above an alternate's).
-    best_overlap = np.maximum.reduceat(overlap, starts)
-    ratio = np.maximum.reduceat(ratios, starts) / 100
-    closeness = t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
-    values = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
-    return _matches(index, query, positions, values, coverage, found[:k, vocabulary] > 0,
+    best_overlap = np.maximum.reduceat(overlap, starts[:-1]).tolist()
+    best_ratio = np.maximum.reduceat(ratios, starts[:-1]).tolist()
+    overlap_share, coverage_share = t.overlap_share, t.coverage_share
+    values = []
+    for cov, o, r in zip(coverage, best_overlap, best_ratio, strict=True):
+        closeness = overlap_share * o + (1 - overlap_share) * (r / 100)
+        values.append(100 * (coverage_share * cov + (1 - coverage_share) * closeness))
+    return _matches(index, query, places, values, coverage, found[:k, vocabulary] > 0,
                     top=top, also=also)
 
 
-def _matches(index: Index, query: Query, positions: Ints, values: Floats, coverage: Floats,
-             inside: npt.NDArray[np.bool_], *, top: int | None, also: set[int]) -> list[Match]:
+def _matches(index: Index, query: Query, places: list[int], values: list[float],
+             coverage: list[float], inside: npt.NDArray[np.bool_], *, top: int | None,
+             also: set[int]) -> list[Match]:
     """The Match of each candidate (with `top`, of the best and of `also`), best first
     (score, then fact id)."""
     facts = index.kb.facts
     content = query.content
     words = len(content)
-    places: list[int] = positions.tolist()
-    scores = [round(value, 1) for value in values.tolist()]
+    scores = [round(value, 1) for value in values]
     rank = index.id_rank
     order = sorted(range(len(places)), key=lambda f: (-scores[f], rank[places[f]]))
     if top is not None and len(order) > top:
@@ -379,7 +389,6 @@ def _matches(index: Index, query: Query, positions: Ints, values: Floats, covera
     cue_missing = _cue_missing(query.cues & TYPED_CUES)
     answers_to = index.answers_to
     has_figure = index.has_figure
-    cov: list[float] = coverage.tolist()
     asks_quantity = query.asks_quantity
     asks_count = query.asks_count
     matches = []
@@ -391,7 +400,7 @@ def _matches(index: Index, query: Query, positions: Ints, values: Floats, covera
             unexplained = tuple(compress(content, outside[f]))
             if asks_figures:
                 numbers = tuple(compress(content, map(and_, outside[f], figures)))
-        matches.append(Match(facts[place], place, scores[f], cov[f], unexplained,
+        matches.append(Match(facts[place], place, scores[f], coverage[f], unexplained,
                              (asks_quantity and not has_figure[place])
                              or (asks_count and not answers_to[place] & COUNT_BIT),
                              cue_missing[answers_to[place] & CUE_MASK],

@@ -24,12 +24,18 @@ _SCRIPT_EDGE = re.compile(
 def normalize(text: str) -> str:
     """NFKC, case-folded, punctuation and emoji gone, numbers kept whole ("49.6", "357000")."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    text = _THOUSANDS.sub("", text)
-    text = _SCRIPT_EDGE.sub(" ", text)
+    # A step is taken only where its character can occur: most find nothing in a question,
+    # and a regular expression costs a pass over the text even then.
+    if "," in text:
+        text = _THOUSANDS.sub("", text)
+    if not text.isascii():
+        text = _SCRIPT_EDGE.sub(" ", text)
     text = text.replace("%", " percent ").replace("$", " dollar ")
-    text = _POSSESSIVE.sub("", text).replace("'", "")
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text).replace("'", "")
     text = _NOT_WORD.sub(" ", text)
-    text = _LONE_DOT.sub(" ", text)
+    if "." in text:
+        text = _LONE_DOT.sub(" ", text)
     return " ".join(text.split())
 
 
