@@ -71,9 +71,13 @@ def detect(text: str, *, is_english_word: Callable[[str], bool]) -> str:
     words = [w.casefold() for w in _LATIN_WORD.findall(text)]
     if len(words) < 2:
         return ENGLISH
-    english = sum(1 for w in words if is_english_word(w))
-    if english * 2 > len(words):
-        return ENGLISH
+    # More than half the words English: counted only until there are enough.
+    needed, english = len(words) // 2 + 1, 0
+    for w in words:
+        if is_english_word(w):
+            english += 1
+            if english == needed:
+                return ENGLISH
     best, hits = ENGLISH, 0
     for code, markers in _LATIN_MARKERS.items():
         n = sum(1 for w in words if w in markers)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate, chain, compress, pairwise
 from operator import and_
 
@@ -86,10 +86,10 @@ class Query:
     def empty(self) -> bool:
         return not self.content
 
-    @cached_property
+    @property
     def figures(self) -> tuple[bool, ...]:
-        """Of `content`, the figures (numbers, number words): asked once, read per match."""
-        return tuple(w in _NUMBER_STEMS or is_number(w) for w in self.content)
+        """Of `content`, which are figures (numbers, number words)."""
+        return tuple(map(_is_figure, self.content))
 
     @property
     def content_text(self) -> str:
@@ -125,8 +125,10 @@ def analyse(index: Index, question: str) -> Query:
     words: list[str] = []
     corrections: list[tuple[str, str]] = []
     # What the reader typed, for messages: "nothing about “US”", never the inner "usa".
-    typed = {_expand_abbreviation(m).strip(): m.group() for m in _ABBREVIATIONS.finditer(question)}
-    question = _ABBREVIATIONS.sub(_expand_abbreviation, question)
+    abbreviations = list(_ABBREVIATIONS.finditer(question))
+    typed = {_expand_abbreviation(m).strip(): m.group() for m in abbreviations}
+    if abbreviations:
+        question = _ABBREVIATIONS.sub(_expand_abbreviation, question)
     names = _names(question)
     written = tokens(question)
     for word in written:
@@ -144,7 +146,7 @@ def analyse(index: Index, question: str) -> Query:
         text=" ".join(words),
         words=tuple(words),
         content=tuple(content),
-        cues=frozenset(w for w in words if w in CUE_WORDS),
+        cues=CUE_WORDS.intersection(words),
         corrections=tuple(corrections),
         asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
@@ -156,7 +158,7 @@ def analyse(index: Index, question: str) -> Query:
         places=frozenset(s for s in content if s in PLACE_STEMS),
         judgement=asks_judgement(written),
         asked=frozenset(_stem(w) for w in asked_for(written)),
-        asks_count=asks_count(words),
+        asks_count=not pairs.isdisjoint(COUNT_CUES) and asks_count(words),
     )
 
 
@@ -200,6 +202,8 @@ def asks_count(words: list[str]) -> bool:
 
 def asked_for(typed: list[str]) -> list[str]:
     """The attribute a question asks for by name: "what is the population of Kashgar"."""
+    if "of" not in typed and "for" not in typed and "behind" not in typed:
+        return []  # each way of asking ends in one of these words: most questions have none
     text = " ".join(typed)
     return [next(g for g in m.groups() if g) for m in _ASKED_FOR.finditer(text)]
 
@@ -346,10 +350,7 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     found = np.zeros((c + 1, starts[-1]))
     found[rows, at] = np.fromiter(compared.values(), dtype=np.float64, count=c)[rows]
     sums = found[0].copy()
-    for row in found[1:k]:
-        sums += row
-    coverage = (sums[vocabulary] / total).tolist()
-    for row in found[k:c]:
+    for row in found[1:c]:
         sums += row
     overlap = 2 * sums / (sum(compared.values())
                           + np.concatenate([columns.weights[p] for p in places]))
@@ -359,22 +360,29 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
                            list(chain.from_iterable(columns.texts[p] for p in places)),
                            scorer=fuzz.ratio, dtype=np.float64)[0]
     # The best of each candidate's columns (the vocabulary's 0 is never above an alternate's).
-    best_overlap = np.maximum.reduceat(overlap, starts[:-1]).tolist()
-    best_ratio = np.maximum.reduceat(ratios, starts[:-1]).tolist()
+    best_overlap, best_ratio = np.maximum.reduceat(
+        np.stack((overlap, ratios)), starts[:-1], axis=1).tolist()
+    # Per candidate, the weight of each content word its vocabulary has (0.0: not had).
+    explained: list[list[float]] = found[:k, vocabulary].T.tolist()
     overlap_share, coverage_share = t.overlap_share, t.coverage_share
+    coverage = []
     values = []
-    for cov, o, r in zip(coverage, best_overlap, best_ratio, strict=True):
+    for had, o, r in zip(explained, best_overlap, best_ratio, strict=True):
+        weight = 0.0
+        for w in had:  # word after word, as the table's sums
+            weight += w
+        coverage.append(weight / total)
         closeness = overlap_share * o + (1 - overlap_share) * (r / 100)
-        values.append(100 * (coverage_share * cov + (1 - coverage_share) * closeness))
-    return _matches(index, query, places, values, coverage, found[:k, vocabulary] > 0,
-                    top=top, also=also)
+        values.append(100 * (coverage_share * coverage[-1] + (1 - coverage_share) * closeness))
+    return _matches(index, query, places, values, coverage, explained, top=top, also=also)
 
 
 def _matches(index: Index, query: Query, places: list[int], values: list[float],
-             coverage: list[float], inside: npt.NDArray[np.bool_], *, top: int | None,
+             coverage: list[float], explained: list[list[float]], *, top: int | None,
              also: set[int]) -> list[Match]:
     """The Match of each candidate (with `top`, of the best and of `also`), best first
-    (score, then fact id)."""
+    (score, then fact id). `explained`: per candidate, the weight of each content word that
+    its vocabulary has, 0.0 for the others."""
     facts = index.kb.facts
     content = query.content
     words = len(content)
@@ -383,7 +391,6 @@ def _matches(index: Index, query: Query, places: list[int], values: list[float],
     order = sorted(range(len(places)), key=lambda f: (-scores[f], rank[places[f]]))
     if top is not None and len(order) > top:
         order = order[:top] + [f for f in order[top:] if places[f] in also]
-    outside: list[list[bool]] = (~inside).T.tolist()
     figures = query.figures
     asks_figures = True in figures
     cue_missing = _cue_missing(query.cues & TYPED_CUES)
@@ -396,10 +403,11 @@ def _matches(index: Index, query: Query, places: list[int], values: list[float],
         place = places[f]
         unexplained: tuple[str, ...] = ()
         numbers: tuple[str, ...] = ()
-        if True in outside[f]:
-            unexplained = tuple(compress(content, outside[f]))
+        if 0.0 in explained[f]:
+            outside = [w == 0.0 for w in explained[f]]
+            unexplained = tuple(compress(content, outside))
             if asks_figures:
-                numbers = tuple(compress(content, map(and_, outside[f], figures)))
+                numbers = tuple(compress(content, map(and_, outside, figures)))
         matches.append(Match(facts[place], place, scores[f], coverage[f], unexplained,
                              (asks_quantity and not has_figure[place])
                              or (asks_count and not answers_to[place] & COUNT_BIT),
@@ -418,6 +426,12 @@ def _cue_missing(asked: frozenset[str]) -> tuple[str | None, ...]:
 
 
 _NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS)
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_figure(word: str) -> bool:
+    """A number or a number word: once per word, as `_stem`."""
+    return word in _NUMBER_STEMS or is_number(word)
 
 
 def numbers_unexplained(match: Match) -> tuple[str, ...]:
