@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -29,9 +29,8 @@ LEXICAL_FEATURES = FEATURES[:3]
 Floats = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class Considered:
-    """One fact weighed for one question."""
+class Considered(NamedTuple):
+    """One fact weighed for one question (a named tuple, as `Match`: several per question)."""
 
     position: int  # of the fact in the knowledge base
     match: Match

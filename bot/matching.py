@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate, chain, compress, pairwise
 from operator import and_
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -96,8 +97,10 @@ class Query:
         return " ".join(self.content)
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """One fact scored for one question. A named tuple, not a frozen dataclass: a question
+    makes several, and a tuple is a fraction of the cost to make."""
+
     fact: Fact
     position: int  # of the fact in the knowledge base
     score: float  # 0-100
