@@ -250,37 +250,34 @@ def candidates(index: Index, query: Query, *, limit: int | None,
     `weights`: the query's word weights (`Query.weights`), when the caller has them already.
     """
     n = len(index.kb.facts)
-    if weights is None:
-        weights = query.weights(index)
     lists = index.posting_lists
     # Rare words first: they find the candidates. A word in many facts ("xinjiang") only
     # re-ranks candidates already found, unless nothing rarer was asked; walking its long
     # posting list for every question is what made large knowledge bases slow.
     asked = sorted((w for w in query.content if w in lists), key=lambda w: len(lists[w]))
-    # The weights only choose among the facts found when there can be more than `limit`.
-    ranked = limit is not None and n > limit
-    totals = np.zeros(n if ranked else 0, dtype=np.float64)
-    touched = np.zeros(n, dtype=bool)
-    found: Ints | None = None  # the touched facts, once only common words are left
-    some = False  # a fact touched
-    for word in asked:
-        postings = lists[word]
-        if limit is not None and some and len(postings) > index.common_postings:
-            if found is None:
-                found = np.flatnonzero(touched).astype(np.int32)
-            if ranked:
-                # Whichever is shorter is walked: the candidates or the word's facts.
-                hits = (found[_member(postings, found)] if 4 * len(found) < len(postings)
-                        else postings[touched[postings]])
-                totals[hits] += weights[word]
-            continue
-        if ranked:
-            totals[postings] += weights[word]  # one fact at most once per word: no repeats
-        touched[postings] = True
-        some = True
-    ids = found if found is not None else np.flatnonzero(touched).astype(np.int32)
+    if not asked:
+        return np.zeros(0, dtype=np.int32)
+    # How many of them find candidates: with a limit, not the common ones after the first.
+    finding = len(asked) if limit is None else 1 + sum(
+        1 for w in asked[1:] if len(lists[w]) <= index.common_postings)
+    ids = np.flatnonzero(np.bincount(np.concatenate([lists[w] for w in asked[:finding]]),
+                                     minlength=n)).astype(np.int32)
     if limit is None or len(ids) <= limit:
         return ids
+    # The weights, summed word after word in the same order, choose among them.
+    if weights is None:
+        weights = query.weights(index)
+    totals = np.zeros(n, dtype=np.float64)
+    touched = np.zeros(n, dtype=bool)
+    touched[ids] = True
+    for word in asked[:finding]:
+        totals[lists[word]] += weights[word]  # one fact at most once per word: no repeats
+    for word in asked[finding:]:
+        postings = lists[word]
+        # Whichever is shorter is walked: the candidates or the word's facts.
+        hits = (ids[_member(postings, ids)] if 4 * len(ids) < len(postings)
+                else postings[touched[postings]])
+        totals[hits] += weights[word]
     # The `limit` heaviest, ties to the earlier fact: the limit-th weight, all above it, then
     # as many of those equal to it as fit, in position order.
     values = totals[ids]
