@@ -84,14 +84,21 @@ def features(
 def confidence(values: Sequence[float]) -> float:
     """The calibrated confidence of one match's features: the weights summed feature after
     feature, then the logistic."""
-    weights = calibration.COMBINED if len(values) == len(FEATURES) else calibration.LEXICAL
-    if len(weights) != len(values) + 1:
-        raise ValueError(f"{len(values)} features for {len(weights) - 1} weights")
+    weights = _WEIGHTS.get(len(values))
+    if weights is None:
+        raise ValueError(f"{len(values)} features: the model has weights for "
+                         f"{' or '.join(map(str, _WEIGHTS))}")
     z = 0.0
     for w, x in zip(weights[1:], values, strict=True):
         z += w * x
     z = weights[0] + z
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+# The model's weights (intercept first) by number of features, checked once.
+_WEIGHTS = {len(FEATURES): calibration.COMBINED, len(LEXICAL_FEATURES): calibration.LEXICAL}
+if any(len(weights) != n + 1 for n, weights in _WEIGHTS.items()):
+    raise ValueError("bot/calibration.py: not one weight per feature (run `citebot fit`)")
 
 
 def weigh(

@@ -300,8 +300,8 @@ class FactColumns:
     # Per fact, each column's weight: the alternate's, and infinite for the vocabulary, whose
     # overlap with a question is then 0 (an alternate's is never less).
     weights: tuple[Floats, ...]
-    # Per fact, each column's text for rapidfuzz: the alternate's, and "" for the vocabulary
-    # (a ratio of 0, which no alternate's is below either).
+    # Per fact, its alternates' texts for rapidfuzz, each once (alternates that differ only in
+    # question words read the same), then "" (a ratio of 0, which no alternate's is below).
     texts: tuple[tuple[str, ...], ...]
 
 
@@ -318,7 +318,7 @@ def fact_columns(t: IndexTables, alt_weight: Floats) -> FactColumns:
         sizes=np.diff(t.entries_ptr).tolist(),
         entries=tuple(entries[:, a:b] for a, b in pairwise(t.entries_ptr.tolist())),
         weights=tuple(weights[a:b] for a, b in pairwise(column_ptr)),
-        texts=tuple((*texts[a:b], "") for a, b in pairwise(t.alt_ptr.tolist())),
+        texts=tuple((*dict.fromkeys(texts[a:b]), "") for a, b in pairwise(t.alt_ptr.tolist())),
     )
 
 

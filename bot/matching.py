@@ -39,7 +39,7 @@ from bot.lexicon import (
     YES_NO_STARTS,
 )
 from bot.model import Fact
-from bot.normalize import content_stems, is_number, stem, tokens
+from bot.normalize import is_number, stem, tokens, word_role
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 # People ask with the same words again and again: each is stemmed once.
@@ -142,7 +142,17 @@ def analyse(index: Index, question: str) -> Query:
             word = meant
         words.append(word)
     words = _no_pronoun_one(index.aliases.rewrite(words))
-    stems = content_stems(words, stem_of=_stem)
+    # The content stems (as `content_stems`), and the surface of each for messages: the first
+    # word with that stem, as the reader typed it.
+    seen: dict[str, None] = {}
+    padding: dict[str, None] = {}
+    surface: dict[str, str] = {}
+    for w in words:
+        role = _role(w)
+        if role is not None:
+            (padding if role[1] else seen).setdefault(role[0], None)
+            surface.setdefault(role[0], typed.get(w, w))
+    stems = list(seen or padding)
     content = [s for s in stems if s not in index.small_talk_words]
     pairs = set(pairwise(words))
     return Query(
@@ -153,8 +163,7 @@ def analyse(index: Index, question: str) -> Query:
         corrections=tuple(corrections),
         asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
-        surface={s: typed.get(w, w) for w in reversed(words)
-                 if (s := _content_stem(w)) is not None},
+        surface=surface,
         names=frozenset(
             s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
         ),
@@ -166,11 +175,9 @@ def analyse(index: Index, question: str) -> Query:
 
 
 @lru_cache(maxsize=1 << 16)
-def _content_stem(word: str) -> str | None:
-    """The stem of one word said as content (`content_stems`), None for a stopword: once
-    per word, as `_stem`."""
-    found = content_stems([word], stem_of=_stem)
-    return found[0] if found else None
+def _role(word: str) -> tuple[str, bool] | None:
+    """`word_role`, once per word (as `_stem`)."""
+    return word_role(word, stem_of=_stem)
 
 
 # "one" after these, or before "of", stands for a thing, not a count ("which ones", "one of").
@@ -356,12 +363,14 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
                           + np.concatenate([columns.weights[p] for p in places]))
     # token_sort_ratio of the question and each alternate: the alternates' words are sorted
     # already (bot/index.py), so a plain ratio of sorted words is the same number, 4x faster.
-    ratios = process.cdist([" ".join(sorted(content))],
-                           list(chain.from_iterable(columns.texts[p] for p in places)),
+    texts = [columns.texts[p] for p in places]
+    ratios = process.cdist([" ".join(sorted(content))], list(chain.from_iterable(texts)),
                            scorer=fuzz.ratio, dtype=np.float64)[0]
-    # The best of each candidate's columns (the vocabulary's 0 is never above an alternate's).
-    best_overlap, best_ratio = np.maximum.reduceat(
-        np.stack((overlap, ratios)), starts[:-1], axis=1).tolist()
+    # The best of each candidate's columns (the vocabulary's 0 is never above an alternate's)
+    # and texts.
+    best_overlap = np.maximum.reduceat(overlap, starts[:-1]).tolist()
+    best_ratio = np.maximum.reduceat(
+        ratios, list(accumulate(map(len, texts[:-1]), initial=0))).tolist()
     # Per candidate, the weight of each content word its vocabulary has (0.0: not had).
     explained: list[list[float]] = found[:k, vocabulary].T.tolist()
     overlap_share, coverage_share = t.overlap_share, t.coverage_share
