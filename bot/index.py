@@ -35,6 +35,10 @@ CUE_WORDS = frozenset({"how", "much", "many", "when", "where", "who", "why", "wh
 COMMON_POSTINGS = 500
 # Question words that ask for a kind of answer a fact may not have: a reason, a time.
 TYPED_CUES = frozenset({"why", "when"})
+# Up to this many facts, each is also kept as Python sets and dicts (`FactWords`): a question's
+# few candidates are then scored in plain Python, faster than with arrays whose cost per call
+# outweighs the work at this size.
+SMALL_KB = 200
 # Bit of each typed cue in `IndexTables.answers_to`.
 CUE_BITS = {cue: 1 << n for n, cue in enumerate(sorted(TYPED_CUES))}
 CUE_MASK = (1 << len(CUE_BITS)) - 1
@@ -206,6 +210,7 @@ class Index:
             np.bincount(alternate, weights=word_weight[t.entry_words[in_alternate]],
                         minlength=int(t.alt_ptr[-1])), dtype=np.float64)
         self.columns = fact_columns(t, self.alt_weight)
+        self.fact_words = fact_words(t, self.alt_weight) if t.facts <= SMALL_KB else None
         # Per fact, as Python lists: a question's matches read a few entries each.
         self.id_rank: list[int] = t.id_rank.tolist()
         self.answers_to: list[int] = t.answers_to.tolist()
@@ -320,6 +325,32 @@ def fact_columns(t: IndexTables, alt_weight: Floats) -> FactColumns:
         weights=tuple(weights[a:b] for a, b in pairwise(column_ptr)),
         texts=tuple((*dict.fromkeys(texts[a:b]), "") for a, b in pairwise(t.alt_ptr.tolist())),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class FactWords:
+    """One fact's words as Python objects, for scoring it in plain Python."""
+
+    vocabulary: frozenset[str]
+    alternates: dict[str, tuple[int, ...]]  # word -> the alternates (numbers) that have it
+    weights: tuple[float, ...]  # each alternate's weight
+
+
+def fact_words(t: IndexTables, alt_weight: Floats) -> tuple[FactWords, ...]:
+    out = []
+    for f, (a, b) in enumerate(pairwise(t.entries_ptr.tolist())):
+        vocabulary: list[str] = []
+        alternates: dict[str, list[int]] = defaultdict(list)
+        for alternate, word in zip(t.entry_alternate[a:b].tolist(), t.entry_words[a:b].tolist(),
+                                   strict=True):
+            if alternate < 0:
+                vocabulary.append(t.words[word])
+            else:
+                alternates[t.words[word]].append(alternate)
+        out.append(FactWords(
+            frozenset(vocabulary), {w: tuple(ns) for w, ns in alternates.items()},
+            tuple(alt_weight[t.alt_ptr[f] : t.alt_ptr[f + 1]].tolist())))
+    return tuple(out)
 
 
 class _Profiles(Sequence[FactProfile]):

@@ -9,7 +9,7 @@ say (another year, another country) is declined rather than answered with the ne
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate, chain, compress, pairwise
@@ -26,6 +26,7 @@ from bot.index import (
     CUE_MASK,
     CUE_WORDS,
     TYPED_CUES,
+    FactWords,
     Index,
     Ints,
 )
@@ -40,6 +41,7 @@ from bot.lexicon import (
 )
 from bot.model import Fact
 from bot.normalize import is_number, stem, tokens, word_role
+from bot.thresholds import Thresholds
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 # People ask with the same words again and again: each is stemmed once.
@@ -322,6 +324,9 @@ def score(
         positions = np.sort(np.concatenate((found, np.asarray(extra, dtype=np.int32))))
     else:
         positions = found
+    if index.fact_words is not None:
+        return _scored_plain(index, index.fact_words, query, positions.tolist(), weights,
+                             total, top=top, also=also)
     return _scored(index, query, positions, weights, total, top=top, also=also)
 
 
@@ -373,17 +378,57 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
         ratios, list(accumulate(map(len, texts[:-1]), initial=0))).tolist()
     # Per candidate, the weight of each content word its vocabulary has (0.0: not had).
     explained: list[list[float]] = found[:k, vocabulary].T.tolist()
-    overlap_share, coverage_share = t.overlap_share, t.coverage_share
-    coverage = []
-    values = []
-    for had, o, r in zip(explained, best_overlap, best_ratio, strict=True):
-        weight = 0.0
-        for w in had:  # word after word, as the table's sums
-            weight += w
-        coverage.append(weight / total)
-        closeness = overlap_share * o + (1 - overlap_share) * (r / 100)
-        values.append(100 * (coverage_share * coverage[-1] + (1 - coverage_share) * closeness))
+    coverage = [_sum(had) / total for had in explained]
+    values = [_value(t, *each) for each in zip(coverage, best_overlap, best_ratio, strict=True)]
     return _matches(index, query, places, values, coverage, explained, top=top, also=also)
+
+
+def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places: list[int],
+                  weights: dict[str, float], total: float, *, top: int | None,
+                  also: set[int]) -> list[Match]:
+    """As `_scored`, one candidate after another in plain Python (a small knowledge base, see
+    bot/index.py SMALL_KB): the same sums, in the same order, so the same scores to the bit."""
+    if not places:
+        return []
+    t = index.thresholds
+    compared = dict(weights) | dict.fromkeys(query.cues, t.cue_weight)
+    compared_total = sum(compared.values())
+    texts = [index.columns.texts[p] for p in places]
+    ratios: list[float] = process.cdist(
+        [" ".join(sorted(query.content))], list(chain.from_iterable(texts)),
+        scorer=fuzz.ratio, dtype=np.float64)[0].tolist()
+    explained, coverage, values = [], [], []
+    start = 0
+    for p, fact_texts in zip(places, texts, strict=True):
+        fact = facts[p]
+        had = [w if word in fact.vocabulary else 0.0 for word, w in weights.items()]
+        shared: dict[int, float] = {}  # alternate -> the weight of the words it shares
+        for word, w in compared.items():
+            for alternate in fact.alternates.get(word, ()):
+                shared[alternate] = shared.get(alternate, 0.0) + w
+        best_overlap = max((2 * s / (compared_total + fact.weights[a])
+                            for a, s in shared.items()), default=0.0)
+        best_ratio = max(ratios[start : start + len(fact_texts)])
+        start += len(fact_texts)
+        explained.append(had)
+        coverage.append(_sum(had) / total)
+        values.append(_value(t, coverage[-1], best_overlap, best_ratio))
+    return _matches(index, query, places, values, coverage, explained, top=top, also=also)
+
+
+def _sum(values: list[float]) -> float:
+    """Added one after another (as the table's rows are, and as Python's sum() did before
+    3.12), whatever the Python version."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
+def _value(t: Thresholds, coverage: float, overlap: float, ratio: float) -> float:
+    """A fact's score (0-100) from its coverage, best word overlap and best ratio (0-100)."""
+    closeness = t.overlap_share * overlap + (1 - t.overlap_share) * (ratio / 100)
+    return 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
 
 
 def _matches(index: Index, query: Query, places: list[int], values: list[float],
