@@ -36,8 +36,8 @@ COMMON_POSTINGS = 500
 # Question words that ask for a kind of answer a fact may not have: a reason, a time.
 TYPED_CUES = frozenset({"why", "when"})
 # Up to this many facts, each is also kept as Python sets and dicts (`FactWords`): a question's
-# few candidates are then scored in plain Python, faster than with arrays whose cost per call
-# outweighs the work at this size.
+# few candidates are then found and scored in plain Python, faster than with arrays whose cost
+# per call outweighs the work at this size. (No word is common, see COMMON_POSTINGS.)
 SMALL_KB = 200
 # Bit of each typed cue in `IndexTables.answers_to`.
 CUE_BITS = {cue: 1 << n for n, cue in enumerate(sorted(TYPED_CUES))}
@@ -210,7 +210,12 @@ class Index:
             np.bincount(alternate, weights=word_weight[t.entry_words[in_alternate]],
                         minlength=int(t.alt_ptr[-1])), dtype=np.float64)
         self.columns = fact_columns(t, self.alt_weight)
-        self.fact_words = fact_words(t, self.alt_weight) if t.facts <= SMALL_KB else None
+        small = t.facts <= SMALL_KB
+        self.fact_words = fact_words(t, self.alt_weight) if small else None
+        # word -> its facts (as `posting_lists`), a small knowledge base only.
+        self.word_facts: dict[str, tuple[int, ...]] | None = {
+            w: tuple(postings.tolist()) for w, postings in self.posting_lists.items()
+        } if small else None
         # Per fact, as Python lists: a question's matches read a few entries each.
         self.id_rank: list[int] = t.id_rank.tolist()
         self.answers_to: list[int] = t.answers_to.tolist()

@@ -8,6 +8,7 @@ say (another year, another country) is declined rather than answered with the ne
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -296,6 +297,21 @@ def candidates(index: Index, query: Query, *, limit: int | None,
     return np.sort(np.concatenate((above, level)))
 
 
+def _candidates_plain(word_facts: dict[str, tuple[int, ...]], query: Query,
+                      weights: dict[str, float], limit: int | None) -> set[int]:
+    """As `candidates`, in plain Python (a small knowledge base, where no word is common)."""
+    asked = sorted((w for w in query.content if w in word_facts),
+                   key=lambda w: len(word_facts[w]))
+    found: set[int] = set().union(*(word_facts[w] for w in asked))
+    if limit is None or len(found) <= limit:
+        return found
+    totals = dict.fromkeys(found, 0.0)
+    for word in asked:  # rare words first, as `candidates` adds them
+        for fact in word_facts[word]:
+            totals[fact] += weights[word]
+    return set(heapq.nsmallest(limit, found, key=lambda f: (-totals[f], f)))
+
+
 def _member(sorted_values: Ints, values: Ints) -> npt.NDArray[np.bool_]:
     """Which of `values` are in `sorted_values` (ascending)."""
     if not len(sorted_values):
@@ -317,16 +333,17 @@ def score(
     total = sum(weights.values())
     if total == 0:
         return []
-    found = candidates(index, query, limit=limit, weights=weights)
     also = set(also)
+    if index.fact_words is not None and index.word_facts is not None:
+        places = sorted(also.union(_candidates_plain(index.word_facts, query, weights, limit)))
+        return _scored_plain(index, index.fact_words, query, places, weights, total, top=top,
+                             also=also)
+    found = candidates(index, query, limit=limit, weights=weights)
     extra = sorted(also - set(found.tolist()))
     if extra:
         positions = np.sort(np.concatenate((found, np.asarray(extra, dtype=np.int32))))
     else:
         positions = found
-    if index.fact_words is not None:
-        return _scored_plain(index, index.fact_words, query, positions.tolist(), weights,
-                             total, top=top, also=also)
     return _scored(index, query, positions, weights, total, top=top, also=also)
 
 
