@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -396,7 +397,7 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     # Per candidate, the weight of each content word its vocabulary has (0.0: not had).
     explained: list[list[float]] = found[:k, vocabulary].T.tolist()
     coverage = [_sum(had) / total for had in explained]
-    values = [_value(t, *each) for each in zip(coverage, best_overlap, best_ratio, strict=True)]
+    values = _values(t, coverage, best_overlap, best_ratio)
     return _matches(index, query, places, values, coverage, explained, top=top, also=also)
 
 
@@ -414,22 +415,25 @@ def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places
     ratios: list[float] = process.cdist(
         [" ".join(sorted(query.content))], list(chain.from_iterable(texts)),
         scorer=fuzz.ratio, dtype=np.float64)[0].tolist()
-    explained, coverage, values = [], [], []
+    asked = list(weights.items())
+    both = list(compared.items())
+    explained, coverage, overlaps, best_ratios = [], [], [], []
     start = 0
     for p, fact_texts in zip(places, texts, strict=True):
         fact = facts[p]
-        had = [w if word in fact.vocabulary else 0.0 for word, w in weights.items()]
-        shared: dict[int, float] = {}  # alternate -> the weight of the words it shares
-        for word, w in compared.items():
-            for alternate in fact.alternates.get(word, ()):
-                shared[alternate] = shared.get(alternate, 0.0) + w
-        best_overlap = max((2 * s / (compared_total + fact.weights[a])
-                            for a, s in shared.items()), default=0.0)
-        best_ratio = max(ratios[start : start + len(fact_texts)])
-        start += len(fact_texts)
+        vocabulary, alternates, alternate_weights = fact.vocabulary, fact.alternates, fact.weights
+        had = [w if word in vocabulary else 0.0 for word, w in asked]
         explained.append(had)
         coverage.append(_sum(had) / total)
-        values.append(_value(t, coverage[-1], best_overlap, best_ratio))
+        shared: defaultdict[int, float] = defaultdict(float)  # alternate -> words' weight
+        for word, w in both:
+            for alternate in alternates.get(word, ()):
+                shared[alternate] += w
+        overlaps.append(max([2 * s / (compared_total + alternate_weights[a])
+                             for a, s in shared.items()], default=0.0))
+        best_ratios.append(max(ratios[start : start + len(fact_texts)]))
+        start += len(fact_texts)
+    values = _values(t, coverage, overlaps, best_ratios)
     return _matches(index, query, places, values, coverage, explained, top=top, also=also)
 
 
@@ -442,10 +446,12 @@ def _sum(values: list[float]) -> float:
     return total
 
 
-def _value(t: Thresholds, coverage: float, overlap: float, ratio: float) -> float:
-    """A fact's score (0-100) from its coverage, best word overlap and best ratio (0-100)."""
-    closeness = t.overlap_share * overlap + (1 - t.overlap_share) * (ratio / 100)
-    return 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
+def _values(t: Thresholds, coverage: list[float], overlap: list[float],
+            ratio: list[float]) -> list[float]:
+    """Each fact's score (0-100) from its coverage, best word overlap and best ratio (0-100)."""
+    o, c = t.overlap_share, t.coverage_share
+    return [100 * (c * cov + (1 - c) * (o * lap + (1 - o) * (r / 100)))
+            for cov, lap, r in zip(coverage, overlap, ratio, strict=True)]
 
 
 def _matches(index: Index, query: Query, places: list[int], values: list[float],
