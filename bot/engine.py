@@ -56,6 +56,7 @@ class Engine:
         self.index = Index(kb, thresholds=thresholds, english=english)
         self.semantic = semantic
         self.guide = compose.Guide.of(kb)
+        self._longest_talk = max(map(len, self.index.small_talk_texts), default=0)
 
     def answer(self, question: str) -> Reply:
         question = capped(question)
@@ -267,7 +268,8 @@ class Engine:
         command = question.strip().startswith("/")
         # Close to a whole pattern, even one made of words the article also uses ("good night").
         found = process.extractOne(query.text, self.index.small_talk_texts, scorer=fuzz.ratio,
-                                   score_cutoff=SMALL_TALK_SIMILARITY)
+                                   score_cutoff=SMALL_TALK_SIMILARITY) \
+            if self._may_be_small_talk(query.text) else None
         if found is None and not (query.empty or query.small_talk_only or command):
             return self._parting(question, query)
         if found is None and query.small_talk_only:
@@ -283,6 +285,13 @@ class Engine:
             return compose.decline(self.kb, question, guide=self.guide) if query.empty else None
         return compose.small_talk(question, reply)
 
+
+    def _may_be_small_talk(self, text: str) -> bool:
+        """Whether `text` is short enough to be that close to some pattern: a ratio is at most
+        200 * shorter / (both lengths), so a question much longer than every pattern (as most
+        are) cannot reach SMALL_TALK_SIMILARITY, and need not be compared."""
+        longest = self._longest_talk
+        return 200 * longest >= SMALL_TALK_SIMILARITY * (len(text) + longest)
 
     def _parting(self, question: str, query: Query) -> Reply | None:
         """A message that opens with thanks or a goodbye and asks nothing ("bye, have a nice
