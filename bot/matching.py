@@ -9,6 +9,7 @@ say (another year, another country) is declined rather than answered with the ne
 from __future__ import annotations
 
 import heapq
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -463,11 +464,7 @@ def _matches(index: Index, query: Query, places: list[int], values: list[float],
     facts = index.kb.facts
     content = query.content
     words = len(content)
-    scores = [round(value, 1) for value in values]
-    rank = index.id_rank
-    order = sorted(range(len(places)), key=lambda f: (-scores[f], rank[places[f]]))
-    if top is not None and len(order) > top:
-        order = order[:top] + [f for f in order[top:] if places[f] in also]
+    order, scores = _ranked(index, places, values, top=top, also=also)
     figures = query.figures
     asks_figures = True in figures
     cue_missing = _cue_missing(query.cues & TYPED_CUES)
@@ -491,6 +488,35 @@ def _matches(index: Index, query: Query, places: list[int], values: list[float],
                              cue_missing[answers_to[place] & CUE_MASK],
                              words, numbers))
     return matches
+
+
+def _ranked(index: Index, places: list[int], values: list[float], *, top: int | None,
+            also: set[int]) -> tuple[list[int], dict[int, float]]:
+    """The candidates (numbers into `places`) by score rounded as shown, then fact id: with
+    `top`, the `top` first and then those of `also`. With each, its rounded score.
+
+    Rounding keeps the order of the values, so the `top` first are among the candidates of
+    the highest values down to the last one rounding as the `top`-th does: only those (and
+    those of `also`) are rounded and sorted, not every candidate."""
+    rank = index.id_rank
+    scores: dict[int, float] = {}
+    least = math.inf  # the last score rounded
+    for f in sorted(range(len(places)), key=values.__getitem__, reverse=True):
+        score = round(values[f], 1)
+        if top is not None and len(scores) >= top and score < least:
+            break
+        scores[f] = least = score
+
+    def key(f: int) -> tuple[float, int]:
+        return -scores[f], rank[places[f]]
+
+    order = sorted(scores, key=key)[:top]
+    if top is not None:
+        chosen = set(order)
+        extra = [f for f, p in enumerate(places) if p in also and f not in chosen]
+        scores.update((f, round(values[f], 1)) for f in extra)
+        order += sorted(extra, key=key)
+    return order, scores
 
 
 @cache
