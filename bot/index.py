@@ -337,24 +337,28 @@ class FactWords:
     """One fact's words as Python objects, for scoring it in plain Python."""
 
     vocabulary: frozenset[str]
-    alternates: dict[str, tuple[int, ...]]  # word -> the alternates (numbers) that have it
-    weights: tuple[float, ...]  # each alternate's weight
+    # word -> the alternates that have it, as bits of an int: alternates numbered by weight,
+    # lightest first, so that the lowest bit of a set of them is its lightest.
+    alternates: dict[str, int]
+    weights: tuple[float, ...]  # the alternates' weights, ascending
 
 
 def fact_words(t: IndexTables, alt_weight: Floats) -> tuple[FactWords, ...]:
     out = []
     for f, (a, b) in enumerate(pairwise(t.entries_ptr.tolist())):
+        weights: list[float] = alt_weight[t.alt_ptr[f] : t.alt_ptr[f + 1]].tolist()
+        by_weight = sorted(range(len(weights)), key=weights.__getitem__)
+        bit = {alternate: 1 << n for n, alternate in enumerate(by_weight)}
         vocabulary: list[str] = []
-        alternates: dict[str, list[int]] = defaultdict(list)
+        alternates: dict[str, int] = defaultdict(int)
         for alternate, word in zip(t.entry_alternate[a:b].tolist(), t.entry_words[a:b].tolist(),
                                    strict=True):
             if alternate < 0:
                 vocabulary.append(t.words[word])
             else:
-                alternates[t.words[word]].append(alternate)
-        out.append(FactWords(
-            frozenset(vocabulary), {w: tuple(ns) for w, ns in alternates.items()},
-            tuple(alt_weight[t.alt_ptr[f] : t.alt_ptr[f + 1]].tolist())))
+                alternates[t.words[word]] |= bit[alternate]
+        out.append(FactWords(frozenset(vocabulary), dict(alternates),
+                             tuple(weights[n] for n in by_weight)))
     return tuple(out)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -426,12 +425,29 @@ def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places
         had = [w if word in vocabulary else 0.0 for word, w in asked]
         explained.append(had)
         coverage.append(_sum(had) / total)
-        shared: defaultdict[int, float] = defaultdict(float)  # alternate -> words' weight
+        # The alternates sharing words, grouped by the words they share (each group's weight
+        # added word by word in question order, as for one alternate): the best overlap of a
+        # group is that of its lightest alternate, its lowest bit.
+        groups: list[tuple[int, float]] = []
         for word, w in both:
-            for alternate in alternates.get(word, ()):
-                shared[alternate] += w
-        overlaps.append(max([2 * s / (compared_total + alternate_weights[a])
-                             for a, s in shared.items()], default=0.0))
+            have = alternates.get(word, 0)
+            if not have:
+                continue
+            split = []
+            for group, shared in groups:
+                if group & have:
+                    split.append((group & have, shared + w))
+                    if group & ~have:
+                        split.append((group & ~have, shared))
+                    have &= ~group
+                else:
+                    split.append((group, shared))
+            if have:  # alternates that share no earlier word
+                split.append((have, w))
+            groups = split
+        overlaps.append(max([
+            2 * shared / (compared_total + alternate_weights[(group & -group).bit_length() - 1])
+            for group, shared in groups], default=0.0))
         best_ratios.append(max(ratios[start : start + len(fact_texts)]))
         start += len(fact_texts)
     values = _values(t, coverage, overlaps, best_ratios)
