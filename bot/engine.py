@@ -107,7 +107,7 @@ class Engine:
             runner_up = [float(similarities[i]) for i in also[:2]]
         matches = score(self.index, query, limit=self.candidate_limit, also=also,
                         top=self.weighed)
-        # Features, vetoes and confidences of all the matches at once (array arithmetic).
+        # Features, vetoes and confidences of the matches.
         return decision.weigh(matches, similarities=similarities, runner_up=runner_up,
                               names=query.specific, judgement=query.judgement)
 

@@ -202,7 +202,7 @@ class Index:
         fact_of = np.arange(t.facts).repeat(np.diff(t.entries_ptr))
         in_alternate = t.entry_alternate >= 0
         alternate = t.alt_ptr[fact_of[in_alternate]] + t.entry_alternate[in_alternate]
-        # word id -> its row in the question being scored (-1: not asked); see rows_of().
+        # word id -> its row in the question being scored (-1: not asked); see rows().
         self._rows = np.full(len(t.words), -1, dtype=np.int64)
         self._rows_lock = threading.Lock()
         # (bincount adds in entry order: each alternate's words as written)
