@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -29,9 +29,8 @@ LEXICAL_FEATURES = FEATURES[:3]
 Floats = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class Considered:
-    """One fact weighed for one question."""
+class Considered(NamedTuple):
+    """One fact weighed for one question (a named tuple, as `Match`: several per question)."""
 
     position: int  # of the fact in the knowledge base
     match: Match
@@ -69,56 +68,38 @@ def features(
     lexical_top: bool,
     semantic_top: bool,
 ) -> tuple[float, ...]:
-    """One match's features (a row of feature_table)."""
-    table = feature_table(
-        np.array([match.score]), np.array([match.coverage]),
-        best_scores=np.array([best_score]),
-        similarity=None if similarity is None else np.array([similarity]),
-        best_other_similarity=np.array([best_other_similarity or 0.0]),
-        lexical_top=np.array([lexical_top]), semantic_top=np.array([semantic_top]),
-    )
-    return tuple(table[0].tolist())
-
-
-def feature_table(
-    scores: Floats,
-    coverage: Floats,
-    *,
-    best_scores: Floats,
-    similarity: Floats | None,
-    best_other_similarity: Floats,
-    lexical_top: npt.NDArray[np.bool_],
-    semantic_top: npt.NDArray[np.bool_],
-) -> Floats:
-    """The features of many matches at once, one row each (FEATURES, or LEXICAL_FEATURES
-    without similarities). `best_scores`: the best lexical score of the other matches."""
-    lexical = [scores / 100, coverage, (scores - best_scores) / 100]
+    """One match's features: FEATURES, or LEXICAL_FEATURES without a similarity.
+    `best_score`: the best lexical score of the other matches."""
+    lexical = (match.score / 100, match.coverage, (match.score - best_score) / 100)
     if similarity is None:
-        return np.column_stack(lexical)
-    lead = similarity - best_other_similarity
-    return np.column_stack([
+        return lexical
+    lead = similarity - (best_other_similarity or 0.0)
+    return (
         *lexical,
         (similarity - SIMILARITY_CENTRE) * SIMILARITY_SCALE,
         lead * SIMILARITY_SCALE,
-        (lexical_top & semantic_top).astype(np.float64),
-    ])
+        1.0 if lexical_top and semantic_top else 0.0,
+    )
 
 
 def confidence(values: Sequence[float]) -> float:
-    return confidences(np.array([values], dtype=np.float64))[0]
-
-
-def confidences(table: Floats) -> list[float]:
-    """The calibrated confidence of each row of features: the weights summed feature after
-    feature, then the logistic (math.exp, as for one row)."""
-    weights = calibration.COMBINED if table.shape[1] == len(FEATURES) else calibration.LEXICAL
-    if len(weights) != table.shape[1] + 1:
-        raise ValueError(f"{table.shape[1]} features for {len(weights) - 1} weights")
-    z = np.zeros(len(table))
-    for column, w in enumerate(weights[1:]):
-        z = z + w * table[:, column]
+    """The calibrated confidence of one match's features: the weights summed feature after
+    feature, then the logistic."""
+    weights = _WEIGHTS.get(len(values))
+    if weights is None:
+        raise ValueError(f"{len(values)} features: the model has weights for "
+                         f"{' or '.join(map(str, _WEIGHTS))}")
+    z = 0.0
+    for w, x in zip(weights[1:], values, strict=True):
+        z += w * x
     z = weights[0] + z
-    return [1 / (1 + math.exp(-max(-30.0, min(30.0, v)))) for v in z.tolist()]
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+# The model's weights (intercept first) by number of features, checked once.
+_WEIGHTS = {len(FEATURES): calibration.COMBINED, len(LEXICAL_FEATURES): calibration.LEXICAL}
+if any(len(weights) != n + 1 for n, weights in _WEIGHTS.items()):
+    raise ValueError("bot/calibration.py: not one weight per feature (run `citebot fit`)")
 
 
 def weigh(
@@ -134,30 +115,18 @@ def weigh(
     over the best other one)."""
     if not matches:
         return []
-    scores = np.fromiter((m.score for m in matches), dtype=np.float64, count=len(matches))
-    coverage = np.fromiter((m.coverage for m in matches), dtype=np.float64,
-                           count=len(matches))
-    best_scores = np.full(len(matches), scores[0])
-    best_scores[0] = scores[1] if len(matches) > 1 else 0.0
-    lexical_top = np.zeros(len(matches), dtype=bool)
-    lexical_top[0] = True
-    similarity: Floats | None = None
-    semantic_top = np.zeros(len(matches), dtype=bool)
-    other = np.zeros(len(matches))
-    if similarities is not None:
-        positions = np.fromiter((m.position for m in matches), dtype=np.int64,
-                                count=len(matches))
-        similarity = similarities[positions].astype(np.float64)
-        semantic_top = similarity >= runner_up[0]
-        other = np.where(semantic_top, runner_up[1], runner_up[0])
-    table = feature_table(scores, coverage, best_scores=best_scores, similarity=similarity,
-                          best_other_similarity=other, lexical_top=lexical_top,
-                          semantic_top=semantic_top)
-    sims: list[float | None] = ([None] * len(matches) if similarity is None
-                                else similarity.tolist())
-    out = [
-        Considered(m.position, m, sim, tuple(row), veto(m, names, judgement=judgement), c)
-        for m, sim, row, c in zip(matches, sims, table.tolist(), confidences(table), strict=True)
-    ]
+    # A few matches, a few features each: plain floats, cheaper than arrays this small.
+    best, second = matches[0].score, matches[1].score if len(matches) > 1 else 0.0
+    out = []
+    for rank, m in enumerate(matches):
+        similarity = None if similarities is None else float(similarities[m.position])
+        semantic_top = similarity is not None and similarity >= runner_up[0]
+        values = features(
+            m, best_score=second if rank == 0 else best, similarity=similarity,
+            best_other_similarity=runner_up[1] if semantic_top else runner_up[0],
+            lexical_top=rank == 0, semantic_top=semantic_top,
+        )
+        out.append(Considered(m.position, m, similarity, values,
+                              veto(m, names, judgement=judgement), confidence(values)))
     out.sort(key=lambda c: (-c.confidence, c.match.fact.id))
     return out

@@ -64,6 +64,9 @@ class Engine:
         self.index = Index(kb, thresholds=thresholds, english=english)
         self.semantic = semantic
         self.guide = compose.Guide.of(kb)
+        self._partings = tuple(p for p in self.index.small_talk if p.intent in PARTING)
+        self._parting_starts = frozenset(p.text.split()[0] for p in self._partings if p.text)
+        self._longest_talk = max(map(len, self.index.small_talk_texts), default=0)
 
     def answer(self, question: str) -> Reply:
         question = capped(question)
@@ -114,7 +117,7 @@ class Engine:
             runner_up = [float(similarities[i]) for i in also[:2]]
         matches = score(self.index, query, limit=self.candidate_limit, also=also,
                         top=self.weighed)
-        # Features, vetoes and confidences of all the matches at once (array arithmetic).
+        # Features, vetoes and confidences of the matches.
         return decision.weigh(matches, similarities=similarities, runner_up=runner_up,
                               names=query.specific, judgement=query.judgement)
 
@@ -294,7 +297,8 @@ class Engine:
         command = question.strip().startswith("/")
         # Close to a whole pattern, even one made of words the article also uses ("good night").
         found = process.extractOne(query.text, self.index.small_talk_texts, scorer=fuzz.ratio,
-                                   score_cutoff=SMALL_TALK_SIMILARITY)
+                                   score_cutoff=SMALL_TALK_SIMILARITY) \
+            if self._may_be_small_talk(query.text) else None
         if found is None and not (query.empty or query.small_talk_only or command):
             return self._parting(question, query)
         if found is None and query.small_talk_only:
@@ -311,13 +315,20 @@ class Engine:
         return compose.small_talk(question, reply)
 
 
+    def _may_be_small_talk(self, text: str) -> bool:
+        """Whether `text` is short enough to be that close to some pattern: a ratio is at most
+        200 * shorter / (both lengths), so a question much longer than every pattern (as most
+        are) cannot reach SMALL_TALK_SIMILARITY, and need not be compared."""
+        longest = self._longest_talk
+        return 200 * longest >= SMALL_TALK_SIMILARITY * (len(text) + longest)
+
     def _parting(self, question: str, query: Query) -> Reply | None:
         """Thanks or a goodbye followed by nothing but politeness ("bye, have a nice day",
         "thanks so much") is that, whatever words the article shares with the rest; anything
         more ("thanks, and the land ports") may be a question."""
-        for pattern in self.index.small_talk:
-            if pattern.intent not in PARTING:
-                continue
+        if not query.words or query.words[0] not in self._parting_starts:
+            return None
+        for pattern in self._partings:
             if query.text == pattern.text or query.text.startswith(pattern.text + " "):
                 rest = query.text[len(pattern.text):].split()
                 if not POLITENESS.issuperset(rest):

@@ -15,8 +15,7 @@ import re
 import threading
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -36,6 +35,10 @@ CUE_WORDS = frozenset({"how", "much", "many", "when", "where", "who", "why", "wh
 COMMON_POSTINGS = 500
 # Question words that ask for a kind of answer a fact may not have: a reason, a time.
 TYPED_CUES = frozenset({"why", "when"})
+# Up to this many facts, each is also kept as Python sets and dicts (`FactWords`): a question's
+# few candidates are then found and scored in plain Python, faster than with arrays whose cost
+# per call outweighs the work at this size. (No word is common, see COMMON_POSTINGS.)
+SMALL_KB = 200
 # Bit of each typed cue in `IndexTables.answers_to`.
 CUE_BITS = {cue: 1 << n for n, cue in enumerate(sorted(TYPED_CUES))}
 CUE_MASK = (1 << len(CUE_BITS)) - 1
@@ -182,8 +185,13 @@ class Index:
         # Smoothed IDF: a word in every fact still weighs a little. math.log, not numpy's:
         # the same weights to the last bit as scalar code would compute.
         idf = [math.log(1 + n / size) if size else 0.0 for size in sizes]
-        self.posting_sizes: Ints = np.asarray(sizes, dtype=np.int32)
         self.idf_of: Floats = np.asarray(idf, dtype=np.float64)
+        # The same per word, as Python objects: a question looks up a few words, and a dict
+        # look-up is much cheaper than indexing numpy arrays one scalar at a time.
+        self.idf: dict[str, float] = {
+            w: v for w, v, size in zip(t.words, idf, sizes, strict=True) if size}
+        # word -> its facts (as `postings`), for the words in some fact.
+        self.posting_lists: dict[str, Ints] = {w: self.postings[w] for w in self.idf}
         rarest = max((v for v, size in zip(idf, sizes, strict=True) if size), default=1.0)
         self.unknown_weight = thresholds.unknown_weight * rarest
         self.name_weight = thresholds.name_weight * rarest
@@ -194,17 +202,24 @@ class Index:
         fact_of = np.arange(t.facts).repeat(np.diff(t.entries_ptr))
         in_alternate = t.entry_alternate >= 0
         alternate = t.alt_ptr[fact_of[in_alternate]] + t.entry_alternate[in_alternate]
-        # word id -> its row in the question being scored (-1: not asked); see rows_of().
+        # word id -> its row in the question being scored (-1: not asked); see rows().
         self._rows = np.full(len(t.words), -1, dtype=np.int64)
         self._rows_lock = threading.Lock()
-        texts = [t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist())]
-        # Per fact, its alternates' texts (for rapidfuzz: a question's candidates' texts are
-        # a few tuples chained, not hundreds of look-ups).
-        self.fact_texts = tuple(tuple(texts[a:b]) for a, b in pairwise(t.alt_ptr.tolist()))
         # (bincount adds in entry order: each alternate's words as written)
         self.alt_weight: Floats = np.asarray(
             np.bincount(alternate, weights=word_weight[t.entry_words[in_alternate]],
                         minlength=int(t.alt_ptr[-1])), dtype=np.float64)
+        self.columns = fact_columns(t, self.alt_weight)
+        small = t.facts <= SMALL_KB
+        self.fact_words = fact_words(t, self.alt_weight) if small else None
+        # word -> its facts (as `posting_lists`), a small knowledge base only.
+        self.word_facts: dict[str, tuple[int, ...]] | None = {
+            w: tuple(postings.tolist()) for w, postings in self.posting_lists.items()
+        } if small else None
+        # Per fact, as Python lists: a question's matches read a few entries each.
+        self.id_rank: list[int] = t.id_rank.tolist()
+        self.answers_to: list[int] = t.answers_to.tolist()
+        self.has_figure: list[bool] = t.has_figure.tolist()
         self.small_talk = tuple(
             SmallTalkPattern(item.intent, " ".join(self.words(p)))
             for item in kb.small_talk
@@ -216,19 +231,18 @@ class Index:
             stem(w) for w in talk_words if stem(w) not in self.postings
         )
 
-    @contextmanager
-    def rows_of(self, words: list[str]) -> Iterator[npt.NDArray[np.int64]]:
-        """A table from word id to the position of the word in `words` (-1 for the others):
-        one array kept for all questions, set for these words and reset afterwards (a lock
-        keeps threads apart), so that mapping a question's words costs one lookup."""
+    def rows(self, words: Iterable[str], ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """For each word id of `ids`, the position of its word in `words` (-1 for the others).
+        One table from word id to position is kept for all questions, set for these words and
+        reset afterwards (a lock keeps threads apart): mapping many ids costs one look-up."""
         found = [(i, row) for row, i in enumerate(map(self.ids.get, words)) if i is not None]
-        ids = np.array([i for i, _ in found], dtype=np.int64)
+        keys = [i for i, _ in found]
         with self._rows_lock:
-            self._rows[ids] = [row for _, row in found]
+            self._rows[keys] = [row for _, row in found]
             try:
-                yield self._rows
+                return self._rows[ids]
             finally:
-                self._rows[ids] = -1
+                self._rows[keys] = -1
 
     def words(self, text: str) -> list[str]:
         """Normalized, alias-rewritten words of knowledge-base text (no spelling correction)."""
@@ -236,13 +250,10 @@ class Index:
 
     def knows(self, word: str) -> bool:
         """The stem is in some fact's vocabulary."""
-        return word in self.postings
+        return word in self.idf
 
     def weight(self, word: str) -> float:
-        i = self.ids.get(word)
-        if i is None or not self.posting_sizes[i]:
-            return self.unknown_weight
-        return float(self.idf_of[i])
+        return self.idf.get(word, self.unknown_weight)
 
     def closeness_weight(self, word: str) -> float:
         """Weight of a word when comparing with alternates: question words count a little."""
@@ -285,6 +296,70 @@ class Index:
             frozenset(c for c, bit in (*CUE_BITS.items(), ("count", COUNT_BIT)) if bits & bit),
             {w: tuple(ids) for w, ids in in_alternates.items()},
         )
+
+
+@dataclass(frozen=True, eq=False)
+class FactColumns:
+    """Each fact as a question's scoring reads it (bot/matching.py): one column per alternate
+    question, then one for its vocabulary. Kept per fact, so that a question's candidates are
+    a few dozen slices put together rather than index arithmetic over the CSR arrays."""
+
+    count: list[int]  # per fact, its number of columns
+    entries: tuple[npt.NDArray[np.int64], ...]  # per fact, (2, entries): word id, column
+    sizes: list[int]  # per fact, its number of entries
+    # Per fact, each column's weight: the alternate's, and infinite for the vocabulary, whose
+    # overlap with a question is then 0 (an alternate's is never less).
+    weights: tuple[Floats, ...]
+    # Per fact, its alternates' texts for rapidfuzz, each once (alternates that differ only in
+    # question words read the same), then "" (a ratio of 0, which no alternate's is below).
+    texts: tuple[tuple[str, ...], ...]
+
+
+def fact_columns(t: IndexTables, alt_weight: Floats) -> FactColumns:
+    alternates = np.diff(t.alt_ptr)
+    fact_of = np.arange(t.facts).repeat(np.diff(t.entries_ptr))
+    column = np.where(t.entry_alternate < 0, alternates[fact_of], t.entry_alternate)
+    entries = np.stack([t.entry_words.astype(np.int64), column.astype(np.int64)])
+    weights = np.insert(alt_weight, t.alt_ptr[1:], np.inf)
+    column_ptr = (t.alt_ptr + np.arange(t.facts + 1)).tolist()
+    texts = [t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist())]
+    return FactColumns(
+        count=(alternates + 1).tolist(),
+        sizes=np.diff(t.entries_ptr).tolist(),
+        entries=tuple(entries[:, a:b] for a, b in pairwise(t.entries_ptr.tolist())),
+        weights=tuple(weights[a:b] for a, b in pairwise(column_ptr)),
+        texts=tuple((*dict.fromkeys(texts[a:b]), "") for a, b in pairwise(t.alt_ptr.tolist())),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class FactWords:
+    """One fact's words as Python objects, for scoring it in plain Python."""
+
+    vocabulary: frozenset[str]
+    # word -> the alternates that have it, as bits of an int: alternates numbered by weight,
+    # lightest first, so that the lowest bit of a set of them is its lightest.
+    alternates: dict[str, int]
+    weights: tuple[float, ...]  # the alternates' weights, ascending
+
+
+def fact_words(t: IndexTables, alt_weight: Floats) -> tuple[FactWords, ...]:
+    out = []
+    for f, (a, b) in enumerate(pairwise(t.entries_ptr.tolist())):
+        weights: list[float] = alt_weight[t.alt_ptr[f] : t.alt_ptr[f + 1]].tolist()
+        by_weight = sorted(range(len(weights)), key=weights.__getitem__)
+        bit = {alternate: 1 << n for n, alternate in enumerate(by_weight)}
+        vocabulary: list[str] = []
+        alternates: dict[str, int] = defaultdict(int)
+        for alternate, word in zip(t.entry_alternate[a:b].tolist(), t.entry_words[a:b].tolist(),
+                                   strict=True):
+            if alternate < 0:
+                vocabulary.append(t.words[word])
+            else:
+                alternates[t.words[word]] |= bit[alternate]
+        out.append(FactWords(frozenset(vocabulary), dict(alternates),
+                             tuple(weights[n] for n in by_weight)))
+    return tuple(out)
 
 
 class _Profiles(Sequence[FactProfile]):

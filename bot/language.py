@@ -71,9 +71,13 @@ def detect(text: str, *, is_english_word: Callable[[str], bool]) -> str:
     words = [w.casefold() for w in _LATIN_WORD.findall(text)]
     if len(words) < 2:
         return ENGLISH
-    english = sum(1 for w in words if is_english_word(w))
-    if english * 2 > len(words):
-        return ENGLISH
+    # More than half the words English: counted only until there are enough.
+    needed, english = len(words) // 2 + 1, 0
+    for w in words:
+        if is_english_word(w):
+            english += 1
+            if english == needed:
+                return ENGLISH
     best, hits = ENGLISH, 0
     for code, markers in _LATIN_MARKERS.items():
         n = sum(1 for w in words if w in markers)
@@ -112,8 +116,11 @@ def split_questions(text: str) -> list[str]:
     parts: list[str] = []
     for sentence in _SENTENCE_BREAK.split(text):
         parts.extend(p for p in _CONJUNCTION_BREAK.split(sentence))
-    parts = [_LEADING_CONJUNCTION.sub("", p.strip(" ,")) for p in parts if p and p.strip(" ,")]
-    kept = [p for p in parts if sum(ch.isalpha() for ch in p) >= _MIN_PART_LETTERS]
+    parts = [p for p in parts if p and p.strip(" ,")]
+    if len(parts) < 2:
+        return [text]  # one question, as most messages are
+    parts = [_LEADING_CONJUNCTION.sub("", p.strip(" ,")) for p in parts]
+    kept = [p for p in parts if sum(map(str.isalpha, p)) >= _MIN_PART_LETTERS]
     # More questions than a person asks at once is a paste (or a repeated line): one question.
     return kept if 1 < len(kept) <= MAX_PARTS else [text]
 

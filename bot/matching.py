@@ -8,12 +8,15 @@ say (another year, another country) is declined rather than answered with the ne
 
 from __future__ import annotations
 
+import heapq
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import chain, compress, pairwise
+from functools import cache, lru_cache
+from itertools import accumulate, chain, compress, pairwise
 from operator import and_
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -25,10 +28,9 @@ from bot.index import (
     CUE_MASK,
     CUE_WORDS,
     TYPED_CUES,
-    Floats,
+    FactWords,
     Index,
     Ints,
-    Offsets,
 )
 from bot.lexicon import (
     COUNT_CUES,
@@ -40,7 +42,8 @@ from bot.lexicon import (
     YES_NO_STARTS,
 )
 from bot.model import Fact
-from bot.normalize import content_stems, is_number, stem, tokens
+from bot.normalize import is_number, stem, tokens, word_role
+from bot.thresholds import Thresholds
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 # People ask with the same words again and again: each is stemmed once.
@@ -80,17 +83,28 @@ class Query:
             return index.unknown_weight * long / len(self.content)
         return index.weight(word)
 
+    def weights(self, index: Index) -> dict[str, float]:
+        """Each content word's weight, in question order."""
+        return {w: self.weight(index, w) for w in self.content}
+
     @property
     def empty(self) -> bool:
         return not self.content
+
+    @property
+    def figures(self) -> tuple[bool, ...]:
+        """Of `content`, which are figures (numbers, number words)."""
+        return tuple(map(_is_figure, self.content))
 
     @property
     def content_text(self) -> str:
         return " ".join(self.content)
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """One fact scored for one question. A named tuple, not a frozen dataclass: a question
+    makes several, and a tuple is a fraction of the cost to make."""
+
     fact: Fact
     position: int  # of the fact in the knowledge base
     score: float  # 0-100
@@ -118,8 +132,10 @@ def analyse(index: Index, question: str) -> Query:
     words: list[str] = []
     corrections: list[tuple[str, str]] = []
     # What the reader typed, for messages: "nothing about “US”", never the inner "usa".
-    typed = {_expand_abbreviation(m).strip(): m.group() for m in _ABBREVIATIONS.finditer(question)}
-    question = _ABBREVIATIONS.sub(_expand_abbreviation, question)
+    abbreviations = list(_ABBREVIATIONS.finditer(question))
+    typed = {_expand_abbreviation(m).strip(): m.group() for m in abbreviations}
+    if abbreviations:
+        question = _ABBREVIATIONS.sub(_expand_abbreviation, question)
     names = _names(question)
     written = tokens(question)
     for word in written:
@@ -131,19 +147,28 @@ def analyse(index: Index, question: str) -> Query:
         words.append(word)
     corrected = words
     words = _no_pronoun_one(index.aliases.rewrite(words))
-    stems = content_stems(words, stem_of=_stem)
+    # The content stems (as `content_stems`), and the surface of each for messages: the first
+    # word with that stem, as the reader typed it.
+    seen: dict[str, None] = {}
+    padding: dict[str, None] = {}
+    surface: dict[str, str] = {}
+    for w in words:
+        role = _role(w)
+        if role is not None:
+            (padding if role[1] else seen).setdefault(role[0], None)
+            surface.setdefault(role[0], typed.get(w, w))
+    stems = list(seen or padding)
     content = [s for s in stems if s not in index.small_talk_words]
     pairs = set(pairwise(words))
     return Query(
         text=" ".join(words),
         words=tuple(words),
         content=tuple(content),
-        cues=frozenset(w for w in words if w in CUE_WORDS),
+        cues=CUE_WORDS.intersection(words),
         corrections=tuple(corrections),
-        asks_quantity=any(cue in pairs for cue in QUANTITY_CUES),
+        asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
-        surface={s: typed.get(w, w) for w in reversed(words)
-                 for s in content_stems([w], stem_of=_stem)},
+        surface=surface,
         names=frozenset(
             s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
         ),
@@ -154,12 +179,20 @@ def analyse(index: Index, question: str) -> Query:
     )
 
 
+@lru_cache(maxsize=1 << 16)
+def _role(word: str) -> tuple[str, bool] | None:
+    """`word_role`, once per word (as `_stem`)."""
+    return word_role(word, stem_of=_stem)
+
+
 # "one" after these, or before "of", stands for a thing, not a count ("which ones", "one of").
 _ONE_AFTER = frozenset("which the this that each any every another no some".split())
 
 
 def _no_pronoun_one(words: list[str]) -> list[str]:
     """Without "one"/"ones" where it is a pronoun: it would pass for a figure asked."""
+    if "one" not in words and "ones" not in words:
+        return words
     return [w for i, w in enumerate(words)
             if not (w == "ones" or (w == "one" and (
                 (i > 0 and words[i - 1] in _ONE_AFTER)
@@ -191,6 +224,8 @@ def asks_count(words: list[str]) -> bool:
 
 def asked_for(typed: list[str]) -> list[str]:
     """The attribute a question asks for by name: "what is the population of Kashgar"."""
+    if "of" not in typed and "for" not in typed and "behind" not in typed:
+        return []  # each way of asking ends in one of these words: most questions have none
     text = " ".join(typed)
     return [m.group(1) for m in _ASKED_FOR.finditer(text) if m.group(1) not in _NOT_ATTRIBUTES]
 
@@ -217,60 +252,73 @@ def _names(question: str) -> frozenset[str]:
 
     Only when the writer uses case at all; ALL CAPS and all-lowercase questions carry no signal.
     """
+    if question.upper() == question or question.lower() == question:
+        return frozenset()
     words = re.findall(r"[^\W\d_]+", question)
-    if not words or question.upper() == question or question.lower() == question:
+    if not words:
         return frozenset()
     return frozenset(_stem(w.casefold()) for w in words[1:] if w[0].isupper() and w[1:].islower())
 
 
-def candidates(index: Index, query: Query, *, limit: int | None) -> Ints:
+def candidates(index: Index, query: Query, *, limit: int | None,
+               weights: dict[str, float] | None = None) -> Ints:
     """Facts sharing at least one word with the question; with `limit`, the best by weight.
 
     A fact sharing no word has coverage 0 and can never be answered, so skipping it changes
     nothing; `limit` is the scale knob for large knowledge bases. Positions, ascending.
+    `weights`: the query's word weights (`Query.weights`), when the caller has them already.
     """
     n = len(index.kb.facts)
-    sizes = [_posting_size(index, w) for w in query.content]
+    lists = index.posting_lists
     # Rare words first: they find the candidates. A word in many facts ("xinjiang") only
     # re-ranks candidates already found, unless nothing rarer was asked; walking its long
     # posting list for every question is what made large knowledge bases slow.
-    order = sorted(range(len(sizes)), key=sizes.__getitem__)
-    weights = np.zeros(n, dtype=np.float64)
-    touched = np.zeros(n, dtype=bool)
-    found: Ints | None = None  # the touched facts, once only common words are left
-    some = False  # a fact touched
-    for j in order:
-        word = query.content[j]
-        w = query.weight(index, word)
-        if not sizes[j]:
-            continue
-        postings = index.postings[word]
-        if limit is not None and some and sizes[j] > index.common_postings:
-            if found is None:
-                found = np.flatnonzero(touched).astype(np.int32)
-            # Whichever is shorter is walked: the candidates or the word's facts.
-            hits = (found[_member(postings, found)] if 4 * len(found) < len(postings)
-                    else postings[touched[postings]])
-            weights[hits] += w
-            continue
-        weights[postings] += w  # one fact at most once per word: no repeated indices
-        touched[postings] = True
-        some = True
-    ids = found if found is not None else np.flatnonzero(touched).astype(np.int32)
+    asked = sorted((w for w in query.content if w in lists), key=lambda w: len(lists[w]))
+    if not asked:
+        return np.zeros(0, dtype=np.int32)
+    # How many of them find candidates: with a limit, not the common ones after the first.
+    finding = len(asked) if limit is None else 1 + sum(
+        1 for w in asked[1:] if len(lists[w]) <= index.common_postings)
+    ids = np.flatnonzero(np.bincount(np.concatenate([lists[w] for w in asked[:finding]]),
+                                     minlength=n)).astype(np.int32)
     if limit is None or len(ids) <= limit:
         return ids
+    # The weights, summed word after word in the same order, choose among them.
+    if weights is None:
+        weights = query.weights(index)
+    totals = np.zeros(n, dtype=np.float64)
+    touched = np.zeros(n, dtype=bool)
+    touched[ids] = True
+    for word in asked[:finding]:
+        totals[lists[word]] += weights[word]  # one fact at most once per word: no repeats
+    for word in asked[finding:]:
+        postings = lists[word]
+        # Whichever is shorter is walked: the candidates or the word's facts.
+        hits = (ids[_member(postings, ids)] if 4 * len(ids) < len(postings)
+                else postings[touched[postings]])
+        totals[hits] += weights[word]
     # The `limit` heaviest, ties to the earlier fact: the limit-th weight, all above it, then
     # as many of those equal to it as fit, in position order.
-    values = weights[ids]
+    values = totals[ids]
     kth = np.partition(values, len(ids) - limit)[len(ids) - limit]
     above = ids[values > kth]
     level = ids[values == kth][: limit - len(above)]
     return np.sort(np.concatenate((above, level)))
 
 
-def _posting_size(index: Index, word: str) -> int:
-    i = index.ids.get(word)
-    return 0 if i is None else int(index.posting_sizes[i])
+def _candidates_plain(word_facts: dict[str, tuple[int, ...]], query: Query,
+                      weights: dict[str, float], limit: int | None) -> set[int]:
+    """As `candidates`, in plain Python (a small knowledge base, where no word is common)."""
+    asked = sorted((w for w in query.content if w in word_facts),
+                   key=lambda w: len(word_facts[w]))
+    found: set[int] = set().union(*(word_facts[w] for w in asked))
+    if limit is None or len(found) <= limit:
+        return found
+    totals = dict.fromkeys(found, 0.0)
+    for word in asked:  # rare words first, as `candidates` adds them
+        for fact in word_facts[word]:
+            totals[fact] += weights[word]
+    return set(heapq.nsmallest(limit, found, key=lambda f: (-totals[f], f)))
 
 
 def _member(sorted_values: Ints, values: Ints) -> npt.NDArray[np.bool_]:
@@ -289,13 +337,18 @@ def score(
 ) -> list[Match]:
     """Matches for the candidate facts (and the facts at positions `also`), best first. With
     `top`, only the `top` best scored and those of `also` become Match objects: the rest are
-    scored as arrays and dropped, since no decision looks that far down."""
-    weights = {w: query.weight(index, w) for w in query.content}
+    scored and dropped, since no decision looks that far down. A small knowledge base is
+    scored in plain Python (`_scored_plain`), a larger one with arrays (`_scored`)."""
+    weights = query.weights(index)
     total = sum(weights.values())
     if total == 0:
         return []
-    found = candidates(index, query, limit=limit)
     also = set(also)
+    if index.fact_words is not None and index.word_facts is not None:
+        places = sorted(also.union(_candidates_plain(index.word_facts, query, weights, limit)))
+        return _scored_plain(index, index.fact_words, query, places, weights, total, top=top,
+                             also=also)
+    found = candidates(index, query, limit=limit, weights=weights)
     extra = sorted(also - set(found.tolist()))
     if extra:
         positions = np.sort(np.concatenate((found, np.asarray(extra, dtype=np.int32))))
@@ -309,7 +362,7 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     """Every candidate scored at once: coverage and word overlap are array sums over the
     question's words, closeness one rapidfuzz `cdist` over all their alternates."""
     t = index.thresholds
-    tables = index.tables
+    columns = index.columns
     m = len(positions)
     if not m:
         return []
@@ -318,103 +371,195 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     # The question's words as compared with alternates: question words count a little. The
     # content words come first, so that row j < k of a table is content[j].
     compared = dict(weights) | dict.fromkeys(query.cues, t.cue_weight)
-    # Each candidate's entries (its vocabulary, then its alternates' words) as rows of the
-    # question's words (-1: a word not asked).
-    entries, owners = _gather(tables.entries_ptr, positions)
-    with index.rows_of(list(compared)) as row_of:
-        rows = row_of[tables.entry_words[entries]]
-    alternate = tables.entry_alternate[entries]
-    first_alternate = tables.alt_ptr[positions]
-    counts = tables.alt_ptr[positions + 1] - first_alternate
-    firsts = counts.cumsum() - counts  # where each candidate's alternates start among them
-    alternates = np.arange(int(counts.sum())) + (first_alternate - firsts).repeat(counts)
-
-    # One table of the compared words (rows) against the candidates (columns 0..m-1: word j
-    # is in the fact's vocabulary; only content words can be) and their alternates (columns
-    # m...: the alternate contains word j), weighted, then summed down word by word in question
-    # order (cumsum is sequential, as a Python sum over the words is): the same coverage and
-    # overlap to the last bit.
-    vocabulary = alternate < 0
-    column = np.where(vocabulary, owners, m + firsts[owners] + alternate)
-    keep = (rows >= 0) & ~(vocabulary & (rows >= k))
-    found = np.zeros((len(compared), m + len(alternates)))
-    found[rows[keep], column[keep]] = np.fromiter(compared.values(), dtype=np.float64,
-                                                  count=len(compared))[rows[keep]]
-    sums = found.cumsum(axis=0)[-1]
-    coverage = sums[:m] / total
-    overlap = 2 * sums[m:] / (sum(compared.values()) + index.alt_weight[alternates])
+    places = positions.tolist()
+    # The candidates' columns side by side (see FactColumns): each one's alternates, then
+    # its vocabulary, from `starts[i]` on for candidate i.
+    starts = list(accumulate((columns.count[p] for p in places), initial=0))
+    vocabulary = [start - 1 for start in starts[1:]]
+    # Each candidate's entries: a word, and its column in the fact.
+    entries = np.concatenate([columns.entries[p] for p in places], axis=1)
+    rows = index.rows(compared, entries[0])
+    at = entries[1] + np.repeat(starts[:-1], [columns.sizes[p] for p in places])
+    # One table of the compared words (rows) against the columns: the word's weight where
+    # the column has the word. Summed down word by word in question order, as a Python sum
+    # over the words is: the same coverage and overlap to the last bit. The content words
+    # alone explain a fact (its vocabulary). Entries of words not asked (row -1) land in a
+    # spare last row, never summed.
+    c = len(compared)
+    found = np.zeros((c + 1, starts[-1]))
+    found[rows, at] = np.fromiter(compared.values(), dtype=np.float64, count=c)[rows]
+    sums = found[0].copy()
+    for row in found[1:c]:
+        sums += row
+    overlap = 2 * sums / (sum(compared.values())
+                          + np.concatenate([columns.weights[p] for p in places]))
     # token_sort_ratio of the question and each alternate: the alternates' words are sorted
     # already (bot/index.py), so a plain ratio of sorted words is the same number, 4x faster.
-    texts = index.fact_texts
-    ratios = process.cdist([" ".join(sorted(content))],
-                           list(chain.from_iterable(texts[p] for p in positions.tolist())),
-                           scorer=fuzz.ratio, dtype=np.float64)[0] / 100
-    if counts.all():
-        best_overlap = np.maximum.reduceat(overlap, firsts)
-        ratio = np.maximum.reduceat(ratios, firsts)
-    else:  # a fact without alternates (reduceat cannot take an empty group)
-        some = counts > 0
-        best_overlap, ratio = np.zeros(m), np.zeros(m)
-        if some.any():
-            best_overlap[some] = np.maximum.reduceat(overlap, firsts[some])
-            ratio[some] = np.maximum.reduceat(ratios, firsts[some])
-    closeness = t.overlap_share * best_overlap + (1 - t.overlap_share) * ratio
-    values = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
-    return _matches(index, query, positions, values, coverage, found[:k, :m] > 0,
-                    top=top, also=also)
+    texts = [columns.texts[p] for p in places]
+    ratios = process.cdist([" ".join(sorted(content))], list(chain.from_iterable(texts)),
+                           scorer=fuzz.ratio, dtype=np.float64)[0]
+    # The best of each candidate's columns (the vocabulary's 0 is never above an alternate's)
+    # and texts.
+    best_overlap = np.maximum.reduceat(overlap, starts[:-1]).tolist()
+    best_ratio = np.maximum.reduceat(
+        ratios, list(accumulate(map(len, texts[:-1]), initial=0))).tolist()
+    # Per candidate, the weight of each content word its vocabulary has (0.0: not had).
+    explained: list[list[float]] = found[:k, vocabulary].T.tolist()
+    coverage = [_sum(had) / total for had in explained]
+    values = _values(t, coverage, best_overlap, best_ratio)
+    return _matches(index, query, places, values, coverage, explained, top=top, also=also)
 
 
-def _matches(index: Index, query: Query, positions: Ints, values: Floats, coverage: Floats,
-             inside: npt.NDArray[np.bool_], *, top: int | None, also: set[int]) -> list[Match]:
+def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places: list[int],
+                  weights: dict[str, float], total: float, *, top: int | None,
+                  also: set[int]) -> list[Match]:
+    """As `_scored`, one candidate after another in plain Python (a small knowledge base, see
+    bot/index.py SMALL_KB): the same sums, in the same order, so the same scores to the bit."""
+    if not places:
+        return []
+    t = index.thresholds
+    compared = dict(weights) | dict.fromkeys(query.cues, t.cue_weight)
+    compared_total = sum(compared.values())
+    texts = [index.columns.texts[p] for p in places]
+    ratios: list[float] = process.cdist(
+        [" ".join(sorted(query.content))], list(chain.from_iterable(texts)),
+        scorer=fuzz.ratio, dtype=np.float64)[0].tolist()
+    asked = list(weights.items())
+    both = list(compared.items())
+    explained, coverage, overlaps, best_ratios = [], [], [], []
+    start = 0
+    for p, fact_texts in zip(places, texts, strict=True):
+        fact = facts[p]
+        vocabulary, alternates, alternate_weights = fact.vocabulary, fact.alternates, fact.weights
+        had = [w if word in vocabulary else 0.0 for word, w in asked]
+        explained.append(had)
+        coverage.append(_sum(had) / total)
+        # The alternates sharing words, grouped by the words they share (each group's weight
+        # added word by word in question order, as for one alternate): the best overlap of a
+        # group is that of its lightest alternate, its lowest bit.
+        groups: list[tuple[int, float]] = []
+        for word, w in both:
+            have = alternates.get(word, 0)
+            if not have:
+                continue
+            split = []
+            for group, shared in groups:
+                if group & have:
+                    split.append((group & have, shared + w))
+                    if group & ~have:
+                        split.append((group & ~have, shared))
+                    have &= ~group
+                else:
+                    split.append((group, shared))
+            if have:  # alternates that share no earlier word
+                split.append((have, w))
+            groups = split
+        overlaps.append(max([
+            2 * shared / (compared_total + alternate_weights[(group & -group).bit_length() - 1])
+            for group, shared in groups], default=0.0))
+        best_ratios.append(max(ratios[start : start + len(fact_texts)]))
+        start += len(fact_texts)
+    values = _values(t, coverage, overlaps, best_ratios)
+    return _matches(index, query, places, values, coverage, explained, top=top, also=also)
+
+
+def _sum(values: list[float]) -> float:
+    """Added one after another (as the table's rows are, and as Python's sum() did before
+    3.12), whatever the Python version."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
+def _values(t: Thresholds, coverage: list[float], overlap: list[float],
+            ratio: list[float]) -> list[float]:
+    """Each fact's score (0-100) from its coverage, best word overlap and best ratio (0-100)."""
+    o, c = t.overlap_share, t.coverage_share
+    return [100 * (c * cov + (1 - c) * (o * lap + (1 - o) * (r / 100)))
+            for cov, lap, r in zip(coverage, overlap, ratio, strict=True)]
+
+
+def _matches(index: Index, query: Query, places: list[int], values: list[float],
+             coverage: list[float], explained: list[list[float]], *, top: int | None,
+             also: set[int]) -> list[Match]:
     """The Match of each candidate (with `top`, of the best and of `also`), best first
-    (score, then fact id)."""
+    (score, then fact id). `explained`: per candidate, the weight of each content word that
+    its vocabulary has, 0.0 for the others."""
     facts = index.kb.facts
     content = query.content
     words = len(content)
-    scores = [round(value, 1) for value in values.tolist()]
-    order = np.lexsort((index.tables.id_rank[positions], -np.array(scores))).tolist()
-    if top is not None and len(order) > top:
-        order = order[:top] + [f for f in order[top:] if int(positions[f]) in also]
-    outside: list[list[bool]] = (~inside).T.tolist()
-    figures = [w in _NUMBER_STEMS or is_number(w) for w in content]
-    asks_figures = any(figures)
-    asked = sorted(query.cues & TYPED_CUES)
-    # The first typed cue asked that a fact does not answer, for each set of cues answered.
-    cue_missing = [next((c for c in asked if not bits & CUE_BITS[c]), None)
-                   for bits in range(CUE_MASK + 1)]
-    answers_to: list[int] = index.tables.answers_to[positions].tolist()
-    has_figure: list[bool] = index.tables.has_figure[positions].tolist()
-    places: list[int] = positions.tolist()
-    cov: list[float] = coverage.tolist()
+    order, scores = _ranked(index, places, values, top=top, also=also)
+    figures = query.figures
+    asks_figures = True in figures
+    cue_missing = _cue_missing(query.cues & TYPED_CUES)
+    answers_to = index.answers_to
+    has_figure = index.has_figure
     asks_quantity = query.asks_quantity
     asks_count = query.asks_count
     matches = []
     for f in order:
+        place = places[f]
         unexplained: tuple[str, ...] = ()
         numbers: tuple[str, ...] = ()
-        if True in outside[f]:
-            unexplained = tuple(compress(content, outside[f]))
+        if 0.0 in explained[f]:
+            outside = [w == 0.0 for w in explained[f]]
+            unexplained = tuple(compress(content, outside))
             if asks_figures:
-                numbers = tuple(compress(content, map(and_, outside[f], figures)))
-        matches.append(Match(facts[places[f]], places[f], scores[f], cov[f], unexplained,
-                             (asks_quantity and not has_figure[f])
-                             or (asks_count and not answers_to[f] & COUNT_BIT),
-                             cue_missing[answers_to[f] & CUE_MASK],
+                numbers = tuple(compress(content, map(and_, outside, figures)))
+        matches.append(Match(facts[place], place, scores[f], coverage[f], unexplained,
+                             (asks_quantity and not has_figure[place])
+                             or (asks_count and not answers_to[place] & COUNT_BIT),
+                             cue_missing[answers_to[place] & CUE_MASK],
                              words, numbers))
     return matches
 
 
-def _gather(ptr: Offsets, rows: Ints) -> tuple[Offsets, Offsets]:
-    """The entries of CSR rows `rows`, one row after another, and the number (0, 1, ...) of
-    the row each came from."""
-    starts = ptr[rows]
-    counts = ptr[rows + 1] - starts
-    owners = np.arange(len(rows)).repeat(counts)
-    entries = np.arange(len(owners)) + (starts - counts.cumsum() + counts)[owners]
-    return entries, owners
+def _ranked(index: Index, places: list[int], values: list[float], *, top: int | None,
+            also: set[int]) -> tuple[list[int], dict[int, float]]:
+    """The candidates (numbers into `places`) by score rounded as shown, then fact id: with
+    `top`, the `top` first and then those of `also`. With each, its rounded score.
+
+    Rounding keeps the order of the values, so the `top` first are among the candidates of
+    the highest values down to the last one rounding as the `top`-th does: only those (and
+    those of `also`) are rounded and sorted, not every candidate."""
+    rank = index.id_rank
+    scores: dict[int, float] = {}
+    least = math.inf  # the last score rounded
+    for f in sorted(range(len(places)), key=values.__getitem__, reverse=True):
+        score = round(values[f], 1)
+        if top is not None and len(scores) >= top and score < least:
+            break
+        scores[f] = least = score
+
+    def key(f: int) -> tuple[float, int]:
+        return -scores[f], rank[places[f]]
+
+    order = sorted(scores, key=key)[:top]
+    if top is not None:
+        chosen = set(order)
+        extra = [f for f, p in enumerate(places) if p in also and f not in chosen]
+        scores.update((f, round(values[f], 1)) for f in extra)
+        order += sorted(extra, key=key)
+    return order, scores
+
+
+@cache
+def _cue_missing(asked: frozenset[str]) -> tuple[str | None, ...]:
+    """For each set of typed cues a fact answers (its CUE_BITS), the first cue asked that it
+    does not answer. Few questions ask a typed cue: a handful of tables serve them all."""
+    ordered = sorted(asked)
+    return tuple(next((c for c in ordered if not bits & CUE_BITS[c]), None)
+                 for bits in range(CUE_MASK + 1))
 
 
 _NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS)
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_figure(word: str) -> bool:
+    """A number or a number word: once per word, as `_stem`."""
+    return word in _NUMBER_STEMS or is_number(word)
 
 
 def numbers_unexplained(match: Match) -> tuple[str, ...]:

@@ -24,12 +24,18 @@ _SCRIPT_EDGE = re.compile(
 def normalize(text: str) -> str:
     """NFKC, case-folded, punctuation and emoji gone, numbers kept whole ("49.6", "357000")."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    text = _THOUSANDS.sub("", text)
-    text = _SCRIPT_EDGE.sub(" ", text)
+    # A step is taken only where its character can occur: most find nothing in a question,
+    # and a regular expression costs a pass over the text even then.
+    if "," in text:
+        text = _THOUSANDS.sub("", text)
+    if not text.isascii():
+        text = _SCRIPT_EDGE.sub(" ", text)
     text = text.replace("%", " percent ").replace("$", " dollar ")
-    text = _POSSESSIVE.sub("", text).replace("'", "")
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text).replace("'", "")
     text = _NOT_WORD.sub(" ", text)
-    text = _LONE_DOT.sub(" ", text)
+    if "." in text:
+        text = _LONE_DOT.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -87,14 +93,20 @@ def content_stems(words: Iterable[str], *, stem_of: Callable[[str], str] = stem)
     seen: dict[str, None] = {}
     padding: dict[str, None] = {}
     for word in words:
-        if word in STOPWORDS or (len(word) == 1 and word.isalpha()):
-            continue  # a lone letter is a slip or markup ("<b>"), never the subject
-        key = stem_of(word)
-        if word in FILLERS or key in _PADDING_STEMS:  # "guessing" is padding as much as "guess"
-            padding.setdefault(key, None)
-        else:
-            seen.setdefault(key, None)
+        role = word_role(word, stem_of=stem_of)
+        if role is not None:
+            (padding if role[1] else seen).setdefault(role[0], None)
     return list(seen or padding)
+
+
+def word_role(word: str, *, stem_of: Callable[[str], str] = stem) -> tuple[str, bool] | None:
+    """A word's stem and whether it is padding (see `content_stems`); None for a word that is
+    never content."""
+    if word in STOPWORDS or (len(word) == 1 and word.isalpha()):
+        return None  # a lone letter is a slip or markup ("<b>"), never the subject
+    key = stem_of(word)
+    # "guessing" is padding as much as "guess"
+    return key, word in FILLERS or key in _PADDING_STEMS
 
 
 def is_figure(word: str) -> bool:

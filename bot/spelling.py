@@ -42,6 +42,8 @@ class AliasRewriter:
         self._by_first = {k: sorted(v, key=lambda p: -len(p[0])) for k, v in by_first.items()}
 
     def rewrite(self, words: Sequence[str]) -> list[str]:
+        if self._by_first.keys().isdisjoint(words):
+            return list(words)  # no phrase starts here, as in most questions
         out: list[str] = []
         i = 0
         while i < len(words):

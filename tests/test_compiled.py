@@ -69,6 +69,8 @@ def test_the_real_knowledge_base_scores_as_before(real_engine: Engine) -> None:
     assert _same_scores(real_engine.index, questions, limit=50, also=(3, 0)) == []
     # Every fact scored (no candidate step), on the dev questions.
     assert _same_scores(real_engine.index, questions[:200], limit=None) == []
+    # A limit below the knowledge base's size: the candidates are chosen by weight.
+    assert _same_scores(real_engine.index, questions[:400], limit=5, also=(7,)) == []
 
 
 def test_the_engine_weighs_the_matches_as_before(real_engine: Engine) -> None:
