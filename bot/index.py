@@ -301,33 +301,44 @@ class Index:
 @dataclass(frozen=True, eq=False)
 class FactColumns:
     """Each fact as a question's scoring reads it (bot/matching.py): one column per alternate
-    question, then one for its vocabulary. Kept per fact, so that a question's candidates are
-    a few dozen slices put together rather than index arithmetic over the CSR arrays."""
+    question, then one for its vocabulary. Flat arrays sliced per fact (no object per fact:
+    an archive of 100,000 facts would pay for 200,000 of them)."""
 
     count: list[int]  # per fact, its number of columns
-    entries: tuple[npt.NDArray[np.int64], ...]  # per fact, (2, entries): word id, column
-    sizes: list[int]  # per fact, its number of entries
-    # Per fact, each column's weight: the alternate's, and infinite for the vocabulary, whose
-    # overlap with a question is then 0 (an alternate's is never less).
-    weights: tuple[Floats, ...]
+    entry_words: Ints  # per entry (fact after fact, as IndexTables), its word id
+    entry_columns: Ints  # and its column in the fact
+    entries_ptr: list[int]  # fact -> its entries [ptr[f], ptr[f + 1])
+    # Per column, its weight: the alternate's, and infinite for the vocabulary, whose overlap
+    # with a question is then 0 (an alternate's is never less).
+    weights: Floats
+    columns_ptr: list[int]  # fact -> its columns [ptr[f], ptr[f + 1])
     # Per fact, its alternates' texts for rapidfuzz, each once (alternates that differ only in
     # question words read the same), then "" (a ratio of 0, which no alternate's is below).
     texts: tuple[tuple[str, ...], ...]
+
+    def entries(self, f: int) -> tuple[Ints, Ints]:
+        a, b = self.entries_ptr[f], self.entries_ptr[f + 1]
+        return self.entry_words[a:b], self.entry_columns[a:b]
+
+    def size(self, f: int) -> int:
+        return self.entries_ptr[f + 1] - self.entries_ptr[f]
+
+    def column_weights(self, f: int) -> Floats:
+        return self.weights[self.columns_ptr[f] : self.columns_ptr[f + 1]]
 
 
 def fact_columns(t: IndexTables, alt_weight: Floats) -> FactColumns:
     alternates = np.diff(t.alt_ptr)
     fact_of = np.arange(t.facts).repeat(np.diff(t.entries_ptr))
     column = np.where(t.entry_alternate < 0, alternates[fact_of], t.entry_alternate)
-    entries = np.stack([t.entry_words.astype(np.int64), column.astype(np.int64)])
-    weights = np.insert(alt_weight, t.alt_ptr[1:], np.inf)
-    column_ptr = (t.alt_ptr + np.arange(t.facts + 1)).tolist()
     texts = [t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist())]
     return FactColumns(
         count=(alternates + 1).tolist(),
-        sizes=np.diff(t.entries_ptr).tolist(),
-        entries=tuple(entries[:, a:b] for a, b in pairwise(t.entries_ptr.tolist())),
-        weights=tuple(weights[a:b] for a, b in pairwise(column_ptr)),
+        entry_words=t.entry_words,
+        entry_columns=column.astype(np.int32),
+        entries_ptr=t.entries_ptr.tolist(),
+        weights=np.insert(alt_weight, t.alt_ptr[1:], np.inf),
+        columns_ptr=(t.alt_ptr + np.arange(t.facts + 1)).tolist(),
         texts=tuple((*dict.fromkeys(texts[a:b]), "") for a, b in pairwise(t.alt_ptr.tolist())),
     )
 

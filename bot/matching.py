@@ -377,9 +377,10 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     starts = list(accumulate((columns.count[p] for p in places), initial=0))
     vocabulary = [start - 1 for start in starts[1:]]
     # Each candidate's entries: a word, and its column in the fact.
-    entries = np.concatenate([columns.entries[p] for p in places], axis=1)
-    rows = index.rows(compared, entries[0])
-    at = entries[1] + np.repeat(starts[:-1], [columns.sizes[p] for p in places])
+    pieces = [columns.entries(p) for p in places]
+    rows = index.rows(compared, np.concatenate([words for words, _ in pieces]))
+    at = np.concatenate([column for _, column in pieces]) \
+        + np.repeat(starts[:-1], [columns.size(p) for p in places])
     # One table of the compared words (rows) against the columns: the word's weight where
     # the column has the word. Summed down word by word in question order, as a Python sum
     # over the words is: the same coverage and overlap to the last bit. The content words
@@ -392,7 +393,7 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     for row in found[1:c]:
         sums += row
     overlap = 2 * sums / (sum(compared.values())
-                          + np.concatenate([columns.weights[p] for p in places]))
+                          + np.concatenate([columns.column_weights(p) for p in places]))
     # token_sort_ratio of the question and each alternate: the alternates' words are sorted
     # already (bot/index.py), so a plain ratio of sorted words is the same number, 4x faster.
     texts = [columns.texts[p] for p in places]
