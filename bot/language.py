@@ -99,6 +99,11 @@ _QUESTION_START = (
 _CONJUNCTION_BREAK = re.compile(
     rf",?\s+(?:and|also|plus|and\s+also)\s+(?={_QUESTION_START}\b)", re.IGNORECASE
 )
+# A comma before a question word splits a message that began as a question ("what share is
+# with Central Asia, how much did it grow"), not a clause before one ("if it opened, how ...").
+_COMMA_BREAK = re.compile(r",\s+(?=(?:what|whats|what's|how|when|where|who|which|why)\b)",
+                          re.IGNORECASE)
+_OPENS_ASKING = re.compile(rf"^\W*{_QUESTION_START}\b", re.IGNORECASE)
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|also|plus|and also)\b[\s,]*", re.IGNORECASE)
 # Words that point back to the previous question's subject ("... and when did it open?").
 POINTERS = frozenset("it its they them their there he his him she her this that".split())
@@ -115,7 +120,8 @@ def split_questions(text: str) -> list[str]:
     """
     parts: list[str] = []
     for sentence in _SENTENCE_BREAK.split(text):
-        parts.extend(p for p in _CONJUNCTION_BREAK.split(sentence))
+        for piece in _CONJUNCTION_BREAK.split(sentence):
+            parts.extend(_COMMA_BREAK.split(piece) if _OPENS_ASKING.match(piece) else [piece])
     parts = [p for p in parts if p and p.strip(" ,")]
     if len(parts) < 2:
         return [text]  # one question, as most messages are

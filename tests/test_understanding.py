@@ -59,6 +59,10 @@ def test_language_is_detected(text: str, language: str) -> None:
         ("what is the trade between Xinjiang and Central Asia",
          ["what is the trade between Xinjiang and Central Asia"]),
         ("imports and exports in 2023", ["imports and exports in 2023"]),
+        # A comma before a question word, in a message that began as a question.
+        ("what is the ferry fare, how many passengers", ["what is the ferry fare",
+                                                        "how many passengers"]),
+        ("if it opened in May, how big is it", ["if it opened in May, how big is it"]),
         ("hi? ok", ["hi? ok"]),  # fragments are not questions of their own
         ("bridge cost? " * 50, ["bridge cost? " * 50]),  # a paste, not 50 questions
     ],
