@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.measure import CODE_ENV
+from bench.measure import CODE_ENV, PASSES
 from bench.synth import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,9 @@ ARTICLE_QUESTIONS = [ROOT / "tests" / n for n in
 SIZES = (20_000, 100_000)
 DIFFERENTIAL_SIZE = 10_000
 EMBED_TEXTS = 200
+# Starts from the cache timed per knowledge base (the median is reported): one start is at the
+# mercy of whatever else the machine is doing.
+STARTS = 5
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,11 @@ def measure(runner: Runner, name: str, kb: Path, questions: list[Path], cache: P
     log(f"{name}: start from the cache, {'with' if semantic else 'without'} the semantic layer")
     warm = runner.json("bench.measure", "warm", str(kb), *map(str, questions), cache=cache,
                        semantic=semantic, spawned=True)
+    # The start is timed again in processes that only start: the median of STARTS.
+    firsts = [warm["first_answer_s"], *(
+        runner.json("bench.measure", "start", str(kb), cache=cache, semantic=semantic,
+                    spawned=True)["first_answer_s"] for _ in range(STARTS - 1))]
+    warm["first_answer_s"] = sorted(firsts)[len(firsts) // 2]
     row |= {k: v for k, v in warm.items() if k != "facts"}
     row.setdefault("facts", warm["facts"])
     log(f"{name}: first answer {warm['first_answer_s']:.3f} s, median {warm['median_ms']:.3f} "
@@ -241,9 +249,11 @@ def write_markdown(path: Path, rows: list[dict[str, Any]], floor: float, notes: 
         "(validation, index, cache file); *first answer*: from starting the process to the "
         "first reply, from the cache; *serving MB*: resident memory then; *peak MB*: the "
         "highest resident memory of the serving process.",
-        "- *median*, *p95*: one question at a time, lexical matching (synthetic archives and "
-        "the article without the semantic layer; *article + meaning* embeds each question the "
-        "words alone do not settle).",
+        f"- *first answer*: the median of {STARTS} starts. *median*, *p95*: one question at a "
+        f"time, each question's fastest of {PASSES} passes, lexical matching (synthetic "
+        "archives and the article without the semantic layer); *article + meaning* embeds each "
+        "question the words alone do not settle, in one pass (a second would be answered from "
+        "the question cache).",
         "- *500 words*: median of pastes of 500 words from the alternates (the engine reads the "
         "first 1,000 characters of a message).",
         f"- The import floor, a process importing numpy and rapidfuzz: {floor:.3f} s.",

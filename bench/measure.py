@@ -1,6 +1,7 @@
 """One knowledge base, measured in a process of its own so that its memory is its own.
 
     python -m bench.measure cold KB                  → build from the YAML files, into the cache
+    python -m bench.measure start KB                 → start from the cache, first answer only
     python -m bench.measure warm KB QUESTIONS...     → start from the cache, answer, time
     python -m bench.measure embed KB --texts N       → cold embedding time of N alternates
 
@@ -27,6 +28,10 @@ from typing import Any
 CODE_ENV = "CITEBOT_BENCH_CODE"
 FIRST_QUESTION = "How much is the trade between Xinjiang and Central Asia?"
 WARM_UP = 20  # questions answered untimed first: lazy tables and caches settle
+# Passes over the questions when the meaning is not weighed: each question's fastest is kept,
+# since a busy machine only ever adds time. One pass with the meaning: a second would be
+# answered from the question cache.
+PASSES = 3
 LONG_WORDS = 500
 LONG_QUESTIONS = 7
 
@@ -88,15 +93,24 @@ def long_questions(kb: Any, seed: int = 0) -> list[str]:
     return [" ".join(rng.choice(words) for _ in range(LONG_WORDS)) for _ in range(LONG_QUESTIONS)]
 
 
-def _timed(engine: Any, texts: list[str], what: str) -> list[float]:
-    millis = []
-    for n, text in enumerate(texts, start=1):
-        if n % 200 == 0:
-            _log(f"{what}: {n}/{len(texts)}")
-        started = time.perf_counter()
-        engine.answer(text)
-        millis.append((time.perf_counter() - started) * 1000)
-    return millis
+def _timed(engine: Any, texts: list[str], what: str, *, passes: int = 1) -> list[float]:
+    """Milliseconds per text: the fastest of `passes` passes over all of them."""
+    best = [float("inf")] * len(texts)
+    for done in range(passes):
+        for n, text in enumerate(texts, start=1):
+            if n % 200 == 0:
+                _log(f"{what}: {n}/{len(texts)}" + (f", pass {done + 1}" if passes > 1 else ""))
+            started = time.perf_counter()
+            engine.answer(text)
+            best[n - 1] = min(best[n - 1], (time.perf_counter() - started) * 1000)
+    return best
+
+
+def start(kb_path: Path, spawned: float | None) -> dict[str, Any]:
+    """Only the start: from the process starting to the first answer."""
+    kb = _load(kb_path)
+    _engine(kb, kb_path).answer(FIRST_QUESTION)
+    return {"first_answer_s": time.time() - spawned if spawned is not None else None}
 
 
 def warm(kb_path: Path, question_files: list[Path], spawned: float | None) -> dict[str, Any]:
@@ -111,9 +125,10 @@ def warm(kb_path: Path, question_files: list[Path], spawned: float | None) -> di
     texts = [q.q for path in question_files for q in load_questions(path)]
     for text in texts[:WARM_UP]:
         engine.answer(text)
-    millis = sorted(_timed(engine, texts, "questions"))
-    long = sorted(_timed(engine, long_questions(kb), "500-word questions"))
     semantic = getattr(engine, "semantic", None) is not None
+    passes = 1 if semantic else PASSES
+    millis = sorted(_timed(engine, texts, "questions", passes=passes))
+    long = sorted(_timed(engine, long_questions(kb), "500-word questions", passes=passes))
     return {
         "facts": len(kb.facts),
         "semantic": semantic,
@@ -122,6 +137,7 @@ def warm(kb_path: Path, question_files: list[Path], spawned: float | None) -> di
         "serving_mb": serving,
         "peak_mb": _peak_mb(),
         "questions": len(texts),
+        "passes": passes,
         "median_ms": millis[len(millis) // 2],
         "p95_ms": millis[min(len(millis) - 1, round(0.95 * (len(millis) - 1)))],
         "long_ms": long[len(long) // 2],
@@ -158,7 +174,7 @@ def _use_other_code() -> None:
 def main() -> None:
     _use_other_code()
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("cold", "warm", "embed"))
+    parser.add_argument("mode", choices=("cold", "start", "warm", "embed"))
     parser.add_argument("kb", type=Path)
     parser.add_argument("questions", type=Path, nargs="*")
     parser.add_argument("--spawned", type=float, default=None)
@@ -166,6 +182,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.mode == "cold":
         result = cold(args.kb)
+    elif args.mode == "start":
+        result = start(args.kb, args.spawned)
     elif args.mode == "warm":
         result = warm(args.kb, args.questions, args.spawned)
     else:
