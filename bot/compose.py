@@ -42,6 +42,16 @@ def did_you_mean(question: str, facts: Sequence[Fact], *, score: float) -> Reply
     )
 
 
+# bot/identity's reasons: what the question singles out and the fact does not.
+_NOT_SINGLED_OUT = {
+    "which": "The article does not say which: it speaks only of \u201c{}\u201d.",
+    "superlative": "The article does not say which is the \u201c{}\u201d.",
+    "relation": "The article says nothing about \u201c{}\u201d.",
+    "partial": "The article names only some: \u201c{}\u201d.",
+    "part": "The article gives only the whole, {}, not that part of it.",
+}
+
+
 def decline(
     kb: KnowledgeBase,
     question: str,
@@ -49,6 +59,7 @@ def decline(
     unexplained: Sequence[str] = (),
     figure_missing: bool = False,
     cue_missing: str | None = None,
+    not_singled_out: tuple[str, str] | None = None,
     nearest: Sequence[Fact] = (),
     score: float = 0.0,
     guide: Guide | None = None,
@@ -62,6 +73,8 @@ def decline(
     elif cue_missing == "judgement":
         reason = ("I don't judge whether a claim is true or good; I can tell you what the "
                   "article and the people in it say.")
+    elif not_singled_out is not None:
+        reason = _NOT_SINGLED_OUT[not_singled_out[0]].format(not_singled_out[1])
     elif unexplained:
         quoted = [f"\u201c{w}\u201d" for w in unexplained[:3]]
         words = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]

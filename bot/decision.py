@@ -10,7 +10,7 @@ that the fact does not give is never answered, however close the meaning.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -109,10 +109,12 @@ def weigh(
     runner_up: Sequence[float],
     names: frozenset[str],
     judgement: bool,
+    singles_out: Callable[[Match], str | None] | None = None,
 ) -> list[Considered]:
     """Every match (best lexical score first) with its features, veto and confidence, most
     confident first. `runner_up`: the two best similarities of all facts (each fact's lead is
-    over the best other one)."""
+    over the best other one). `singles_out`: a further veto (bot/identity), as `veto` not
+    for the fact's own alternates."""
     if not matches:
         return []
     # A few matches, a few features each: plain floats, cheaper than arrays this small.
@@ -126,7 +128,9 @@ def weigh(
             best_other_similarity=runner_up[1] if semantic_top else runner_up[0],
             lexical_top=rank == 0, semantic_top=semantic_top,
         )
-        out.append(Considered(m.position, m, similarity, values,
-                              veto(m, names, judgement=judgement), confidence(values)))
+        reason = veto(m, names, judgement=judgement)
+        if reason is None and singles_out is not None and m.score < 100:
+            reason = singles_out(m)
+        out.append(Considered(m.position, m, similarity, values, reason, confidence(values)))
     out.sort(key=lambda c: (-c.confidence, c.match.fact.id))
     return out

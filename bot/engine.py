@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from bot import compose, decision
+from bot import compose, decision, identity
 from bot.decision import Considered
 from bot.index import Index
-from bot.language import ENGLISH, POINTERS, detect, focus, split_questions
+from bot.language import ENGLISH, FOREIGN_QUANTITY, POINTERS, detect, focus, split_questions
 from bot.matching import Match, Query, analyse, numbers_unexplained, score
 from bot.model import Kind, KnowledgeBase, Reply
 from bot.normalize import stem, tokens
@@ -67,6 +67,7 @@ class Engine:
         self._partings = tuple(p for p in self.index.small_talk if p.intent in PARTING)
         self._parting_starts = frozenset(p.text.split()[0] for p in self._partings if p.text)
         self._longest_talk = max(map(len, self.index.small_talk_texts), default=0)
+        self._profiles: dict[int, identity.Profile] = {}  # by position, see _profile
 
     def answer(self, question: str) -> Reply:
         question = capped(question)
@@ -118,8 +119,24 @@ class Engine:
         matches = score(self.index, query, limit=self.candidate_limit, also=also,
                         top=self.weighed)
         # Features, vetoes and confidences of the matches.
-        return decision.weigh(matches, similarities=similarities, runner_up=runner_up,
-                              names=query.specific, judgement=query.judgement)
+        asks = query.singles_out
+        return decision.weigh(
+            matches, similarities=similarities, runner_up=runner_up, names=query.specific,
+            judgement=query.judgement,
+            singles_out=(lambda m: self._singled_out(asks, m.position)) if asks else None)
+
+    def _singled_out(self, asks: identity.Asks, position: int) -> str | None:
+        found = identity.veto(asks, self._profile(position))
+        return None if found is None else found[0]
+
+    def _profile(self, position: int) -> identity.Profile:
+        """Made when a question first needs it: most facts never do."""
+        found = self._profiles.get(position)
+        if found is None:
+            fact = self.kb.facts[position]
+            found = identity.profile(fact.answer, [c.quote for c in fact.citations])
+            self._profiles[position] = found
+        return found
 
     def _one(self, question: str) -> Reply:
         reply = self._single(question)
@@ -165,11 +182,14 @@ class Engine:
             talk = self._small_talk(question, query)
             if talk is not None:
                 return talk
-        elif query.empty:
+        elif query.empty and self.semantic is None:
+            # No word to match and no meaning to weigh.
             return compose.decline(self.kb, question, guide=self.guide)
         else:
             # Capitals mark nouns in German and every word in some scripts: not names there.
-            query = replace(query, names=frozenset())
+            query = replace(query, names=frozenset(),
+                            asks_quantity=query.asks_quantity
+                            or FOREIGN_QUANTITY.search(question) is not None)
         considered = self._weigh(query, None)
         reply = self._decide(question, query, considered, language)
         # The words alone answer it: the meaning is not weighed (the model's time is saved).
@@ -198,7 +218,7 @@ class Engine:
             return compose.decline(self.kb, question, unexplained=unknown, guide=self.guide)
         fit = [c for c in considered if c.veto is None]
         if language != ENGLISH and considered[0].similarity is not None:
-            foreign = self._decide_by_meaning(question, fit)
+            foreign = self._decide_by_meaning(question, considered)
             if foreign is not None:
                 return foreign
         answer_at = t.answer_confidence
@@ -230,12 +250,15 @@ class Engine:
                    if w not in self.index.postings] if language == ENGLISH else []
         nearest = [c.match.fact for c in considered[: t.max_suggestions]
                    if c.confidence >= t.nearest_confidence]
+        singled = identity.veto(query.singles_out, self._profile(top.position)) \
+            if reason in identity.REASONS else None
         return compose.decline(
             self.kb,
             question,
             unexplained=unknown if reason in (None, "name", "number") else [],
             figure_missing=reason == "figure",
             cue_missing=reason if reason in ("why", "when", "judgement") else None,
+            not_singled_out=singled,
             nearest=nearest,
             guide=self.guide,
             score=_percent(top),
@@ -247,17 +270,26 @@ class Engine:
         t = self.thresholds
         return c.match.coverage >= (t.coverage if c.similarity is None else t.meaning_coverage)
 
-    def _decide_by_meaning(self, question: str, fit: list[Considered]) -> Reply | None:
+    def _decide_by_meaning(self, question: str, considered: list[Considered]) -> Reply | None:
         """Another language: the words hardly match, so the meaning alone ranks the facts; only
         a clear lead is answered (a wrong fact is worse than a suggestion)."""
         t = self.thresholds
-        ranked = sorted(fit, key=lambda c: -(c.similarity or 0.0))
+        # Among the facts nearest in meaning only (those are weighed whatever else is), the
+        # ones not vetoed ("wie viele" of a fact that gives no figure).
+        nearest = sorted((c.similarity or 0.0 for c in considered), reverse=True)
+        floor = nearest[min(SEMANTIC_CANDIDATES, len(nearest)) - 1]
+        ranked = sorted((c for c in considered
+                         if c.veto is None and (c.similarity or 0.0) >= floor),
+                        key=lambda c: -(c.similarity or 0.0))
         if not ranked:
             return None
         best = ranked[0]
         similarity = best.similarity or 0.0
-        lead = similarity - (ranked[1].similarity or 0.0) if len(ranked) > 1 else 1.0
-        if similarity >= t.foreign_answer_similarity and lead >= t.foreign_answer_lead:
+        # The lead over every other fact, vetoed or not: a veto leaves no more certainty.
+        lead = similarity - max((c.similarity or 0.0 for c in considered if c is not best),
+                                default=0.0)
+        if similarity >= t.foreign_answer_similarity and lead >= t.foreign_answer_lead \
+                and not self._english_unexplained(question, best.match):
             return compose.answer(self.kb, question, best.match.fact,
                                   score=round(100 * similarity, 1))
         if similarity >= t.foreign_suggest_similarity:
@@ -265,6 +297,15 @@ class Engine:
                 question, [c.match.fact for c in ranked[: t.max_suggestions]],
                 score=round(100 * similarity, 1))
         return None
+
+    def _english_unexplained(self, question: str, match: Match) -> bool:
+        """A longer English word inside another language ("Quelle est la population de
+        Kashgar ?") that the fact does not explain: the meaning may be near, the subject is
+        not. Then the fact is only suggested."""
+        unexplained = set(match.unexplained)
+        return any(len(w) >= _COGNATE_LENGTH and w in self.index.english
+                   and stem(w) in unexplained
+                   for w in (w.casefold() for w in _LATIN_WORD.findall(question)))
 
     def _several(self, question: str, parts: list[str]) -> Reply:
         """Each question of the message answered on its own, unless the whole reads as one."""
@@ -342,6 +383,11 @@ class Engine:
 # A capitalised word inside a sentence: the question names its own subject ("... does
 # Xinjiang have").
 _PROPER_NOUN = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+")
+
+
+# English words this long inside another language are its subject, not chance spellings.
+_COGNATE_LENGTH = 6
+_LATIN_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _sizeable(number: str) -> bool:

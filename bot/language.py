@@ -23,15 +23,25 @@ _LATIN_MARKERS: dict[str, frozenset[str]] = {
                     "con una uno y se su sus está fue como".split()),
     "fr": frozenset("le la les des du est quel quelle quels quand combien où pour avec une "
                     "et qui que au aux sont été".split()),
-    "de": frozenset("der die das den dem des ist wie wann welche welcher wo und mit von für "
-                    "ein eine sind wurde hat".split()),
+    "de": frozenset("der die das den dem des ist wie wann welche welcher welches wo und mit "
+                    "von für ein eine sind wurde hat viele wer warum im zum zur auf nicht "
+                    "auch".split()),
     "tr": frozenset("ne nedir nasıl kaç ve bir mi mı mu mü ile için hangi zaman neden "
                     "kadar".split()),
-    "pt": frozenset("o os as do da dos das qual quando quanto onde é com uma e foi são "
-                    "não".split()),
-    "it": frozenset("il lo gli della delle che qual quando quanto dove è con una e sono "
-                    "stato".split()),
+    "pt": frozenset("o os as do da dos das qual quais quando quanto quantos onde é com uma e "
+                    "foi são não quem este esta isso".split()),
+    "it": frozenset("il lo gli della delle che qual quale quali quando quanto quanti dove è "
+                    "con una e sono stato stata hanno ha di alle nel nella questo".split()),
+    "uz": frozenset("bilan necha qancha qaysi nima va uchun qanday kim qachon nega".split()),
+    "id": frozenset("apa yang dan ini itu dari untuk dengan siapa kapan berapa bagaimana "
+                    "mengapa menurut adalah".split()),
 }
+# "How many" / "how much" in other languages: a figure asked, which a fact must give.
+FOREIGN_QUANTITY = re.compile(
+    r"\b(?:wie ?viele?|combien|cu[aá]nt[oa]s?|quant[ioae]s?|quantos|quantas|сколько|скільки|"
+    r"qancha|necha|berapa|kaç|қанша|چند|كم)\b|多少|几个|幾つ|何人|何個|몇",
+    re.IGNORECASE)
+_ANY_MARKER = frozenset().union(*_LATIN_MARKERS.values())
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
@@ -68,13 +78,16 @@ def detect(text: str, *, is_english_word: Callable[[str], bool]) -> str:
             if code == "zh" and counts.get("ja"):
                 return "ja"
             return code
-    words = [w.casefold() for w in _LATIN_WORD.findall(text)]
+    # Single letters are elisions ("l'article") or too ambiguous to tell anything.
+    words = [w.casefold() for w in _LATIN_WORD.findall(text) if len(w) > 1]
     if len(words) < 2:
         return ENGLISH
-    # More than half the words English: counted only until there are enough.
+    # More than half the words English: counted only until there are enough. A word that is
+    # also another language's function word ("la", "die", "que") proves nothing either way:
+    # English word lists are full of them, while a real English question has enough others.
     needed, english = len(words) // 2 + 1, 0
     for w in words:
-        if is_english_word(w):
+        if w not in _ANY_MARKER and is_english_word(w):
             english += 1
             if english == needed:
                 return ENGLISH
@@ -83,6 +96,9 @@ def detect(text: str, *, is_english_word: Callable[[str], bool]) -> str:
         n = sum(1 for w in words if w in markers)
         if n > hits:
             best, hits = code, n
+    # One function word in plain ASCII is chance ("how do I make dumplings" is not Portuguese).
+    if hits == 1 and text.isascii():
+        return ENGLISH
     # Accented letters with no English reading are a language of their own even unnamed.
     if best == ENGLISH and any(not ch.isascii() for w in words for ch in w):
         return "und"

@@ -22,6 +22,8 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from bot import identity
+from bot.identity import NOTHING, Asks
 from bot.index import (
     COUNT_BIT,
     CUE_BITS,
@@ -68,6 +70,8 @@ class Query:
     asked: frozenset[str] = frozenset()
     # "How many countries": a count of things, which an area or a sum does not give.
     asks_count: bool = False
+    # "Which countries", "the most", "before him": what a fact must single out (bot/identity).
+    singles_out: Asks = NOTHING
 
     @property
     def specific(self) -> frozenset[str]:
@@ -176,6 +180,7 @@ def analyse(index: Index, question: str) -> Query:
         judgement=asks_judgement(written),
         asked=frozenset(_stem(w) for w in asked_for(corrected)),
         asks_count=asks_count(written),
+        singles_out=identity.asks(written, question),
     )
 
 
@@ -237,6 +242,10 @@ def asks_judgement(typed: list[str]) -> bool:
         return False
     if typed[1] in _POINTERS and typed[2] in JUDGEMENT_WORDS:
         return True
+    # "Is the chairman right that ...", "are the sanctions fair to ...": a claim judged.
+    for i in range(2, min(5, len(typed))):
+        if typed[i] in JUDGEMENT_WORDS and (i + 1 == len(typed) or typed[i + 1] in _CLAIM_LINKS):
+            return True
     words = list(typed)
     while words and words[-1] in _TRAILING:
         words.pop()
@@ -244,6 +253,7 @@ def asks_judgement(typed: list[str]) -> bool:
 
 
 _POINTERS = frozenset("it this that these those they".split())
+_CLAIM_LINKS = frozenset("that about to in when or".split())
 _TRAILING = frozenset("or not nah actually really at all though tho then".split())
 
 

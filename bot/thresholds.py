@@ -53,7 +53,7 @@ class Thresholds:
     # A question in another language is ranked by meaning alone (cosine similarity, 0-1):
     # answered with a clear lead over the next fact, else offered as a suggestion.
     foreign_answer_similarity: float = 0.85
-    foreign_answer_lead: float = 0.04
+    foreign_answer_lead: float = 0.06
     foreign_suggest_similarity: float = 0.82
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,9 +214,10 @@ def _closeness(query: Query, compared: dict[str, float], total: float, profile: 
 
 def considered(matches: Sequence[Match], similarities: Any,
                runner_up: Sequence[float], names: frozenset[str],
-               judgement: bool) -> list[tuple[str, tuple[float, ...], str | None, float]]:
+               judgement: bool, singles_out: Callable[[Match], str | None] | None = None,
+               ) -> list[tuple[str, tuple[float, ...], str | None, float]]:
     """The engine's weighing as it was, one match at a time: (fact, features, veto,
-    confidence), most confident first."""
+    confidence), most confident first. `singles_out`: the further veto of bot/identity."""
     scores = [m.score for m in matches[:2]] + [0.0, 0.0]
     out = []
     for rank, m in enumerate(matches):
@@ -231,6 +232,9 @@ def considered(matches: Sequence[Match], similarities: Any,
         weights = calibration.COMBINED if len(values) == 6 else calibration.LEXICAL
         z = weights[0] + _total(w * x for w, x in zip(weights[1:], values, strict=True))
         confidence = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-        out.append((m.fact.id, values, veto(m, names, judgement=judgement), confidence))
+        reason = veto(m, names, judgement=judgement)
+        if reason is None and singles_out is not None and m.score < 100:
+            reason = singles_out(m)
+        out.append((m.fact.id, values, reason, confidence))
     out.sort(key=lambda c: (-c[3], c[0]))
     return out

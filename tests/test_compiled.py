@@ -26,14 +26,16 @@ from bot.compiled import Compiled, compile_knowledge
 from bot.config import BUILTIN_KB
 from bot.engine import Engine
 from bot.evaluation.questions import load_questions
+from bot.identity import Asks
 from bot.index import Index
 from bot.loader import KnowledgeError, load_knowledge
-from bot.matching import analyse, score
+from bot.matching import Match, analyse, score
 from bot.model import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_FILES = ("dev_questions.yaml", "probe_questions.yaml", "probe2_questions.yaml",
-                  "probe3_questions.yaml", "probe4_questions.yaml")
+                  "probe3_questions.yaml", "probe4_questions.yaml",
+                  "probe5_questions.yaml")
 
 
 def _long_questions(kb: KnowledgeBase) -> list[str]:
@@ -88,8 +90,13 @@ def test_the_engine_weighs_the_matches_as_before(real_engine: Engine) -> None:
                 also = [int(i) for i in np.argsort(-similarities)[:5]]
                 runner_up = [float(similarities[i]) for i in also[:2]]
             matches = score(index, query, limit=real_engine.candidate_limit, also=also)
+            asks = query.singles_out
+
+            def singled_out(m: Match, asks: Asks = asks) -> str | None:
+                return real_engine._singled_out(asks, m.position)
+
             expected = considered(matches, similarities, runner_up, query.specific,
-                                  query.judgement)
+                                  query.judgement, singled_out if asks else None)
             # Only the best few matches (and the nearest in meaning) are weighed.
             kept = {m.fact.id for m in score(index, query, limit=real_engine.candidate_limit,
                                              also=also, top=real_engine.weighed)}

@@ -3,8 +3,9 @@
 The dev set was tuned on (its holdout part only checked); probe2 was written from the article
 alone by someone who never saw the knowledge base, and is never tuned on: its floors guard
 against regressions, they were not reached by fitting it. probe3 was written the same way, later,
-to tune on without touching probe2; probe4 likewise, and frozen like probe2. Judged by bot.evaluation, the same
-code as `citebot eval`, on the engine `citebot` runs.
+to tune on without touching probe2; probe4 likewise, and frozen like probe2; probe5 likewise, to
+tune on (first measured before any tuning on it). Judged by bot.evaluation, the same code as
+`citebot eval`, on the engine `citebot` runs.
 """
 
 from __future__ import annotations
@@ -23,22 +24,23 @@ TESTS = Path(__file__).resolve().parent
 # the level reached, rounded down a little so that an unrelated edit does not trip it.
 FLOORS = [
     ("dev", "tune", "en", 0.91, 0.98, 0.90, 5),
-    ("dev", "holdout", "en", 0.77, 0.95, 0.92, 3),
-    ("probe2", "probe2", "en", 0.77, 0.95, 0.86, 8),
-    ("probe3", "probe3", "en", 0.79, 0.93, 0.89, 9),
-    ("probe4", "probe4", "en", 0.78, 0.95, 0.90, 8),
-    # Other languages: a wrong fact is worse than a suggestion, so none is allowed on probe2
-    # (probe3's other languages hold a near miss answered by a close fact; see README).
-    ("probe2", "probe2", "other", 0.0, 0.78, 0.0, 0),
-    ("probe3", "probe3", "other", 0.0, 0.70, 0.0, 1),
-    ("probe4", "probe4", "other", 0.0, 0.88, 0.0, 0),
+    ("dev", "holdout", "en", 0.77, 0.95, 0.94, 3),
+    ("probe2", "probe2", "en", 0.77, 0.95, 0.90, 6),
+    ("probe3", "probe3", "en", 0.79, 0.93, 0.94, 6),
+    ("probe4", "probe4", "en", 0.81, 0.95, 0.92, 6),
+    ("probe5", "probe5", "en", 0.74, 0.92, 0.87, 9),
+    # Other languages: a wrong fact is worse than a suggestion, so none is allowed.
+    ("probe2", "probe2", "other", 0.0, 0.80, 0.0, 0),
+    ("probe3", "probe3", "other", 0.0, 0.87, 0.0, 0),
+    ("probe4", "probe4", "other", 0.0, 0.90, 0.0, 0),
+    ("probe5", "probe5", "other", 0.0, 0.86, 0.0, 0),
 ]
 
 
 @pytest.fixture(scope="module")
 def results(shipped_engine: Engine) -> dict[str, list[tuple[Question, Prediction]]]:
     out: dict[str, list[tuple[Question, Prediction]]] = {}
-    for name in ("dev", "probe2", "probe3", "probe4"):
+    for name in ("dev", "probe2", "probe3", "probe4", "probe5"):
         questions = load_questions(TESTS / f"{name}_questions.yaml")
         out[name] = [(q, predict(shipped_engine.answer(q.q))) for q in questions]
     return out

@@ -1,0 +1,242 @@
+"""What a question asks the article to single out, and whether a fact does.
+
+"Which Western countries imposed sanctions?" shares every word with a fact that says "some
+Western countries have imposed sanctions", and means nearly the same, yet the fact does not
+say which. The ways a question asks for more than a fact gives, each checked on the words:
+- it asks which one ("which countries", "the name of the staff member") of something the fact
+  mentions only indefinitely ("some Western countries", "a staff member");
+- it asks for the most, the highest, the best ... and the fact ranks nothing;
+- it asks who came before or after someone ("chairman before Erkin Tuniyaz", "predecessor");
+- it asks for all of a list the fact gives in part ("all eight countries": "eight countries
+  including Kazakhstan, Tajikistan and Pakistan");
+- it gives the fact's figure and asks a part of it ("how much of the 357 billion yuan").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise, takewhile
+
+from bot.lexicon import NUMBER_WORDS, STOPWORDS
+from bot.normalize import stem, tokens
+
+INDEFINITE = frozenset("a an some many several certain various numerous other few".split())
+# A determiner that points at known things, or a count: "the chairman", "eight countries".
+_DEFINITE = frozenset("the this that these those its his her their our".split())
+# Looking back from a noun for its determiner stops at these: the noun phrase has ended.
+_PHRASE_ENDS = frozenset("""of on in at to by for from with and or but as than that which who
+is are was were be been has have had will would can could said says""".split())
+_LOOK_BACK = 4
+
+# "Which ... ?" stops collecting the thing asked at a verb-like word.
+_AUXILIARIES = frozenset("""is are was were be been do does did has have had will would can
+could should shall may might must""".split())
+_KIND_OF = frozenset("kind type sort".split())
+SUPERLATIVES = frozenset("""most least highest lowest largest biggest smallest busiest best worst
+fastest slowest greatest richest poorest oldest newest""".split())
+RANKINGS = SUPERLATIVES | frozenset("top first second third record leading chief".split())
+RELATIONS = frozenset("""predecessor predecessors successor successors preceded succeeded
+replaced""".split())
+# Relations only before a role: "the former chairman", not "the previous year".
+_RELATIVE = frozenset("previous former next prior".split())
+_TIMES = frozenset("""year years month months week weeks day days time times session sessions
+decade quarter period round edition""".split())
+_EVERY = frozenset("all every each full complete entire whole rest remaining other".split())
+_PART = frozenset("""much many share percentage percent proportion portion part fraction
+breakdown""".split())
+_AMOUNT_WORDS = frozenset("""thousand million billion trillion yuan dollars usd percent square
+kilometers kilometres km""".split())
+_LISTS = ("including", "such as", "like", "among them", "among others")
+_MONTHS = frozenset("""january february march april may june july august september october
+november december monday tuesday wednesday thursday friday saturday sunday""".split())
+_PERSON_AFTER = re.compile(r"\b(?:before|after)\s+(him|her|[A-Z][a-z]+)\b")
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|[.;:!?,()\"\u201c\u201d]")
+
+
+@dataclass(frozen=True)
+class Asks:
+    """What a question asks the fact to single out (stems), and the words as typed."""
+
+    which: tuple[str, ...] = ()  # stems of the thing to single out ("countri")
+    superlatives: tuple[str, ...] = ()  # as typed
+    relations: tuple[str, ...] = ()  # as typed
+    every: tuple[str, ...] = ()  # stems of things asked in full ("all eight countries")
+    # Figures the question gives and asks a part of: (the number, as typed with its unit).
+    part_of: tuple[tuple[str, str], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.which or self.superlatives or self.relations or self.every
+                    or self.part_of)
+
+
+NOTHING = Asks()
+
+
+def asks(typed: Sequence[str], question: str) -> Asks:
+    """`typed`: the question's words as typed (lower case, before spelling and aliases)."""
+    which = tuple(stem(w) for w in _which(typed))
+    superlatives = tuple(w for w in typed if w in SUPERLATIVES)
+    relations = [w for w in typed if w in RELATIONS]
+    relations += [w for w, nxt in pairwise(typed) if w in _RELATIVE and nxt not in _TIMES
+                  and not nxt.isdigit()]
+    relations += [m.group(0).split()[0].lower() for m in _PERSON_AFTER.finditer(question)
+                  if m.group(1).lower() not in _MONTHS]
+    every = tuple(stem(w) for i, w in enumerate(typed) if w in _EVERY
+                  for w in _phrase(typed, i + 1))
+    part_of = _part_of(typed)
+    if not (which or superlatives or relations or every or part_of):
+        return NOTHING
+    return Asks(which, superlatives, tuple(relations), every, part_of)
+
+
+def _part_of(typed: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """ "How much of the 357 billion yuan", "what share of the 18 ports": a figure the reader
+    already has, and a part of it asked."""
+    out = []
+    for i, word in enumerate(typed):
+        if word == "of" and i > 0 and typed[i - 1] in _PART:
+            for j in range(i + 1, min(i + 5, len(typed))):
+                if any(ch.isdigit() for ch in typed[j]):
+                    unit = list(takewhile(lambda w: w in _AMOUNT_WORDS, typed[j + 1 : j + 3]))
+                    out.append((typed[j], " ".join([typed[j], *unit])))
+    return tuple(out)
+
+
+def _which(typed: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for i, word in enumerate(typed):
+        if word == "which":
+            out += _phrase(typed, i + 1)
+        elif word == "what" and i + 1 < len(typed):
+            nxt = typed[i + 1]
+            # "What countries": a plural asks which ones; "what role" asks what it is like.
+            if nxt not in _KIND_OF and _plural(nxt):
+                out += _phrase(typed, i + 1)
+        elif word in ("name", "names") and typed[i + 1 : i + 2] == ["of"]:
+            out += _phrase(typed, i + 2)
+        elif word == "who" and typed[i + 1 : i + 3] in (["is", "the"], ["was", "the"],
+                                                      ["are", "the"], ["were", "the"]):
+            out += _phrase(typed, i + 3)
+    return out
+
+
+def _phrase(typed: Sequence[str], start: int) -> list[str]:
+    """Up to three content words from `start`, to the first plural: "which (of the 18)
+    Western countries"."""
+    out: list[str] = []
+    for word in typed[start : start + 6]:
+        if word in _AUXILIARIES or (out and word in STOPWORDS):
+            break
+        if word in STOPWORDS or word in _DEFINITE or word in INDEFINITE or _number(word):
+            continue
+        out.append(word)
+        if len(out) == 3 or _plural(word):  # "which Western countries": the head noun
+            break
+    return out
+
+
+def _plural(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _number(word: str) -> bool:
+    return word.isdigit() or word in NUMBER_WORDS
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one fact's own text (answer and quotes) says, as far as `Asks` needs."""
+
+    words: frozenset[str]  # every word, lower case, and its stem
+    vague: dict[str, str]  # stem -> the phrase, for things mentioned only indefinitely
+    # stem -> the phrase, for things listed in part ("eight countries including ...").
+    partial: dict[str, str] = field(default_factory=dict)
+
+
+def profile(answer: str, quotes: Sequence[str]) -> Profile:
+    """Vagueness from the article's own words (the quotes): the operator's answer may say
+    "the article does not say which region", which names nothing."""
+    # Words as the question's are made (normalize.tokens: "12,000" is "12000").
+    words: set[str] = {w for text in (answer, *quotes) for t in tokens(text)
+                       for w in (t, stem(t))}
+    vague: dict[str, str] = {}
+    named: set[str] = set()
+    partial: dict[str, str] = {}
+    for text in quotes:
+        spans = [m.span() for m in _WORD.finditer(text)]
+        lower = [text[a:b].lower() for a, b in spans]
+        for i, word in enumerate(lower):
+            if not word[0].isalnum():
+                continue
+            key = stem(word)
+            listed = _listed(lower, i)
+            if listed is not None:
+                begin = spans[_phrase_start(lower, i)][0]
+                partial.setdefault(key, text[begin : spans[listed - 1][1]])
+            determiner = _determiner(lower, i)
+            if determiner is None:
+                named.add(key)
+            elif key not in vague:
+                vague[key] = text[spans[determiner][0] : spans[i][1]]
+    return Profile(frozenset(words), {k: v for k, v in vague.items() if k not in named},
+                   partial)
+
+
+def _listed(lower: Sequence[str], i: int) -> int | None:
+    """Where the list ends, when the noun at `i` is followed by a partial one: "eight
+    countries including Kazakhstan, Tajikistan and Pakistan"."""
+    rest = " ".join(lower[i + 1 : i + 4]).replace(" ,", "")
+    if not any(rest.startswith(cue) or rest.startswith(", " + cue) for cue in _LISTS):
+        return None
+    end = i + 1
+    while end < len(lower) and end < i + 16 and lower[end] not in (";", ".", ":", "!", "?"):
+        end += 1
+    return end
+
+
+def _phrase_start(lower: Sequence[str], i: int) -> int:
+    """The start of the noun phrase ending at `i`: its determiner or count, if close."""
+    for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
+        word = lower[j]
+        if word in _PHRASE_ENDS or not word[0].isalnum():
+            return j + 1
+        if word in INDEFINITE or word in _DEFINITE or _number(word):
+            return j
+    return i
+
+
+def _determiner(lower: Sequence[str], i: int) -> int | None:
+    """Where the indefinite determiner of the noun at `i` is, if it has one."""
+    for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
+        word = lower[j]
+        if word in INDEFINITE:
+            return j
+        if word in _DEFINITE or word in _PHRASE_ENDS or _number(word) or not word[0].isalnum():
+            return None
+    return None
+
+
+REASONS = frozenset({"which", "superlative", "relation", "partial", "part"})
+
+
+def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
+    """Why the fact cannot answer what the question singles out, and the words to name: a
+    reason of REASONS and the fact's phrase or the question's word."""
+    for key in reversed(question.which):  # the head noun comes last
+        if key in fact.vague:
+            return "which", fact.vague[key]
+    # Any ranking in the fact may be the one asked ("most senior" and "top official").
+    if question.superlatives and fact.words.isdisjoint(RANKINGS):
+        return "superlative", question.superlatives[0]
+    for key in question.every:
+        if key in fact.partial:
+            return "partial", fact.partial[key]
+    for number, typed in question.part_of:
+        if number in fact.words:
+            return "part", typed
+    for word in question.relations:
+        if word not in fact.words:
+            return "relation", word
+    return None

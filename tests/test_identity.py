@@ -1,0 +1,172 @@
+"""Questions that ask a fact to single out more than it does (bot/identity.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import write_kb
+
+from bot import identity
+from bot.engine import Engine
+from bot.loader import load_knowledge
+from bot.model import Kind
+from bot.normalize import stem, tokens
+
+SOURCE = """\
+source:
+  id: daily-2
+  title: "Ferry line opens to the islands"
+  publisher: Test Daily
+  published: "2024-05-01"
+  url: https://example.org/islands
+  authors: [Ann Writer]
+  speakers:
+    - {id: article, name: Test Daily}
+  paragraphs:
+    - "Some neighbouring towns have criticised the ferry line."
+    - "The ferry stops at four islands, including Gull Island and Rock Island."
+    - "The line carried 12,000 passengers in its first month."
+    - "A deckhand greets every passenger."
+topics:
+  - {id: ferry, title: The ferry line}
+"""
+
+FACTS = """\
+facts:
+  - id: critics
+    topic: ferry
+    speaker: article
+    questions: ["Who criticised the ferry?", "ferry critics", "did anyone criticise the ferry line",
+                "criticism of the ferry", "is the ferry line criticised"]
+    answer: According to Test Daily, some neighbouring towns have criticised the ferry line.
+    citations:
+      - {source: daily-2, paragraph: 1, quote: "Some neighbouring towns have criticised the ferry line."}
+  - id: islands
+    topic: ferry
+    speaker: article
+    questions: ["Where does the ferry stop?", "ferry stops", "how many islands does the ferry serve",
+                "ferry islands", "which places does the ferry call at"]
+    answer: According to Test Daily, the ferry stops at four islands, including Gull Island and Rock Island.
+    citations:
+      - {source: daily-2, paragraph: 2, quote: "The ferry stops at four islands, including Gull Island and Rock Island."}
+  - id: passengers
+    topic: ferry
+    speaker: article
+    questions: ["How many passengers did the ferry carry?", "ferry passengers", "number of passengers",
+                "passengers in the first month", "how busy was the line"]
+    answer: According to Test Daily, the line carried 12,000 passengers in its first month.
+    citations:
+      - {source: daily-2, paragraph: 3, quote: "The line carried 12,000 passengers in its first month."}
+  - id: deckhand
+    topic: ferry
+    speaker: article
+    questions: ["Who greets the passengers?", "deckhand", "who welcomes people on board",
+                "greeting on the ferry", "is anyone welcoming passengers"]
+    answer: According to Test Daily, a deckhand greets every passenger.
+    citations:
+      - {source: daily-2, paragraph: 4, quote: "A deckhand greets every passenger."}
+"""
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return Engine(load_knowledge(write_kb(tmp_path / "kb", source=SOURCE, facts=FACTS)))
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("Who criticised the ferry?", "critics"),  # an alternate: the operator's choice
+        ("did any towns criticise the ferry line", "critics"),
+        ("Which islands does the ferry stop at?", "islands"),  # named, if not all of them
+        ("how many islands does the ferry stop at", "islands"),
+        ("How many passengers did the ferry carry in its first month?", "passengers"),
+        ("who greets passengers on the ferry", "deckhand"),
+    ],
+)
+def test_what_the_fact_gives_is_answered(engine: Engine, question: str, fact: str) -> None:
+    reply = engine.answer(question)
+    assert reply.answered, reply.text
+    assert reply.fact is not None
+    assert reply.fact.id == fact
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("Which neighbouring towns criticised the ferry line?",
+         "it speaks only of \u201cSome neighbouring towns\u201d"),
+        ("what towns have criticised the ferry", "Some neighbouring towns"),
+        ("What is the name of the deckhand who greets passengers?", "A deckhand"),
+        ("Name all four islands the ferry stops at",
+         "names only some: \u201cfour islands, including Gull Island and Rock Island\u201d"),
+        ("Which island stop of the ferry is the busiest?", "\u201cbusiest\u201d"),
+        ("Did anyone greet passengers before him?", "\u201cbefore\u201d"),
+    ],
+)
+def test_what_the_fact_does_not_single_out_is_declined(engine: Engine, question: str,
+                                                        says: str) -> None:
+    reply = engine.answer(question)
+    assert reply.kind is Kind.DECLINE, reply.text
+    assert says in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "which", "superlatives", "relations", "every", "part_of"),
+    [
+        ("which western countries imposed sanctions", ("western", "countries"), (), (), (), ()),
+        ("what crops were on display", ("crops",), (), (), (), ()),
+        ("what role will the zone play", (), (), (), (), ()),  # a description, not which one
+        ("what kind of frontier is it", (), (), (), (), ()),
+        ("what is the name of the staff member", ("staff", "member"), (), (), (), ()),
+        ("which of the 18 land ports handles the most trade", ("land", "ports"), ("most",),
+         (), (), ()),
+        ("who was the former chairman", ("former", "chairman"), (), ("former",), (), ()),
+        ("how did trade grow on the previous year", (), (), (), (), ()),  # a time, not a person
+        ("name all eight countries", (), (), (), ("countries",), ()),
+        ("how much of the 357 billion yuan was exports", (), (), (), (),
+         (("357", "357 billion yuan"),)),
+    ],
+)
+def test_what_a_question_singles_out(question: str, which: tuple[str, ...],
+                                     superlatives: tuple[str, ...], relations: tuple[str, ...],
+                                     every: tuple[str, ...],
+                                     part_of: tuple[tuple[str, str], ...]) -> None:
+    asks = identity.asks(tokens(question), question)
+    stems = identity.Asks(tuple(map(stem, which)), superlatives, relations,
+                          tuple(map(stem, every)), part_of)
+    assert asks == stems
+    assert bool(asks) is any((which, superlatives, relations, every, part_of))
+
+
+def test_who_came_before_someone_named() -> None:
+    question = "Who was chairman before Erkin Tuniyaz?"
+    assert identity.asks(tokens(question), question).relations == ("before",)
+    question = "What happened before November?"  # a month: a time, not a person
+    assert not identity.asks(tokens(question), question)
+
+
+def test_a_thing_named_anywhere_in_the_quotes_is_not_vague() -> None:
+    profile = identity.profile("", ["A staff member works there.", "The staff member smiles."])
+    assert stem("member") not in profile.vague
+    profile = identity.profile("", ["Many people were invited by some officials."])
+    assert profile.vague[stem("officials")] == "some officials"
+    assert profile.vague[stem("people")] == "Many people"
+
+
+def test_any_ranking_in_the_fact_may_be_the_one_asked() -> None:
+    asks = identity.Asks(superlatives=("most",))
+    assert identity.veto(asks, identity.profile("", ["He is the region's top official."])) \
+        is None
+    assert identity.veto(asks, identity.profile("", ["He is an official."])) \
+        == ("superlative", "most")
+
+
+def test_a_part_of_the_figure_the_question_gives() -> None:
+    question = "How many of the 12,000 passengers came from the neighbouring towns?"
+    asks = identity.asks(tokens(question), question)
+    whole = identity.profile("", ["The line carried 12,000 passengers in its first month."])
+    assert identity.veto(asks, whole) == ("part", "12000")
+    other = identity.profile("", ["Half the passengers came from the towns."])
+    assert identity.veto(asks, other) is None
