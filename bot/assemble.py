@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.engine import Engine
 from bot.model import KnowledgeBase
+from bot.thresholds import DEFAULT
 
 log = logging.getLogger("citebot")
 
@@ -24,15 +25,27 @@ def semantic_switched_off() -> bool:
 
 
 @cache
-def english_words() -> frozenset[str]:
-    """The most frequent English words (bot/english_words.txt, made from wordfreq's lists by
-    `python -m bot.words`): real English, never taken for a typo of a knowledge-base word."""
+def _english_list() -> tuple[str, ...]:
     try:
         text = resources.files("bot").joinpath(WORDS_FILE).read_text(encoding="utf-8")
     except OSError as exc:
         log.warning("no English word list (%s): the speller knows only the knowledge base", exc)
-        return frozenset()
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+        return ()
+    return tuple(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """The most frequent English words (bot/english_words.txt, made from wordfreq's lists by
+    `python -m bot.words`): real English, never taken for a typo of a knowledge-base word."""
+    return frozenset(_english_list())
+
+
+@cache
+def common_words(n: int = DEFAULT.common_words) -> frozenset[str]:
+    """The everyday words among them ("take", "top", "based"): unknown to the knowledge base,
+    they say less about what is asked than a rarer one ("footprint")."""
+    return frozenset(_english_list()[:n])
 
 
 def build_engine(kb: KnowledgeBase, kb_path: Path | None = None, *,
@@ -44,4 +57,4 @@ def build_engine(kb: KnowledgeBase, kb_path: Path | None = None, *,
         vectors = load_semantic(kb, kb_path)
     elif semantic:
         log.info("semantic layer off (%s=0): answering from words alone", SEMANTIC_ENV)
-    return Engine(kb, english=english_words(), semantic=vectors)
+    return Engine(kb, english=english_words(), common=common_words(), semantic=vectors)

@@ -54,6 +54,7 @@ class Engine:
         thresholds: Thresholds = DEFAULT,
         candidate_limit: int | None = DEFAULT_CANDIDATE_LIMIT,
         english: frozenset[str] = frozenset(),
+        common: frozenset[str] = frozenset(),
         semantic: SemanticIndex | None = None,
         weighed: int | None = MATCHES_WEIGHED,
     ) -> None:
@@ -61,7 +62,7 @@ class Engine:
         self.thresholds = thresholds
         self.candidate_limit = candidate_limit
         self.weighed = weighed
-        self.index = Index(kb, thresholds=thresholds, english=english)
+        self.index = Index(kb, thresholds=thresholds, english=english, common=common)
         self.semantic = semantic
         self.guide = compose.Guide.of(kb)
         self._partings = tuple(p for p in self.index.small_talk if p.intent in PARTING)
@@ -170,6 +171,11 @@ class Engine:
         own = analyse(self.index, narrower)
         names_own = own.places or own.names or _PROPER_NOUN.search(narrower[1:]) is not None
         return not names_own and not whole.places.isdisjoint(match.unexplained)
+
+    @cached_property
+    def _alias_targets(self) -> frozenset[str]:
+        """The canonical forms of the aliases: the article's named things ("centralasia")."""
+        return frozenset(w for _, target in self.index.aliases.pairs for w in target)
 
     @cached_property
     def _positions(self) -> dict[str, int]:
@@ -311,17 +317,24 @@ class Engine:
         """Each question of the message answered on its own, unless the whole reads as one."""
         whole = self._one(question)
         replies: list[Reply] = []
-        for part in parts:
+        for i, part in enumerate(parts):
             reply = self._one(part)
             previous = replies[-1] if replies else None
-            if not reply.answered and previous is not None and previous.fact is not None \
+            if previous is not None and previous.fact is not None \
                     and POINTERS & set(tokens(part)):
-                # "... and when did it open?": "it" is the previous question's subject.
+                # "... and how fast did it grow?": "it" is the previous question's subject:
+                # the places and names it asked about ("Central Asia"), or its topic.
+                asked = analyse(self.index, parts[i - 1])
+                named = " ".join(asked.surface.get(w, w) for w in asked.content
+                                 if w in asked.specific or w in self._alias_targets)
                 topic = self.kb.topic(previous.fact.topic)
-                if topic is not None:
-                    again = self._one(f"{part} ({topic.title})")
+                for subject in (named, topic.title if topic is not None else None):
+                    again = self._one(f"{part} ({subject})") if subject else reply
                     if again.answered:
                         reply = replace(again, question=part)
+                        break
+                    if reply.answered:
+                        break  # the part answered alone: the topic's title adds nothing
             replies.append(reply)
         answered = [r for r in replies if r.answered and r.fact is not None]
         facts = {r.fact.id for r in answered if r.fact is not None}

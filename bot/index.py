@@ -161,11 +161,13 @@ class Index:
     def __init__(
         self, kb: KnowledgeBase, *, thresholds: Thresholds = DEFAULT,
         english: frozenset[str] = frozenset(), tables: IndexTables | None = None,
+        common: frozenset[str] = frozenset(),
     ) -> None:
         """`tables`: those of this very knowledge base, read from a compiled cache; built when
-        not given."""
+        not given. `common`: the everyday English words (see Thresholds.common_unknown)."""
         self.kb = kb
         self.english = english
+        self.common = common
         self.thresholds = thresholds
         if tables is None:
             tables = _COMPILED.get(id(kb)) or build_tables(kb)

@@ -107,11 +107,14 @@ def detect(text: str, *, is_english_word: Callable[[str], bool]) -> str:
 
 # Where a message may hold a second question: after a question mark or a semicolon, or at
 # "and"/"also"/"plus" right before a question word ("... and when did it open?").
-_SENTENCE_BREAK = re.compile("(?<=[?;\uff1f\uff1b])\\s*|\n+")
 _QUESTION_START = (
     r"(?:what|whats|what's|how|when|where|who|whom|which|why|is|are|was|were|does|did|do|"
     r"can|could|will|would|has|have|tell)"
 )
+_SENTENCE_BREAK = re.compile(
+    "(?<=[?;\uff1f\uff1b])\\s*|\n+"
+    # "Send me the link. Also, who took the photo?": a sentence that adds another question.
+    rf"|(?<=[.!])\s+(?=(?:also|plus)\b[\s,]*{_QUESTION_START}\b)", re.IGNORECASE)
 _CONJUNCTION_BREAK = re.compile(
     rf",?\s+(?:and|also|plus|and\s+also)\s+(?={_QUESTION_START}\b)", re.IGNORECASE
 )

@@ -81,11 +81,16 @@ class Query:
     def weight(self, index: Index, word: str) -> float:
         if word in self.names:
             return index.name_weight
+        if index.knows(word):
+            return index.weight(word)
+        weight = index.unknown_weight
+        if self.surface.get(word, word) in index.common:
+            weight *= index.thresholds.common_unknown
         long = index.thresholds.long_question
-        if not index.knows(word) and len(self.content) > long:
+        if len(self.content) > long:
             # In a long, chatty question an unknown word is more likely padding than the point.
-            return index.unknown_weight * long / len(self.content)
-        return index.weight(word)
+            return weight * long / len(self.content)
+        return weight
 
     def weights(self, index: Index) -> dict[str, float]:
         """Each content word's weight, in question order."""

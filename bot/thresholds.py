@@ -17,6 +17,10 @@ class Thresholds:
     max_suggestions: int = 3
     # Weight of a word the knowledge base has never seen, relative to the rarest known word.
     unknown_weight: float = 1.0
+    # ... times this when it is one of the `common_words` most frequent English words ("take",
+    # "top", "based"): everyday words say less about what is asked than rare ones ("footprint").
+    common_unknown: float = 0.3
+    common_words: int = 600
     # Past this many content words, an unknown word weighs unknown_weight * long_question / n:
     # in a long chatty question it is more likely padding than the point.
     long_question: int = 4

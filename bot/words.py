@@ -11,14 +11,17 @@ TARGET = Path(__file__).resolve().parent / "english_words.txt"
 
 
 def english_list() -> list[str]:
+    """Most frequent first: the first few hundred are the everyday words (see
+    Thresholds.common_words)."""
     import wordfreq
 
-    return sorted({w for w in wordfreq.top_n_list("en", ENGLISH_WORDS) if w.isalpha()})
+    return list(dict.fromkeys(w for w in wordfreq.top_n_list("en", ENGLISH_WORDS)
+                              if w.isalpha()))
 
 
 def render(words: list[str]) -> str:
-    header = (f"# The {ENGLISH_WORDS:,} most frequent English words (letters only), from "
-              "wordfreq; written by `python -m bot.words`, do not edit.\n")
+    header = (f"# The {ENGLISH_WORDS:,} most frequent English words (letters only), most "
+              "frequent first, from wordfreq; written by `python -m bot.words`, do not edit.\n")
     return header + "\n".join(words) + "\n"
 
 

@@ -111,7 +111,8 @@ def test_weighing_only_the_best_matches_changes_no_reply(
     """The decision looks at the first few matches only: weighing all of them gives the same
     replies on every question set, with the meaning weighed or not."""
     few: Engine = request.getfixturevalue(engine)
-    every = Engine(few.kb, english=few.index.english, semantic=few.semantic, weighed=None)
+    every = Engine(few.kb, english=few.index.english, common=few.index.common,
+                   semantic=few.semantic, weighed=None)
     questions = [q.q for name in QUESTION_FILES for q in load_questions(ROOT / "tests" / name)]
     if few.semantic is not None:
         questions = questions[::4]  # the model's time: a quarter of them is enough here

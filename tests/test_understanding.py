@@ -63,6 +63,11 @@ def test_language_is_detected(text: str, language: str) -> None:
         ("what is the ferry fare, how many passengers", ["what is the ferry fare",
                                                         "how many passengers"]),
         ("if it opened in May, how big is it", ["if it opened in May, how big is it"]),
+        # A sentence that adds a question with "also"; not one that only adds context.
+        ("Send me the link. Also, who took the photo?", ["Send me the link.",
+                                                         "who took the photo?"]),
+        ("I read it. Also I liked it. What is the fare?",
+         ["I read it. Also I liked it. What is the fare?"]),
         ("hi? ok", ["hi? ok"]),  # fragments are not questions of their own
         ("bridge cost? " * 50, ["bridge cost? " * 50]),  # a paste, not 50 questions
     ],
@@ -485,3 +490,19 @@ def test_a_count_asked_of_a_measure_is_declined(tiny_engine: Engine) -> None:
 )
 def test_the_attribute_asked_for_by_name(question: str, asked: list[str]) -> None:
     assert asked_for(tokens(question)) == asked
+
+
+def test_an_everyday_word_the_knowledge_base_lacks_weighs_less(tiny_kb: KnowledgeBase) -> None:
+    """ "take", "top", "based" say less about what is asked than "footprint"."""
+    engine = Engine(tiny_kb, common=frozenset({"take"}))
+    query = analyse(engine.index, "take footprint")
+    weights = query.weights(engine.index)
+    assert weights["tak"] == pytest.approx(
+        weights["footprint"] * engine.thresholds.common_unknown)
+
+
+def test_it_in_a_second_question_is_the_subject_of_the_first(shipped_engine: Engine) -> None:
+    reply = shipped_engine.answer(
+        "What share of Xinjiang's trade is with Central Asia, and how much did it grow?")
+    assert [p.fact.id for p in reply.parts if p.fact is not None] == [
+        "central-asia-trade-share", "central-asia-trade-growth"]

@@ -55,7 +55,8 @@ class Fitted:
 
 
 def fit(kb: KnowledgeBase, vectors: Vectors, embed: Embed, *,
-        english: frozenset[str] = frozenset(), seed: int = 0) -> Fitted:
+        english: frozenset[str] = frozenset(), common: frozenset[str] = frozenset(),
+        seed: int = 0) -> Fitted:
     rng = random.Random(seed)
     texts, owners = alternate_texts(kb)
     known = {t: vectors[i] for i, t in enumerate(texts)}
@@ -77,7 +78,7 @@ def fit(kb: KnowledgeBase, vectors: Vectors, embed: Embed, *,
     embed_known([q for _, q in generated])
     for fold in range(FOLDS):
         keep = [i for i in range(len(texts)) if fold_of[i] != fold]
-        engine = _engine_without(kb, keep, owners, texts, vectors, embed_known, english)
+        engine = _engine_without(kb, keep, owners, texts, vectors, embed_known, english, common)
         for i in (i for i in range(len(texts)) if fold_of[i] == fold):
             own = kb.facts[owners[i]].id
             _rows(engine, texts[i], own, lex_x, lex_y, comb_x, comb_y)
@@ -86,7 +87,7 @@ def fit(kb: KnowledgeBase, vectors: Vectors, embed: Embed, *,
                 _rows(engine, q, None, lex_x, lex_y, comb_x, comb_y)
     lexical = _logistic(np.array(lex_x), np.array(lex_y))
     combined = _logistic(np.array(comb_x), np.array(comb_y))
-    full = Engine(kb, english=english, semantic=SemanticIndex.build(
+    full = Engine(kb, english=english, common=common, semantic=SemanticIndex.build(
         kb, vectors, embed=embed_known, model="fit"))
     vetoed = []
     for name in sorted({g for g, _ in generated}):
@@ -104,7 +105,7 @@ def fit(kb: KnowledgeBase, vectors: Vectors, embed: Embed, *,
 
 def _engine_without(kb: KnowledgeBase, keep: Sequence[int], owners: Sequence[int],
                     texts: Sequence[str], vectors: Vectors, embed: Embed,
-                    english: frozenset[str]) -> Engine:
+                    english: frozenset[str], common: frozenset[str]) -> Engine:
     kept: dict[int, list[str]] = {}
     for i in keep:
         kept.setdefault(owners[i], []).append(texts[i])
@@ -117,7 +118,7 @@ def _engine_without(kb: KnowledgeBase, keep: Sequence[int], owners: Sequence[int
     smaller = replace(kb, facts=tuple(facts))
     index = SemanticIndex.build(smaller, vectors[rows], embed=embed, model="fit")
     # Every match weighed: each candidate the engine considers is a training row.
-    return Engine(smaller, english=english, semantic=index, weighed=None)
+    return Engine(smaller, english=english, common=common, semantic=index, weighed=None)
 
 
 def _rows(engine: Engine, question: str, own: str | None,
@@ -231,7 +232,7 @@ def main() -> int:
     """`python -m bot.evaluation.fit [--write]` (`make fit`): fit on the built-in knowledge base."""
     import sys
 
-    from bot.assemble import english_words
+    from bot.assemble import common_words, english_words
     from bot.config import default_kb_path
     from bot.embeddings import E5Embedder, cached_or_embedded
     from bot.loader import load_knowledge
@@ -240,7 +241,8 @@ def main() -> int:
     kb = load_knowledge(kb_path)
     embedder = E5Embedder()
     vectors = cached_or_embedded(kb, kb_path, embedder)
-    fitted = fit(kb, vectors, embedder.queries, english=english_words())
+    fitted = fit(kb, vectors, embedder.queries, english=english_words(),
+                 common=common_words())
     print(f"training rows: {fitted.positives} positive, {fitted.negatives} negative")
     print(f"training accuracy: lexical {fitted.accuracy_lexical:.1%}, "
           f"combined {fitted.accuracy_combined:.1%}")

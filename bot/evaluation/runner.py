@@ -118,7 +118,8 @@ def sweep_engine(engine: Engine, tune: Sequence[Question], knob: str) -> tuple[S
     shipped = float(getattr(engine.thresholds, knob))
     for value in sorted({*ENGINE_SWEEPS[knob], shipped}):
         trial = Engine(engine.kb, thresholds=with_knob(engine.thresholds, knob, value),
-                       english=engine.index.english, semantic=semantic)
+                       english=engine.index.english, common=engine.index.common,
+                       semantic=semantic)
         points.append(metrics.sweep_point(value, metrics.judge(tune, run_engine(trial, texts))))
     return tuple(points)
 
