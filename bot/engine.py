@@ -302,6 +302,11 @@ class Engine:
             return compose.did_you_mean(
                 question, [c.match.fact for c in ranked[: t.max_suggestions]],
                 score=round(100 * similarity, 1))
+        if similarity >= t.foreign_nearest_similarity:
+            # Declined, but the nearest in meaning are named: the words cannot find them.
+            return compose.decline(
+                self.kb, question, nearest=[c.match.fact for c in ranked[: t.max_suggestions]],
+                guide=self.guide, score=round(100 * similarity, 1))
         return None
 
     def _english_unexplained(self, question: str, match: Match) -> bool:

@@ -59,6 +59,8 @@ class Thresholds:
     foreign_answer_similarity: float = 0.85
     foreign_answer_lead: float = 0.06
     foreign_suggest_similarity: float = 0.82
+    # ... and below that, still named beside the decline from this similarity on.
+    foreign_nearest_similarity: float = 0.80
 
 
 DEFAULT = Thresholds()

@@ -506,3 +506,12 @@ def test_it_in_a_second_question_is_the_subject_of_the_first(shipped_engine: Eng
         "What share of Xinjiang's trade is with Central Asia, and how much did it grow?")
     assert [p.fact.id for p in reply.parts if p.fact is not None] == [
         "central-asia-trade-share", "central-asia-trade-growth"]
+
+
+def test_a_question_in_another_script_still_gets_the_nearest_facts(
+        shipped_engine: Engine) -> None:
+    """No word of it matches; below the suggestion bar, the decline still names the facts
+    nearest in meaning."""
+    reply = shipped_engine.answer("자유무역구 면적은?")
+    assert not reply.answered
+    assert "ftz-area" in [s.fact for s in reply.suggestions]
