@@ -147,10 +147,22 @@ class Engine:
         # context says it is about something else (see _context_vetoes).
         for narrower in focus(question):
             found = self._single(narrower)
+            if not found.answered and POINTERS & set(tokens(narrower)):
+                # "... the new zone. Which cities are in it?": "it" is named in the context.
+                subject = self._named(question[: question.rfind(narrower)])
+                if subject:
+                    found = self._single(f"{narrower} ({subject})")
             if found.answered and found.fact is not None \
                     and not self._context_vetoes(question, narrower, found.fact.id):
                 return replace(found, question=question)
         return reply
+
+    def _named(self, text: str) -> str:
+        """The things a text names, which "it" or "they" may stand for: places, names and the
+        article's named things ("the new zone": "ftz"), as typed."""
+        asked = analyse(self.index, text)
+        return " ".join(asked.surface.get(w, w) for w in asked.content
+                        if w in asked.specific or w in self._alias_targets)
 
     def _context_vetoes(self, question: str, narrower: str, fact_id: str) -> bool:
         """Whether the rest of the message rules out the fact its question reached: a claim
@@ -329,9 +341,7 @@ class Engine:
                     and POINTERS & set(tokens(part)):
                 # "... and how fast did it grow?": "it" is the previous question's subject:
                 # the places and names it asked about ("Central Asia"), or its topic.
-                asked = analyse(self.index, parts[i - 1])
-                named = " ".join(asked.surface.get(w, w) for w in asked.content
-                                 if w in asked.specific or w in self._alias_targets)
+                named = self._named(parts[i - 1])
                 topic = self.kb.topic(previous.fact.topic)
                 for subject in (named, topic.title if topic is not None else None):
                     again = self._one(f"{part} ({subject})") if subject else reply
@@ -413,10 +423,11 @@ def _sizeable(number: str) -> bool:
     return number not in _SMALL_NUMBERS
 
 
-# Numbers a message mentions in passing ("two questions", "3 kids").
+# Numbers a message mentions in passing ("two questions", "3 kids", "read half of it").
 _SMALL_NUMBERS = frozenset(
     [str(n) for n in range(11)]
-    + [stem(w) for w in "one two three four five six seven eight nine ten".split()]
+    + [stem(w) for w in "one two three four five six seven eight nine ten half quarter "
+       "twice once double".split()]
 )
 
 

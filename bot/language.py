@@ -161,6 +161,13 @@ _ASKS = re.compile(rf"^(?:{_QUESTION_START})\b", re.IGNORECASE)
 _AFTER_DASH = re.compile(r"\s[-\u2013\u2014]\s+|:\s+")
 
 
+# A question asked inside a sentence: "I want to know how many ...", "wondering when ...".
+_INDIRECT = re.compile(
+    r"\b(?:know|wondering|wonder|curious|tell me|ask|asking|find out|figure out|understand|"
+    r"explain)\s+(?:about\s+)?((?:what|how|when|where|who|which|why|whether)\b)",
+    re.IGNORECASE)
+
+
 def focus(text: str) -> list[str]:
     """In a message with some context before the question ("I'm a student ... What was the
     growth?"), the question: the last sentence that asks something (one ending in a question
@@ -170,12 +177,18 @@ def focus(text: str) -> list[str]:
     sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
     marked = [i for i, s in enumerate(sentences) if s.endswith(("?", "\uff1f"))]
     asking = marked or [i for i, s in enumerate(sentences)
-                        if _ASKS.match(s) and not s.endswith(("!", "\uff01"))]
-    if len(sentences) < 2 or not asking:
+                        if (_ASKS.match(s) or _INDIRECT.search(s))
+                        and not s.endswith(("!", "\uff01"))]
+    if not asking or (len(sentences) < 2 and not _INDIRECT.search(text)):
         return []
     last = asking[-1]
     question = sentences[last]
     out: list[str] = []
+    # "... but I need to know what percentage goes to Central Asia.": the question asked.
+    indirect = _INDIRECT.search(question)
+    if indirect is not None and sum(ch.isalpha() for ch in question[indirect.start(1):]) \
+            >= _MIN_PART_LETTERS:
+        out.append(question[indirect.start(1):])
     pieces = _AFTER_DASH.split(question)
     if len(pieces) > 1 and sum(ch.isalpha() for ch in pieces[-1]) >= _MIN_PART_LETTERS:
         out.append(pieces[-1])

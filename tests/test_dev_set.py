@@ -28,7 +28,7 @@ FLOORS = [
     ("probe2", "probe2", "en", 0.78, 0.95, 0.90, 6),
     ("probe3", "probe3", "en", 0.83, 0.95, 0.94, 5),
     ("probe4", "probe4", "en", 0.83, 0.95, 0.92, 6),
-    ("probe5", "probe5", "en", 0.76, 0.93, 0.87, 9),
+    ("probe5", "probe5", "en", 0.78, 0.93, 0.87, 9),
     # Other languages: a wrong fact is worse than a suggestion, so none is allowed.
     ("probe2", "probe2", "other", 0.0, 0.90, 0.0, 0),
     ("probe3", "probe3", "other", 0.0, 0.93, 0.0, 0),

@@ -85,6 +85,10 @@ def test_a_message_is_split_into_the_questions_it_holds(text: str, parts: list[s
         ("I read it on the bus. I forgot one thing - how much does a ticket cost?",
          ["how much does a ticket cost?", "I forgot one thing - how much does a ticket cost?"]),
         ("How much is a ticket? Thanks a lot.", ["How much is a ticket?"]),
+        # A question asked inside a sentence, with or without context.
+        ("I'm writing an essay. I need to know how many passengers it carried.",
+         ["how many passengers it carried.", "I need to know how many passengers it carried."]),
+        ("so I wonder when the ferry line opened", ["when the ferry line opened"]),
         # One sentence, or nothing asked: nothing narrower.
         ("how much is a ferry ticket", []),
         ("I like the ferry. It is fast.", []),
@@ -515,3 +519,11 @@ def test_a_question_in_another_script_still_gets_the_nearest_facts(
     reply = shipped_engine.answer("자유무역구 면적은?")
     assert not reply.answered
     assert "ftz-area" in [s.fact for s in reply.suggestions]
+
+
+def test_it_in_a_question_after_context_is_what_the_context_names(
+        shipped_engine: Engine) -> None:
+    reply = shipped_engine.answer("A client keeps asking me about the new free trade zone and "
+                                  "I read half of the story. Which cities are in it?")
+    assert reply.fact is not None
+    assert reply.fact.id == "ftz-areas-covered"
