@@ -253,7 +253,7 @@ class Engine:
         # Only words that no fact explains are named: "nothing about 'chairman'" would be
         # false when another fact is about the chairman.
         unknown = [query.surface.get(w, w) for w in lexical.unexplained
-                   if w not in self.index.postings] if language == ENGLISH else []
+                   if not self.index.knows(w)] if language == ENGLISH else []
         nearest = [c.match.fact for c in considered[: t.max_suggestions]
                    if c.confidence >= t.nearest_confidence]
         singled = identity.veto(query.singles_out, self._profile(top.position)) \
