@@ -147,13 +147,15 @@ def read_compiled(file: Path, key: str) -> Compiled | None:
         if file.suffix == PLAIN_SUFFIX:
             kb, tables = _read_plain(file, key)
         else:
-            import numpy as np
+            with open(file, "rb") as raw:
+                import numpy as np  # only once there is a file: a small base's start has none
 
-            with open(file, "rb") as raw, np.load(raw, allow_pickle=False) as archive:
-                _check_meta(_json(archive, "meta"), key)
-                kb = kb_from_json(_json(archive, "kb"))
-                tables = tables_from({name: archive[name] for name in IndexTables.array_names()},
-                                     _json(archive, "strings"), _text(archive, "alt_text"))
+                with np.load(raw, allow_pickle=False) as archive:
+                    _check_meta(_json(archive, "meta"), key)
+                    kb = kb_from_json(_json(archive, "kb"))
+                    tables = tables_from(
+                        {name: archive[name] for name in IndexTables.array_names()},
+                        _json(archive, "strings"), _text(archive, "alt_text"))
         if tables.facts != len(kb.facts):
             raise ValueError("tables and facts disagree")
     except FileNotFoundError:
