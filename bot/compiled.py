@@ -21,8 +21,6 @@ import json
 import logging
 import os
 import stat
-import tempfile
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -148,20 +146,13 @@ def read_compiled(file: Path, key: str) -> Compiled | None:
             kb, tables = _read_plain(file, key)
         else:
             with open(file, "rb") as raw:
-                import numpy as np  # only once there is a file: a small base's start has none
-
-                with np.load(raw, allow_pickle=False) as archive:
-                    _check_meta(_json(archive, "meta"), key)
-                    kb = kb_from_json(_json(archive, "kb"))
-                    tables = tables_from(
-                        {name: archive[name] for name in IndexTables.array_names()},
-                        _json(archive, "strings"), _text(archive, "alt_text"))
+                kb, tables = _read_arrays(raw, key)
         if tables.facts != len(kb.facts):
             raise ValueError("tables and facts disagree")
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError,
-            zipfile.BadZipFile, EOFError, UnicodeDecodeError) as exc:
+            EOFError, UnicodeDecodeError) as exc:
         log.warning("ignoring compiled knowledge base %s (%s); rebuilding", file.name, exc)
         return None
     return Compiled(kb, tables, key, cached=True)
@@ -170,6 +161,24 @@ def read_compiled(file: Path, key: str) -> Compiled | None:
 def _check_meta(meta: object, key: str) -> None:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
         raise ValueError("made for another knowledge base or version")
+
+
+def _read_arrays(raw: Any, key: str) -> tuple[KnowledgeBase, IndexTables]:
+    """A .npz compiled file (numpy and zipfile are imported only once there is one: a small
+    knowledge base's start has none)."""
+    import zipfile
+
+    import numpy as np
+
+    try:
+        with np.load(raw, allow_pickle=False) as archive:
+            _check_meta(_json(archive, "meta"), key)
+            kb = kb_from_json(_json(archive, "kb"))
+            tables = tables_from({name: archive[name] for name in IndexTables.array_names()},
+                                 _json(archive, "strings"), _text(archive, "alt_text"))
+    except zipfile.BadZipFile as exc:
+        raise ValueError(exc) from exc
+    return kb, tables
 
 
 def _read_plain(file: Path, key: str) -> tuple[KnowledgeBase, PlainTables]:
@@ -216,6 +225,8 @@ def _dumps(value: object) -> str:
 def write_compiled(file: Path, compiled: Compiled) -> bool:
     """Written whole or not at all (False); a cache that cannot be written only costs time at
     the next start. As JSON when `file` ends in PLAIN_SUFFIX, else as a numpy zip."""
+    import tempfile
+
     tmp = None
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
