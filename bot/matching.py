@@ -448,13 +448,15 @@ def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places
     t = index.thresholds
     compared = dict(weights) | dict.fromkeys(query.cues, t.cue_weight)
     compared_total = sum(compared.values())
-    texts = [index.fact_texts[p] for p in places]
-    ratios = _ratios(" ".join(sorted(query.content)), list(chain.from_iterable(texts)))
+    # Each candidate's best token_sort_ratio (see `_scored`): extractOne finds the best of a
+    # fact's texts in one call, the numbers cdist gives, without numpy.
+    text = " ".join(sorted(query.content))
+    best_ratios = [process.extractOne(text, index.fact_texts[p], scorer=fuzz.ratio)[1]
+                   for p in places]
     asked = list(weights.items())
     both = list(compared.items())
-    explained, coverage, overlaps, best_ratios = [], [], [], []
-    start = 0
-    for p, fact_texts in zip(places, texts, strict=True):
+    explained, coverage, overlaps = [], [], []
+    for p in places:
         fact = facts[p]
         vocabulary, alternates, alternate_weights = fact.vocabulary, fact.alternates, fact.weights
         had = [w if word in vocabulary else 0.0 for word, w in asked]
@@ -483,19 +485,8 @@ def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places
         overlaps.append(max([
             2 * shared / (compared_total + alternate_weights[(group & -group).bit_length() - 1])
             for group, shared in groups], default=0.0))
-        best_ratios.append(max(ratios[start : start + len(fact_texts)]))
-        start += len(fact_texts)
     values = _values(t, coverage, overlaps, best_ratios)
     return _matches(index, query, places, values, coverage, explained, top=top, also=also)
-
-
-def _ratios(text: str, choices: list[str]) -> list[float]:
-    """fuzz.ratio of `text` and each choice, as `process.cdist` gives them, without numpy:
-    `extract` scores them all in one call (best first, each with its place)."""
-    ratios = [0.0] * len(choices)
-    for _, ratio, i in process.extract(text, choices, scorer=fuzz.ratio, limit=None):
-        ratios[i] = ratio
-    return ratios
 
 
 def _sum(values: list[float]) -> float:
