@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, TextIO
 from bot import __version__
 from bot.compiled import load_compiled
 from bot.config import default_kb_path
-from bot.coverage import uncited
 from bot.loader import KnowledgeError
 from bot.model import KnowledgeBase
 
@@ -210,7 +209,7 @@ def _disagreements(kb: KnowledgeBase, path: Path) -> list[Finding]:
 
 
 def _coverage_report(kb: KnowledgeBase) -> dict[str, object]:
-    from bot.coverage import sentences
+    from bot.coverage import sentences, uncited
 
     total = sum(
         len(sentences(s.id, n, p)) for s in kb.sources for n, p in enumerate(s.paragraphs, 1)

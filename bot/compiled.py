@@ -5,9 +5,12 @@ One file per knowledge-base folder: `$XDG_CACHE_HOME/citebot/kb-<folder>-<key>.n
 key hashes the files' names and bytes, the code that reads and indexes them, and this format;
 writing a new version removes the folder's older ones.
 The file is a numpy zip of plain arrays, read with allow_pickle=False, with the facts as JSON
-stored in a byte array: reading it can never run code. A stale file is never looked up (the key
-differs); a corrupt, truncated or foreign one is ignored with one log line and rebuilt. A new
-file is written beside the old ones and renamed into place, so a reader never sees half a file.
+stored in a byte array: reading it can never run code. A small knowledge base (up to SMALL_KB
+facts, bot/index.py) is `kb-<folder>-<key>.json` instead, the same content as JSON (a line
+naming it and the SHA-256 of the rest, then the rest), so that it is read without importing
+numpy. A stale file is never looked up (the key differs); a corrupt, truncated or foreign one is
+ignored with one log line and rebuilt. A new file is written beside the old ones and renamed
+into place, so a reader never sees half a file.
 """
 
 from __future__ import annotations
@@ -18,19 +21,24 @@ import json
 import logging
 import os
 import stat
-import tempfile
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from bot import __version__
-from bot.index import IndexTables, build_tables, remember_tables, strings_of, tables_from
+from bot.index import (
+    SMALL_KB,
+    IndexTables,
+    PlainTables,
+    Tables,
+    build_tables,
+    plain_tables_from,
+    remember_tables,
+    strings_of,
+    tables_from,
+)
 from bot.model import (
     AliasGroup,
     Citation,
@@ -42,15 +50,22 @@ from bot.model import (
     Topic,
 )
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
 log = logging.getLogger("citebot.compiled")
 
 # Bump when what is written changes shape; the key changes with it.
-FORMAT = 1
+FORMAT = 2
 # The modules whose code decides what a compiled file holds: a change to any is a new key.
 _CODE = ("compiled.py", "index.py", "normalize.py", "spelling.py", "lexicon.py", "model.py",
          "loader.py", "yaml_reader.py", "kb_schema.py", "kb_checks.py")
 PREFIX = "kb-"
 SUFFIX = ".npz"
+# A knowledge base of up to this many facts is written as JSON (PLAIN_SUFFIX), read without numpy.
+PLAIN_FACTS = SMALL_KB
+PLAIN_SUFFIX = ".json"
 
 
 def cache_dir() -> Path:
@@ -61,7 +76,7 @@ def cache_dir() -> Path:
 @dataclass(frozen=True)
 class Compiled:
     kb: KnowledgeBase
-    tables: IndexTables
+    tables: Tables
     key: str
     cached: bool  # read from the cache (else built now)
 
@@ -86,16 +101,18 @@ def compile_knowledge(path: Path, *, folder: Path | None = None) -> Compiled:
             kb = load_knowledge(path)  # reports the problems: a file that cannot be read
             return _remembered(Compiled(kb, build_tables(kb), "", cached=False))
         place = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
-        file = folder / f"{PREFIX}{place}-{key}{SUFFIX}"
-        compiled = read_compiled(file, key)
-        if compiled is not None:
-            return _remembered(compiled)
+        name = f"{PREFIX}{place}-{key}"
+        for suffix in (PLAIN_SUFFIX, SUFFIX):
+            compiled = read_compiled(folder / f"{name}{suffix}", key)
+            if compiled is not None:
+                return _remembered(compiled)
         kb = load_knowledge(path)
         compiled = Compiled(kb, build_tables(kb), key, cached=False)
+        file = folder / f"{name}{PLAIN_SUFFIX if len(kb.facts) <= PLAIN_FACTS else SUFFIX}"
         # Saved while it was read (an editor, a deploy): kept under its own key, not this one.
         if knowledge_key(path, files) == key and write_compiled(file, compiled):
-            for old in folder.glob(f"{PREFIX}{place}-*{SUFFIX}"):
-                if old != file:
+            for old in folder.glob(f"{PREFIX}{place}-*"):
+                if old != file and old.suffix in (SUFFIX, PLAIN_SUFFIX):
                     old.unlink(missing_ok=True)  # an older version of the same folder
         return _remembered(compiled)
 
@@ -121,44 +138,105 @@ def knowledge_key(path: Path, files: list[Path]) -> str | None:
 
 
 def read_compiled(file: Path, key: str) -> Compiled | None:
-    """The compiled knowledge base in `file`, or None when it is missing or unusable (said
-    once in the log: it is then rebuilt)."""
+    """The compiled knowledge base in `file` (.npz or .json), or None when it is missing or
+    unusable (said once in the log: it is then rebuilt)."""
+    tables: Tables
     try:
-        with open(file, "rb") as raw, np.load(raw, allow_pickle=False) as archive:
-            meta = _json(archive, "meta")
-            if not isinstance(meta, dict) or meta.get("format") != FORMAT \
-                    or meta.get("key") != key:
-                raise ValueError("made for another knowledge base or version")
-            kb = kb_from_json(_json(archive, "kb"))
-            tables = tables_from({name: archive[name] for name in IndexTables.array_names()},
-                                 _json(archive, "strings"), _text(archive, "alt_text"))
-            if tables.facts != len(kb.facts):
-                raise ValueError("tables and facts disagree")
+        if file.suffix == PLAIN_SUFFIX:
+            kb, tables = _read_plain(file, key)
+        else:
+            with open(file, "rb") as raw:
+                kb, tables = _read_arrays(raw, key)
+        if tables.facts != len(kb.facts):
+            raise ValueError("tables and facts disagree")
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError,
-            zipfile.BadZipFile, EOFError, UnicodeDecodeError) as exc:
+            EOFError, UnicodeDecodeError) as exc:
         log.warning("ignoring compiled knowledge base %s (%s); rebuilding", file.name, exc)
         return None
     return Compiled(kb, tables, key, cached=True)
 
 
+def _check_meta(meta: object, key: str) -> None:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
+        raise ValueError("made for another knowledge base or version")
+
+
+def _read_arrays(raw: Any, key: str) -> tuple[KnowledgeBase, IndexTables]:
+    """A .npz compiled file (numpy and zipfile are imported only once there is one: a small
+    knowledge base's start has none)."""
+    import zipfile
+
+    import numpy as np
+
+    try:
+        with np.load(raw, allow_pickle=False) as archive:
+            _check_meta(_json(archive, "meta"), key)
+            kb = kb_from_json(_json(archive, "kb"))
+            tables = tables_from({name: archive[name] for name in IndexTables.array_names()},
+                                 _json(archive, "strings"), _text(archive, "alt_text"))
+    except zipfile.BadZipFile as exc:
+        raise ValueError(exc) from exc
+    return kb, tables
+
+
+def _read_plain(file: Path, key: str) -> tuple[KnowledgeBase, PlainTables]:
+    """A .json compiled file: its first line names it, with the SHA-256 of the rest (as a zip
+    member's CRC, it tells a damaged file from a good one)."""
+    with open(file, "rb") as raw:
+        data = raw.read()
+    head, _, body = data.partition(b"\n")
+    meta = json.loads(head.decode())
+    _check_meta(meta, key)
+    if hashlib.sha256(body).hexdigest() != meta.get("sha256"):
+        raise ValueError("damaged: its checksum differs")
+    content = json.loads(body.decode())
+    if not isinstance(content, dict):
+        raise TypeError("not an object")
+    tables = content["tables"]
+    if not isinstance(tables, dict) or not isinstance(content["alt_text"], str):
+        raise TypeError("tables: not an object")
+    return kb_from_json(content["kb"]), plain_tables_from(tables, content["strings"],
+                                                          content["alt_text"])
+
+
+def _plain_bytes(compiled: Compiled) -> bytes:
+    tables = compiled.tables
+    if isinstance(tables, IndexTables):
+        tables = tables.plain()
+    content = {
+        "kb": kb_to_json(compiled.kb),
+        "tables": tables.arrays(),
+        "strings": strings_of(tables),
+        "alt_text": tables.alt_text,
+    }
+    body = _dumps(content).encode()
+    meta = {"format": FORMAT, "key": compiled.key, "facts": len(compiled.kb.facts),
+            "sha256": hashlib.sha256(body).hexdigest()}
+    return _dumps(meta).encode() + b"\n" + body
+
+
+def _dumps(value: object) -> str:
+    # JSON escapes line breaks inside strings: the first line ends where the header does.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def write_compiled(file: Path, compiled: Compiled) -> bool:
     """Written whole or not at all (False); a cache that cannot be written only costs time at
-    the next start."""
-    arrays: dict[str, npt.NDArray[Any]] = dict(compiled.tables.arrays())
-    arrays["meta"] = _bytes({"format": FORMAT, "key": compiled.key,
-                             "facts": len(compiled.kb.facts)})
-    arrays["kb"] = _bytes(kb_to_json(compiled.kb))
-    arrays["strings"] = _bytes(strings_of(compiled.tables))
-    arrays["alt_text"] = np.frombuffer(compiled.tables.alt_text.encode(), dtype=np.uint8)
+    the next start. As JSON when `file` ends in PLAIN_SUFFIX, else as a numpy zip."""
+    import tempfile
+
     tmp = None
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=file.parent, prefix=".", suffix=".tmp",
                                          delete=False) as out:
             tmp = Path(out.name)
-            np.savez(out, allow_pickle=False, **arrays)
+            if file.suffix == PLAIN_SUFFIX:
+                out.write(_plain_bytes(compiled))
+            else:
+                _write_arrays(out, compiled)
         os.replace(tmp, file)
     except OSError as exc:
         log.warning("could not cache the compiled knowledge base in %s: %s", file.parent, exc)
@@ -166,6 +244,21 @@ def write_compiled(file: Path, compiled: Compiled) -> bool:
             tmp.unlink(missing_ok=True)
         return False
     return True
+
+
+def _write_arrays(out: Any, compiled: Compiled) -> None:
+    import numpy as np
+
+    tables = compiled.tables
+    if isinstance(tables, PlainTables):
+        tables = tables.to_arrays()
+    arrays: dict[str, npt.NDArray[Any]] = dict(tables.arrays())
+    arrays["meta"] = _bytes({"format": FORMAT, "key": compiled.key,
+                             "facts": len(compiled.kb.facts)})
+    arrays["kb"] = _bytes(kb_to_json(compiled.kb))
+    arrays["strings"] = _bytes(strings_of(tables))
+    arrays["alt_text"] = np.frombuffer(tables.alt_text.encode(), dtype=np.uint8)
+    np.savez(out, allow_pickle=False, **arrays)
 
 
 def _remembered(compiled: Compiled) -> Compiled:
@@ -187,11 +280,14 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _bytes(value: object) -> npt.NDArray[np.uint8]:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return np.frombuffer(text.encode(), dtype=np.uint8)
+    import numpy as np
+
+    return np.frombuffer(_dumps(value).encode(), dtype=np.uint8)
 
 
 def _text(archive: Any, name: str) -> str:
+    import numpy as np
+
     array = archive[name]
     if array.dtype != np.uint8 or array.ndim != 1:
         raise ValueError(f"{name}: not bytes")

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 
 def _builtin_kb() -> Path:
     """The knowledge base shipped inside the package (the wheel maps the repository's top-level
     knowledge/ to bot/knowledge), or, in a source checkout, knowledge/ beside the package."""
-    packaged = resources.files(__package__ or "bot") / "knowledge"
-    # A zipped package would need extracting; citebot is only installed unpacked.
-    if isinstance(packaged, Path) and packaged.is_dir():
+    # Beside this file, as importlib.resources would find it (without importing it, and with
+    # it tempfile and zipfile): a zipped package would need extracting, and citebot is only
+    # installed unpacked.
+    packaged = Path(__file__).parent / "knowledge"
+    if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "knowledge"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,6 +238,8 @@ def terminal_width(stream: TextIO) -> int | None:
     if columns.isdecimal() and int(columns) > 0:
         return int(columns)
     if stream.isatty():
+        import shutil  # only on a terminal
+
         return shutil.get_terminal_size().columns
     return None
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot import calibration
 from bot.matching import Match, numbers_unexplained
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 # The semantic model's similarities sit in a narrow band; centred and scaled to about unit size.
 SIMILARITY_CENTRE = 0.85
@@ -25,8 +26,6 @@ SIMILARITY_SCALE = 10.0
 
 FEATURES = ("score", "coverage", "score_lead", "similarity", "similarity_lead", "both_top")
 LEXICAL_FEATURES = FEATURES[:3]
-
-Floats = npt.NDArray[np.float64]
 
 
 class Considered(NamedTuple):

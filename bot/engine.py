@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections.abc import Callable, Container
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -53,22 +55,38 @@ class Engine:
         *,
         thresholds: Thresholds = DEFAULT,
         candidate_limit: int | None = DEFAULT_CANDIDATE_LIMIT,
-        english: frozenset[str] = frozenset(),
-        common: frozenset[str] = frozenset(),
+        english: Container[str] = frozenset(),
+        common: Container[str] = frozenset(),
         semantic: SemanticIndex | None = None,
         weighed: int | None = MATCHES_WEIGHED,
+        semantic_loader: Callable[[], SemanticIndex | None] | None = None,
     ) -> None:
+        """`semantic_loader`: instead of `semantic`, what loads it (bot/assemble.py), called at
+        the first question the words alone do not settle."""
         self.kb = kb
         self.thresholds = thresholds
         self.candidate_limit = candidate_limit
         self.weighed = weighed
         self.index = Index(kb, thresholds=thresholds, english=english, common=common)
-        self.semantic = semantic
+        self._semantic = semantic
+        self._semantic_loader = semantic_loader
+        self._loading = threading.Lock()
         self.guide = compose.Guide.of(kb)
         self._partings = tuple(p for p in self.index.small_talk if p.intent in PARTING)
         self._parting_starts = frozenset(p.text.split()[0] for p in self._partings if p.text)
         self._longest_talk = max(map(len, self.index.small_talk_texts), default=0)
         self._profiles: dict[int, identity.Profile] = {}  # by position, see _profile
+
+    @property
+    def semantic(self) -> SemanticIndex | None:
+        """The semantic index (None: words alone). Loaded when first needed if a loader was
+        handed in: a question the words settle needs neither numpy nor the model."""
+        if self._semantic_loader is not None:
+            with self._loading:  # threads asking at once load it once
+                if self._semantic_loader is not None:
+                    self._semantic = self._semantic_loader()
+                    self._semantic_loader = None
+        return self._semantic
 
     def answer(self, question: str) -> Reply:
         question = capped(question)
@@ -101,7 +119,9 @@ class Engine:
         return detect(question, is_english_word=self._is_english)
 
     def _is_english(self, word: str) -> bool:
-        return word in self.index.english or self.index.speller.known(word)
+        # The knowledge base's words first: the English list is then read only for a word
+        # the article does not use (bot/assemble.py).
+        return self.index.speller.known(word) or word in self.index.english
 
     def consider(self, question: str, query: Query, *, semantic: bool = True) -> list[Considered]:
         """Every fact worth weighing for the question, most confident first."""
@@ -212,7 +232,7 @@ class Engine:
         reply = self._decide(question, query, considered, language)
         # The words alone answer it: the meaning is not weighed (the model's time is saved).
         # Otherwise it is, for a better answer or at least the right suggestions.
-        if self.semantic is not None and not (language == ENGLISH and self._sure(reply, query)):
+        if not (language == ENGLISH and self._sure(reply, query)) and self.semantic is not None:
             considered = self._weigh(query, self.semantic.similarities(question))
             reply = self._decide(question, query, considered, language)
         if language != ENGLISH:
@@ -265,7 +285,7 @@ class Engine:
         # Only words that no fact explains are named: "nothing about 'chairman'" would be
         # false when another fact is about the chairman.
         unknown = [query.surface.get(w, w) for w in lexical.unexplained
-                   if w not in self.index.postings] if language == ENGLISH else []
+                   if not self.index.knows(w)] if language == ENGLISH else []
         nearest = [c.match.fact for c in considered[: t.max_suggestions]
                    if c.confidence >= t.nearest_confidence]
         singled = identity.veto(query.singles_out, self._profile(top.position)) \

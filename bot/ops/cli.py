@@ -1,7 +1,8 @@
 """`citebot unanswered | stats | feedback`: what readers asked, read from the store.
 
 bot.cli registers these with add_parsers() and hands over with run(). The report functions
-here are also what the Telegram admin commands send.
+here are also what the Telegram admin commands send. The store and the reports are imported
+when a report is made: every start of the command line registers these commands.
 """
 
 from __future__ import annotations
@@ -9,22 +10,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.model import KnowledgeBase
-from bot.ops import render
-from bot.ops.progress import Progress
-from bot.ops.reports import (
-    DEFAULT_SIMILARITY,
-    Answers,
-    Step,
-    feedback,
-    group_unanswered,
-    stats,
-)
-from bot.storage import Storage, StorageError, open_storage
+from bot.ops import DEFAULT_SIMILARITY
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bot.model import KnowledgeBase
+    from bot.ops.reports import Answers, Step
+    from bot.storage import Storage
 
 COMMANDS = ("unanswered", "stats", "feedback")
 EXIT_NO_STORE = 1
@@ -74,12 +70,16 @@ def _days(text: str) -> int:
 
 
 def since(days: int | None, *, now: datetime | None = None) -> datetime | None:
+    from datetime import UTC, datetime, timedelta
+
     return None if days is None else (now or datetime.now(UTC)) - timedelta(days=days)
 
 
 def run(args: argparse.Namespace, kb: KnowledgeBase, *, out: TextIO | None = None,
         err: TextIO | None = None) -> int:
     from bot.assemble import build_engine
+    from bot.ops.progress import Progress
+    from bot.storage import StorageError, open_storage
 
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
@@ -103,6 +103,9 @@ def run(args: argparse.Namespace, kb: KnowledgeBase, *, out: TextIO | None = Non
 
 def report(args: argparse.Namespace, engine: Answers, store: Storage, step: Step) -> str:
     """The text (or JSON, or YAML) of one report command."""
+    from bot.ops import render
+    from bot.ops.reports import feedback, group_unanswered, stats
+
     start = since(args.since)
     if args.command == "feedback":
         step("reading votes", 0, 0)
@@ -120,6 +123,8 @@ def report(args: argparse.Namespace, engine: Answers, store: Storage, step: Step
         return render.stats_text(result, since_days=args.since)
     groups = group_unanswered(asked, engine, similarity=args.similarity, step=step)
     if args.yaml:
+        from datetime import UTC, datetime
+
         return render.alternates_yaml(groups, generated=datetime.now(UTC))
     if args.json:
         return render.unanswered_json(groups, since_days=args.since)

@@ -15,13 +15,9 @@ from typing import Protocol
 from rapidfuzz import fuzz, process, utils
 
 from bot.model import Kind, KnowledgeBase, Reply
+from bot.ops import DEFAULT_SIMILARITY
 from bot.storage import UNANSWERED, Asked, Vote
 
-# rapidfuzz ratio at or above which two questions are "the same question": "how big is the ftz"
-# and "how large is the ftz" (84) group, "who wrote the article" and "who wrote hamlet" (76) do
-# not. A question of two words or more whose words all occur in another ("weather urumqi",
-# "what is the weather in urumqi") joins it too.
-DEFAULT_SIMILARITY = 80
 OUTCOMES = (Kind.ANSWER.value, Kind.DID_YOU_MEAN.value, Kind.DECLINE.value,
             Kind.SMALL_TALK.value)
 

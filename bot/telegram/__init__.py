@@ -102,7 +102,8 @@ def run(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     try:
         # The knowledge base is reloaded from where it was loaded (SIGHUP, /reload).
         path = getattr(args, "kb", None)
-        live = LiveEngine(path, kb, build=lambda kb: build_engine(kb, path))
+        # The model is loaded now, not at the first question it would keep waiting.
+        live = LiveEngine(path, kb, build=lambda kb: build_engine(kb, path, warm=True))
         with TelegramOps(ops_settings, live) as ops:
             app = build_application(settings, live.engine, ops=ops)
             return run_application(app, settings)
