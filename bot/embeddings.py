@@ -41,17 +41,18 @@ class QueryEmbedder(Protocol):
 
 
 def embedding_threads() -> int:
-    """Threads for one embedding: two where there are two cores (measured: 17 ms a question on
-    one, 9 ms on two); CITEBOT_EMBED_THREADS sets it (the test suite, which runs a process per
-    core, uses 1)."""
+    """Threads for one embedding: one unless CITEBOT_EMBED_THREADS says more. Two threads on
+    two idle cores are faster (measured: 18 ms a question on one, 10-14 ms on two), but while
+    another process is busy (a second bot, the tests, a build) the model's OpenMP threads wait
+    for a core each: 22-25 ms a question with 200-340 ms stalls, and 1.7 s each with
+    OMP_WAIT_POLICY=ACTIVE. One thread is the same 18 ms whatever else runs."""
     raw = os.environ.get(THREADS_ENV, "").strip()
     if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_THREADS:
         return int(raw)
     if raw:
         log.warning("%s=%r is not a number from 1 to %d: using the default", THREADS_ENV, raw,
                     MAX_THREADS)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(2, cores or 1))
+    return 1
 
 
 class E5Embedder:

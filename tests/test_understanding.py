@@ -461,12 +461,11 @@ def test_embedding_threads_are_set_by_the_environment(
 
 
 @pytest.mark.parametrize("value", ["", "zero", "0", "-1", "\u00b2", "1000"])
-def test_embedding_threads_default_to_the_cores_up_to_two(
-        value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_embedding_threads_default_to_one(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from bot.embeddings import THREADS_ENV, embedding_threads
 
     monkeypatch.setenv(THREADS_ENV, value)
-    assert 1 <= embedding_threads() <= 2
+    assert embedding_threads() == 1
 
 
 @pytest.mark.parametrize(
