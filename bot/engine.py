@@ -260,7 +260,7 @@ class Engine:
             if foreign is not None:
                 return foreign
         answer_at = t.answer_confidence
-        if fit and fit[0].confidence >= answer_at and self._explained(fit[0]):
+        if fit and fit[0].confidence >= answer_at and self._explained(fit[0], query):
             best = fit[0]
             rivals = [
                 c for c in fit[1:] if c.confidence >= t.suggest_confidence
@@ -273,9 +273,12 @@ class Engine:
             chosen = [best, *rivals][: t.max_suggestions]
             return compose.did_you_mean(question, [c.match.fact for c in chosen],
                                         score=_percent(best))
-        if fit and fit[0].confidence >= t.suggest_confidence and self._explained(fit[0]) and (
-                fit[0].similarity is None or fit[0].similarity >= t.suggest_similarity):
-            chosen = fit[: t.max_suggestions]
+        if fit and fit[0].confidence >= t.suggest_confidence \
+                and self._explained(fit[0], query) \
+                and (fit[0].similarity is None or fit[0].similarity >= t.suggest_similarity):
+            # The best, and beside it only facts worth naming (as beside a decline).
+            chosen = [c for c in fit[: t.max_suggestions]
+                      if c is fit[0] or c.confidence >= t.nearest_confidence]
             return compose.did_you_mean(question, [c.match.fact for c in chosen],
                                         score=_percent(fit[0]))
         top = considered[0]
@@ -302,11 +305,13 @@ class Engine:
             score=_percent(top),
         )
 
-    def _explained(self, c: Considered) -> bool:
+    def _explained(self, c: Considered, query: Query) -> bool:
         """The words must be explained well enough: an unknown word may be the very thing
-        asked ("the population of Kashgar"). The meaning lowers the bar, but does not remove it."""
+        asked ("the population of Kashgar"). The meaning lowers the bar, but does not remove it,
+        nor for a prediction ("will the West lift ..."): the article must say what will be."""
         t = self.thresholds
-        return c.match.coverage >= (t.coverage if c.similarity is None else t.meaning_coverage)
+        lowered = c.similarity is not None and not query.prediction
+        return c.match.coverage >= (t.meaning_coverage if lowered else t.coverage)
 
     def _decide_by_meaning(self, question: str, considered: list[Considered]) -> Reply | None:
         """Another language: the words hardly match, so the meaning alone ranks the facts; only

@@ -164,7 +164,8 @@ _AFTER_DASH = re.compile(r"\s[-\u2013\u2014]\s+|:\s+")
 # A question asked inside a sentence: "I want to know how many ...", "wondering when ...".
 _INDIRECT = re.compile(
     r"\b(?:know|wondering|wonder|curious|tell me|ask|asking|find out|figure out|understand|"
-    r"explain)\s+(?:about\s+)?((?:what|how|when|where|who|which|why|whether)\b)",
+    r"explain|say|says|mention|mentions)\s+(?:about\s+)?"
+    r"((?:what|how|when|where|who|which|why|whether)\b)",
     re.IGNORECASE)
 
 

@@ -40,7 +40,7 @@ stated apparently allegedly send provide gimme
 QUANTITY_CUES = (
     ("how", "many"), ("how", "much"), ("what", "number"), ("number", "of"),
     ("what", "percentage"), ("what", "percent"), ("how", "big"), ("how", "large"),
-    ("how", "long"), ("how", "far"), ("what", "amount"), ("what", "size"),
+    ("how", "long"), ("how", "far"), ("what", "amount"), ("what", "size"), ("how", "old"),
 )
 
 # Of those, the ones asking for a count of things ("how many ports").
@@ -77,6 +77,7 @@ sichuan singapore slovakia spain sweden switzerland syria taiwan thailand tianji
 tokyo turkey turkmenistan uganda uk ukraine usa uzbekistan venezuela vietnam washington
 yemen yunnan zhejiang beijing london berlin delhi seoul africa arabia eu pakistan kazakhstan
 tajikistan mongolian russian kazakh uzbek tajik turkmen afghan
+north south east west northwest northeast southwest southeast
 """.split())
 
 # Everyday synonyms, rewritten to their first word in questions and knowledge alike, so that a
@@ -121,6 +122,10 @@ SYNONYMS = (
     ("chairman", "chairperson"),
     ("lies", "falsehoods", "rumours", "rumors", "myths", "misinformation", "disinformation"),
     ("neighbours", "neighbors", "neighbouring", "neighboring", "adjacent", "bordering"),
+    # Compass points, one form each: they are places (PLACES) a fact must name.
+    ("north", "northern"), ("south", "southern"), ("east", "eastern"), ("west", "western"),
+    ("northwest", "northwestern"), ("northeast", "northeastern"),
+    ("southwest", "southwestern"), ("southeast", "southeastern"),
 )
 
 # A yes/no question with one of these asks the bot to judge a claim, which it never does: it

@@ -76,6 +76,8 @@ class Query:
     asks_count: bool = False
     # "Which countries", "the most", "before him": what a fact must single out (bot/identity).
     singles_out: Asks = NOTHING
+    # "Will the West lift ...?": asks what will happen, which the article must say in words.
+    prediction: bool = False
 
     @property
     def specific(self) -> frozenset[str]:
@@ -190,6 +192,7 @@ def analyse(index: Index, question: str) -> Query:
         asked=frozenset(_stem(w) for w in asked_for(corrected)),
         asks_count=asks_count(written),
         singles_out=identity.asks(written, question),
+        prediction=_predicts(written),
     )
 
 
@@ -262,6 +265,19 @@ def asks_judgement(typed: list[str]) -> bool:
 
 
 _POINTERS = frozenset("it this that these those they".split())
+_PREDICTION_STARTS = frozenset({"will", "would", "gonna"})
+
+
+def _predicts(typed: list[str]) -> bool:
+    """A yes/no question about the future: "will ...", "is it gonna ...", "are fares going
+    to ..."."""
+    if not typed:
+        return False
+    if typed[0] in _PREDICTION_STARTS:
+        return True
+    head = typed[1:5]
+    return typed[0] in ("is", "are", "am") and (
+        "gonna" in head or ("going", "to") in set(pairwise(head)))
 _CLAIM_LINKS = frozenset("that about to in when or".split())
 _TRAILING = frozenset("or not nah actually really at all though tho then".split())
 
@@ -276,7 +292,11 @@ def _names(question: str) -> frozenset[str]:
     words = re.findall(r"[^\W\d_]+", question)
     if not words:
         return frozenset()
-    return frozenset(_stem(w.casefold()) for w in words[1:] if w[0].isupper() and w[1:].islower())
+    # "Mongolia", and an abbreviation in capitals anywhere ("UN"; the article's own, "FTZ",
+    # are known words and so never taken for another subject).
+    return frozenset(_stem(w.casefold()) for i, w in enumerate(words)
+                     if (i and w[0].isupper() and w[1:].islower())
+                     or (2 <= len(w) <= 5 and w.isupper()))
 
 
 def candidates(index: Index, query: Query, *, limit: int | None,

@@ -47,7 +47,7 @@ class Thresholds:
     sure_confidence: float = 0.6
     # ... once its words explain this share of the question, when the meaning was weighed
     # (without it, `coverage` above); below, the fact is only suggested ...
-    meaning_coverage: float = 0.65
+    meaning_coverage: float = 0.5
     # With the meaning weighed, a fact is suggested only when this similar (cosine, 0-1).
     suggest_similarity: float = 0.87
     # ... how close a runner-up must be to make the answer a choice ...

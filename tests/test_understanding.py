@@ -549,3 +549,24 @@ def test_it_in_a_question_after_context_is_what_the_context_names(
                                   "I read half of the story. Which cities are in it?")
     assert reply.fact is not None
     assert reply.fact.id == "ftz-areas-covered"
+
+
+@pytest.mark.parametrize(("question", "prediction"), [
+    ("Will the ferry line close next year?", True),
+    ("is it gonna get cheaper", True),
+    ("are fares going to rise", True),
+    ("how much is a ticket", False),
+    ("what will the mayor do", False),  # asks what was said, not yes or no about the future
+])
+def test_a_prediction_is_recognised(tiny_engine: Engine, question: str,
+                                    prediction: bool) -> None:
+    assert analyse(tiny_engine.index, question).prediction is prediction
+
+
+@pytest.mark.parametrize("question", [
+    "How old is Mayor Lee?",  # an age is a figure the fact does not give
+    "What did the UN say about the ferry line?",  # an abbreviation in capitals is a name
+    "Does the ferry go to the northeast of the city?",  # a compass point is a place
+])
+def test_what_the_fact_does_not_give_is_declined(tiny_engine: Engine, question: str) -> None:
+    assert not tiny_engine.answer(question).answered
