@@ -28,7 +28,7 @@ KINDS = (
     "multi",
     "other_language",
 )
-SPLITS = ("tune", "holdout", "probe", "probe2", "probe3", "probe4", "probe5")
+SPLITS = ("tune", "holdout", "probe", "probe2", "probe3", "probe4", "probe5", "probe6")
 _KEYS = ("q", "expect", "kind", "split")
 _OPTIONAL = ("lang",)
 # Several questions in one message expect several facts: stored joined by this.
