@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import unicodedata
@@ -177,12 +178,20 @@ class Engine:
                 return replace(found, question=question)
         return reply
 
-    def _named(self, text: str) -> str:
-        """The things a text names, which "it" or "they" may stand for: places, names and the
-        article's named things ("the new zone": "ftz"), as typed."""
+    def _named(self, text: str, *, common: bool = False) -> str:
+        """The first thing a text names, which "it" or "they" may stand for: a place, a name or
+        one of the article's named things ("the new zone": "ftz"), as typed; one that half the
+        facts speak of ("Xinjiang") says little about which, so it comes only when no other
+        does, and only with `common`."""
         asked = analyse(self.index, text)
-        return " ".join(asked.surface.get(w, w) for w in asked.content
-                        if w in asked.specific or w in self._alias_targets)
+        # Written as a name ("Xinjiang's trade"), or known to be one.
+        capitalised = {stem(w.casefold()) for w in _CAPITALISED.findall(text[1:])}
+        named = [w for w in asked.content
+                 if w in asked.specific or w in self._alias_targets or w in capitalised]
+        half = math.log(1 + 2)  # the IDF of a word in half the facts (bot/index.py)
+        rare = [w for w in named if self.index.idf.get(w, half + 1) > half]
+        chosen = rare or (named if common else [])
+        return asked.surface.get(chosen[0], chosen[0]) if chosen else ""
 
     def _context_vetoes(self, question: str, narrower: str, fact_id: str) -> bool:
         """Whether the rest of the message rules out the fact its question reached: a claim
@@ -206,8 +215,11 @@ class Engine:
 
     @cached_property
     def _alias_targets(self) -> frozenset[str]:
-        """The canonical forms of the aliases: the article's named things ("centralasia")."""
-        return frozenset(w for _, target in self.index.aliases.pairs for w in target)
+        """The article's named things: canonical forms of its aliases that are no English
+        word ("ftz", "centralasia"; not "author", which "journalist" is rewritten to)."""
+        english = self.index.english
+        return frozenset(w for _, target in self.index.aliases.pairs for w in target
+                         if w not in english)
 
     @cached_property
     def _positions(self) -> dict[str, int]:
@@ -308,9 +320,11 @@ class Engine:
     def _explained(self, c: Considered, query: Query) -> bool:
         """The words must be explained well enough: an unknown word may be the very thing
         asked ("the population of Kashgar"). The meaning lowers the bar, but does not remove it,
-        nor for a prediction ("will the West lift ..."): the article must say what will be."""
+        nor for a prediction ("will the West lift ...") of a fact that says nothing of what
+        will be."""
         t = self.thresholds
-        lowered = c.similarity is not None and not query.prediction
+        lowered = c.similarity is not None and not (
+            query.prediction and "will" not in self._profile(c.position).words)
         return c.match.coverage >= (t.meaning_coverage if lowered else t.coverage)
 
     def _decide_by_meaning(self, question: str, considered: list[Considered]) -> Reply | None:
@@ -365,8 +379,9 @@ class Engine:
             if previous is not None and previous.fact is not None \
                     and POINTERS & set(tokens(part)):
                 # "... and how fast did it grow?": "it" is the previous question's subject:
-                # the places and names it asked about ("Central Asia"), or its topic.
-                named = self._named(parts[i - 1])
+                # the place or name it asked about ("Central Asia"), or its topic. One that
+                # half the facts speak of ("Xinjiang") only helps a part not answered alone.
+                named = self._named(parts[i - 1], common=not reply.answered)
                 topic = self.kb.topic(previous.fact.topic)
                 for subject in (named, topic.title if topic is not None else None):
                     again = self._one(f"{part} ({subject})") if subject else reply
@@ -438,6 +453,7 @@ class Engine:
 _PROPER_NOUN = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+")
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
 # English words this long inside another language are its subject, not chance spellings.
 _COGNATE_LENGTH = 6
 _LATIN_WORD = re.compile(r"[^\W\d_]+")

@@ -29,13 +29,20 @@ _DEFINITE = frozenset("the this that these those its his her their our".split())
 _PHRASE_ENDS = frozenset("""of on in at to by for from with and or but as than that which who
 is are was were be been has have had will would can could said says""".split())
 _LOOK_BACK = 4
+# How far the other windows reach, in words: the thing asked after "which" (at most three
+# words, within six), a figure after "how much of", a list after "including".
+_PHRASE_WORDS, _PHRASE_REACH = 3, 6
+_PART_REACH = 4
+_LIST_WORDS = 15
+_CLAUSE_ENDS = frozenset(";.:!?")
 
 # "Which ... ?" stops collecting the thing asked at a verb-like word.
 _AUXILIARIES = frozenset("""is are was were be been do does did has have had will would can
 could should shall may might must""".split())
 _KIND_OF = frozenset("kind type sort".split())
 SUPERLATIVES = frozenset("""most least highest lowest largest biggest smallest busiest best worst
-fastest slowest greatest richest poorest oldest newest""".split())
+fastest slowest greatest richest poorest oldest newest longest shortest closest nearest
+furthest farthest""".split())
 RANKINGS = SUPERLATIVES | frozenset("top first second third record leading chief".split())
 RELATIONS = frozenset("""predecessor predecessors successor successors preceded succeeded
 replaced""".split())
@@ -49,9 +56,7 @@ breakdown""".split())
 _AMOUNT_WORDS = frozenset("""thousand million billion trillion yuan dollars usd percent square
 kilometers kilometres km""".split())
 _LISTS = ("including", "such as", "like", "among them", "among others")
-_MONTHS = frozenset("""january february march april may june july august september october
-november december monday tuesday wednesday thursday friday saturday sunday""".split())
-_PERSON_AFTER = re.compile(r"\b(?:before|after)\s+(him|her|[A-Z][a-z]+)\b")
+_PERSONS = frozenset("him her them he she they".split())
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|[.;:!?,()\"\u201c\u201d]")
 
 
@@ -74,15 +79,20 @@ class Asks:
 NOTHING = Asks()
 
 
-def asks(typed: Sequence[str], question: str) -> Asks:
-    """`typed`: the question's words as typed (lower case, before spelling and aliases)."""
+def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset()) -> Asks:
+    """`typed`: the question's words as typed (lower case, before spelling and aliases).
+    `people`: the words of the names of people the knowledge base speaks of."""
     which = tuple(stem(w) for w in _which(typed))
-    superlatives = tuple(w for w in typed if w in SUPERLATIVES)
+    superlatives = tuple(w for i, w in enumerate(typed) if w in SUPERLATIVES
+                         and typed[i + 1 : i + 2] != ["of"]  # "most of the trade": a share
+                         and typed[i - 1 : i] != ["at"])  # "at most": a bound
     relations = [w for w in typed if w in RELATIONS]
+    # "The former chairman", not "the previous year", "next to" or "what's next for".
     relations += [w for w, nxt in pairwise(typed) if w in _RELATIVE and nxt not in _TIMES
-                  and not nxt.isdigit()]
-    relations += [m.group(0).split()[0].lower() for m in _PERSON_AFTER.finditer(question)
-                  if m.group(1).lower() not in _MONTHS]
+                  and nxt not in STOPWORDS and not nxt.isdigit()]
+    # Before or after someone: a person, not an event ("after Western sanctions").
+    relations += [w for w, nxt in pairwise(typed) if w in ("before", "after")
+                  and (nxt in _PERSONS or nxt in people)]
     every = tuple(stem(w) for i, w in enumerate(typed) if w in _EVERY
                   for w in _phrase(typed, i + 1))
     part_of = _part_of(typed)
@@ -97,7 +107,7 @@ def _part_of(typed: Sequence[str]) -> tuple[tuple[str, str], ...]:
     out = []
     for i, word in enumerate(typed):
         if word == "of" and i > 0 and typed[i - 1] in _PART:
-            for j in range(i + 1, min(i + 5, len(typed))):
+            for j in range(i + 1, min(i + 1 + _PART_REACH, len(typed))):
                 if any(ch.isdigit() for ch in typed[j]):
                     unit = list(takewhile(lambda w: w in _AMOUNT_WORDS, typed[j + 1 : j + 3]))
                     out.append((typed[j], " ".join([typed[j], *unit])))
@@ -126,13 +136,13 @@ def _phrase(typed: Sequence[str], start: int) -> list[str]:
     """Up to three content words from `start`, to the first plural: "which (of the 18)
     Western countries"."""
     out: list[str] = []
-    for word in typed[start : start + 6]:
+    for word in typed[start : start + _PHRASE_REACH]:
         if word in _AUXILIARIES or (out and word in STOPWORDS):
             break
         if word in STOPWORDS or word in _DEFINITE or word in INDEFINITE or _number(word):
             continue
         out.append(word)
-        if len(out) == 3 or _plural(word):  # "which Western countries": the head noun
+        if len(out) == _PHRASE_WORDS or _plural(word):  # "which Western countries": the head noun
             break
     return out
 
@@ -191,7 +201,7 @@ def _listed(lower: Sequence[str], i: int) -> int | None:
     if not any(rest.startswith(cue) or rest.startswith(", " + cue) for cue in _LISTS):
         return None
     end = i + 1
-    while end < len(lower) and end < i + 16 and lower[end] not in (";", ".", ":", "!", "?"):
+    while end < len(lower) and end <= i + _LIST_WORDS and lower[end] not in _CLAUSE_ENDS:
         end += 1
     return end
 

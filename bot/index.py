@@ -312,6 +312,14 @@ class Index:
         return weights
 
     @cached_property
+    def people(self) -> frozenset[str]:
+        """The words of the names of the people the sources speak of and their authors
+        ("erkin", "tuniyaz"): "before Erkin Tuniyaz" asks who came before a person."""
+        names = [s.name for src in self.kb.sources for s in src.speakers] \
+            + [a for src in self.kb.sources for a in src.authors]
+        return frozenset(w for name in names for w in tokens(name) if w not in STOPWORDS)
+
+    @cached_property
     def arrays(self) -> IndexTables:
         """The tables as arrays (a small knowledge base's are made when first asked for)."""
         t = self.tables

@@ -20,11 +20,12 @@ _UYGHUR_LETTERS = frozenset("ېۆۈۇڭھ")
 # Short function words that tell Latin-script languages apart; English is what is left.
 _LATIN_MARKERS: dict[str, frozenset[str]] = {
     "es": frozenset("el la los las del qué que cuál cuándo cuánto cuántos dónde es por para "
-                    "con una uno y se su sus está fue como".split()),
+                    "con una uno y se su sus está fue como cuando cuanto cuantos donde quien "
+                    "quién".split()),
     "fr": frozenset("le la les des du est quel quelle quels quand combien où pour avec une "
                     "et qui que au aux sont été".split()),
     "de": frozenset("der die das den dem des ist wie wann welche welcher welches wo und mit "
-                    "von für ein eine sind wurde hat viele wer warum im zum zur auf nicht "
+                    "von für ein eine sind wurde hat viele wer was warum im zum zur auf nicht "
                     "auch".split()),
     "tr": frozenset("ne nedir nasıl kaç ve bir mi mı mu mü ile için hangi zaman neden "
                     "kadar".split()),
@@ -33,7 +34,7 @@ _LATIN_MARKERS: dict[str, frozenset[str]] = {
     "it": frozenset("il lo gli della delle che qual quale quali quando quanto quanti dove è "
                     "con una e sono stato stata hanno ha di alle nel nella questo".split()),
     "uz": frozenset("bilan necha qancha qaysi nima va uchun qanday kim qachon nega".split()),
-    "id": frozenset("apa yang dan ini itu dari untuk dengan siapa kapan berapa bagaimana "
+    "id": frozenset("apa yang dan ini itu di dari untuk dengan siapa kapan berapa bagaimana dibuka "
                     "mengapa menurut adalah".split()),
 }
 # "How many" / "how much" in other languages: a figure asked, which a fact must give.
@@ -82,27 +83,26 @@ def detect(text: str, *, is_english_word: Callable[[str], bool]) -> str:
     words = [w.casefold() for w in _LATIN_WORD.findall(text) if len(w) > 1]
     if len(words) < 2:
         return ENGLISH
-    # More than half the words English: counted only until there are enough. A word that is
-    # also another language's function word ("la", "die", "que") proves nothing either way:
-    # English word lists are full of them, while a real English question has enough others.
-    needed, english = len(words) // 2 + 1, 0
-    for w in words:
-        if w not in _ANY_MARKER and is_english_word(w):
-            english += 1
-            if english == needed:
-                return ENGLISH
-    best, hits = ENGLISH, 0
-    for code, markers in _LATIN_MARKERS.items():
-        n = sum(1 for w in words if w in markers)
-        if n > hits:
-            best, hits = code, n
-    # One function word in plain ASCII is chance ("how do I make dumplings" is not Portuguese).
-    if hits == 1 and text.isascii():
+    # A word that is also another language's function word ("la", "die", "do") is not counted
+    # as English: English word lists are full of them.
+    plain = [w for w in words if w not in _ANY_MARKER]
+    english = sum(1 for w in plain if is_english_word(w))
+    if 2 * english > len(words):
         return ENGLISH
+    # Two different function words of one language, or one that English does not have.
+    best, hits, found = ENGLISH, 0, ""
+    for code, markers in _LATIN_MARKERS.items():
+        marked = {w for w in words if w in markers}
+        if len(marked) > hits:
+            best, hits, found = code, len(marked), next(iter(marked))
+    if hits >= 2 or (hits == 1 and not is_english_word(found)):
+        return best
+    if 2 * english >= len(plain):
+        return ENGLISH  # "what do I do here": English once its function words are set aside
     # Accented letters with no English reading are a language of their own even unnamed.
-    if best == ENGLISH and any(not ch.isascii() for w in words for ch in w):
+    if any(ch.isalpha() and not ch.isascii() for ch in text):
         return "und"
-    return best
+    return ENGLISH
 
 
 # Where a message may hold a second question: after a question mark or a semicolon, or at
@@ -131,6 +131,30 @@ MAX_PARTS = 4
 _MIN_PART_LETTERS = 6
 
 
+# A sentence that asks for something without a question word: "Send me the link."
+_REQUESTS = re.compile(r"^\W*(?:please\s+)?(?:send|give|show|list|name|explain|describe|"
+                       r"summari[sz]e|share|provide|quote|link)\b", re.IGNORECASE)
+
+
+def _asking_sentences(sentences: list[str]) -> list[str]:
+    """A statement that ends in "." is context for what follows it ("I read the article.
+    Also, who took the photo?"), not a question of its own: joined to the next sentence."""
+    out: list[str] = []
+    carried = ""
+    for sentence in sentences:
+        sentence = carried + sentence
+        stripped = sentence.strip()
+        if stripped.endswith((".", "!")) and not (_OPENS_ASKING.match(stripped)
+                                                    or _REQUESTS.match(stripped)):
+            carried = sentence + " "
+            continue
+        carried = ""
+        out.append(sentence)
+    if carried:
+        out.append(carried.rstrip())
+    return out
+
+
 def split_questions(text: str) -> list[str]:
     """The questions in one message, in order; the whole text when there is only one.
 
@@ -138,7 +162,7 @@ def split_questions(text: str) -> list[str]:
     word. The caller still decides whether the parts are worth answering apart.
     """
     parts: list[str] = []
-    for sentence in _SENTENCE_BREAK.split(text):
+    for sentence in _asking_sentences(_SENTENCE_BREAK.split(text)):
         for piece in _CONJUNCTION_BREAK.split(sentence):
             parts.extend(_COMMA_BREAK.split(piece) if _OPENS_ASKING.match(piece) else [piece])
     parts = [p for p in parts if p and p.strip(" ,")]

@@ -90,7 +90,8 @@ class Query:
         if index.knows(word):
             return index.weight(word)
         weight = index.unknown_weight
-        if self.surface.get(word, word) in index.common:
+        if len(self.content) > index.thresholds.common_after \
+                and self.surface.get(word, word) in index.common:
             weight *= index.thresholds.common_unknown
         long = index.thresholds.long_question
         if len(self.content) > long:
@@ -191,7 +192,7 @@ def analyse(index: Index, question: str) -> Query:
         judgement=asks_judgement(written),
         asked=frozenset(_stem(w) for w in asked_for(corrected)),
         asks_count=asks_count(written),
-        singles_out=identity.asks(written, question),
+        singles_out=identity.asks(written, people=index.people),
         prediction=_predicts(written),
     )
 

@@ -21,6 +21,9 @@ class Thresholds:
     # "top", "based"): everyday words say less about what is asked than rare ones ("footprint").
     common_unknown: float = 0.3
     common_words: int = 600
+    # ... but only in a question of more than this many content words: in a short one every
+    # word is the point ("who is the wife of Erkin Tuniyaz").
+    common_after: int = 3
     # Past this many content words, an unknown word weighs unknown_weight * long_question / n:
     # in a long chatty question it is more likely padding than the point.
     long_question: int = 4

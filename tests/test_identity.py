@@ -133,18 +133,34 @@ def test_what_a_question_singles_out(question: str, which: tuple[str, ...],
                                      superlatives: tuple[str, ...], relations: tuple[str, ...],
                                      every: tuple[str, ...],
                                      part_of: tuple[tuple[str, str], ...]) -> None:
-    asks = identity.asks(tokens(question), question)
+    asks = identity.asks(tokens(question))
     stems = identity.Asks(tuple(map(stem, which)), superlatives, relations,
                           tuple(map(stem, every)), part_of)
     assert asks == stems
     assert bool(asks) is any((which, superlatives, relations, every, part_of))
 
 
-def test_who_came_before_someone_named() -> None:
-    question = "Who was chairman before Erkin Tuniyaz?"
-    assert identity.asks(tokens(question), question).relations == ("before",)
-    question = "What happened before November?"  # a month: a time, not a person
-    assert not identity.asks(tokens(question), question)
+@pytest.mark.parametrize(("question", "relation"), [
+    ("Who was chairman before Erkin Tuniyaz?", True),
+    ("Before Erkin Tuniyaz, who was chairman?", True),
+    ("who held the job before him", True),
+    ("What happened before November?", False),  # a time, not a person
+    ("Did trade grow after Western countries imposed sanctions?", False),  # an event
+    ("Which countries are next to Xinjiang?", False),
+    ("what's next for the FTZ", False),
+])
+def test_who_came_before_someone(question: str, relation: bool) -> None:
+    asks = identity.asks(tokens(question), people=frozenset({"erkin", "tuniyaz"}))
+    assert bool(asks.relations) is relation
+
+
+@pytest.mark.parametrize(("question", "superlative"), [
+    ("Which country has the longest border?", True),
+    ("Is most of the trade with Central Asia?", False),  # a share, not the most
+    ("at most how many ports", False),
+])
+def test_the_most_asked(question: str, superlative: bool) -> None:
+    assert bool(identity.asks(tokens(question)).superlatives) is superlative
 
 
 def test_a_thing_named_anywhere_in_the_quotes_is_not_vague() -> None:
@@ -165,7 +181,7 @@ def test_any_ranking_in_the_fact_may_be_the_one_asked() -> None:
 
 def test_a_part_of_the_figure_the_question_gives() -> None:
     question = "How many of the 12,000 passengers came from the neighbouring towns?"
-    asks = identity.asks(tokens(question), question)
+    asks = identity.asks(tokens(question))
     whole = identity.profile("", ["The line carried 12,000 passengers in its first month."])
     assert identity.veto(asks, whole) == ("part", "12000")
     other = identity.profile("", ["Half the passengers came from the towns."])
