@@ -38,6 +38,9 @@ MATCHES_WEIGHED = 8
 SMALL_TALK_SIMILARITY = 85
 # How many facts the semantic signal adds to the lexical candidates.
 SEMANTIC_CANDIDATES = 5
+# Readings of a long message (bot/language.py focus) whose meaning is weighed: the model's
+# time is paid once for each.
+MEANING_READINGS = 2
 # Small-talk intents that end a conversation, and the words that may follow them and still
 # leave nothing asked ("thanks so much, have a nice day").
 PARTING = frozenset({"thanks", "goodbye"})
@@ -161,22 +164,30 @@ class Engine:
         return found
 
     def _one(self, question: str) -> Reply:
-        reply = self._single(question)
+        candidates = focus(question)
+        # A long message is embedded whole (its cost grows with its length) only when neither
+        # its words nor its question read alone settle it.
+        reply = self._single(question, meaning=not candidates)
         if reply.answered or reply.kind is Kind.SMALL_TALK:
             return reply
         # Some context, then the question: the question alone may be answered, unless the
-        # context says it is about something else (see _context_vetoes).
-        for narrower in focus(question):
-            found = self._single(narrower)
-            if not found.answered and POINTERS & set(tokens(narrower)):
-                # "... the new zone. Which cities are in it?": "it" is named in the context.
-                subject = self._named(question[: question.rfind(narrower)])
-                if subject:
-                    found = self._single(f"{narrower} ({subject})")
-            if found.answered and found.fact is not None \
-                    and not self._context_vetoes(question, narrower, found.fact.id):
-                return replace(found, question=question)
-        return reply
+        # context says it is about something else (see _context_vetoes). Each way of reading
+        # it that its words settle first; then, by their meaning too, the two most specific
+        # (the model's time would otherwise be paid once per sentence of a long message).
+        for meaning, narrowers in ((False, candidates), (True, candidates[:MEANING_READINGS])):
+            for narrower in narrowers:
+                found = self._single(narrower, meaning=meaning)
+                if not meaning and found.score < 100 * self.thresholds.sure_confidence:
+                    continue  # not settled by the words: weighed with the meaning below
+                if not found.answered and POINTERS & set(tokens(narrower)):
+                    # "... the new zone. Which cities are in it?": "it" is named in the context.
+                    subject = self._named(question[: question.rfind(narrower)])
+                    if subject:
+                        found = self._single(f"{narrower} ({subject})", meaning=meaning)
+                if found.answered and found.fact is not None \
+                        and not self._context_vetoes(question, narrower, found.fact.id):
+                    return replace(found, question=question)
+        return self._single(question) if candidates else reply
 
     def _named(self, text: str, *, common: bool = False) -> str:
         """The first thing a text names, which "it" or "they" may stand for: a place, a name or
@@ -225,7 +236,9 @@ class Engine:
     def _positions(self) -> dict[str, int]:
         return {fact.id: i for i, fact in enumerate(self.kb.facts)}
 
-    def _single(self, question: str) -> Reply:
+    def _single(self, question: str, *, meaning: bool = True) -> Reply:
+        """One question, by its words and, unless they settle it (or `meaning` is false), by
+        its meaning."""
         language = self.language(question)
         query = analyse(self.index, question)
         if language == ENGLISH:
@@ -244,7 +257,8 @@ class Engine:
         reply = self._decide(question, query, considered, language)
         # The words alone answer it: the meaning is not weighed (the model's time is saved).
         # Otherwise it is, for a better answer or at least the right suggestions.
-        if not (language == ENGLISH and self._sure(reply, query)) and self.semantic is not None:
+        if meaning and not (language == ENGLISH and self._sure(reply, query)) \
+                and self.semantic is not None:
             considered = self._weigh(query, self.semantic.similarities(question))
             reply = self._decide(question, query, considered, language)
         if language != ENGLISH:
