@@ -15,7 +15,7 @@ say which. The ways a question asks for more than a fact gives, each checked on 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise, takewhile
 
@@ -53,6 +53,8 @@ decade quarter period round edition""".split())
 _EVERY = frozenset("all every each full complete entire whole rest remaining other".split())
 _PART = frozenset("""much many share percentage percent proportion portion part fraction
 breakdown""".split())
+# "total imports and exports": a sum of two things, neither of which the fact gives alone.
+_TOTAL = re.compile(r"\b((?:total|combined|overall)\s+(\w+)\s+and\s+(\w+))", re.IGNORECASE)
 _AMOUNT_WORDS = frozenset("""thousand million billion trillion yuan dollars usd percent square
 kilometers kilometres km""".split())
 _LISTS = ("including", "such as", "like", "among them", "among others")
@@ -70,18 +72,22 @@ class Asks:
     every: tuple[str, ...] = ()  # stems of things asked in full ("all eight countries")
     # Figures the question gives and asks a part of: (the number, as typed with its unit).
     part_of: tuple[tuple[str, str], ...] = ()
+    # Of every word, when one is the half of a total the knowledge base gives (Profile.totals).
+    stems: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
-                    or self.part_of)
+                    or self.part_of or self.stems)
 
 
 NOTHING = Asks()
 
 
-def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset()) -> Asks:
+def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
+         totalled: frozenset[str] = frozenset()) -> Asks:
     """`typed`: the question's words as typed (lower case, before spelling and aliases).
-    `people`: the words of the names of people the knowledge base speaks of."""
+    `people`: the words of the names of people the knowledge base speaks of; `totalled`: the
+    stems of the halves of its totals (`totals_in`)."""
     which = tuple(stem(w) for w in _which(typed))
     superlatives = tuple(w for i, w in enumerate(typed) if w in SUPERLATIVES
                          and typed[i + 1 : i + 2] != ["of"]  # "most of the trade": a share
@@ -96,9 +102,11 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset()) -> Asks:
     every = tuple(stem(w) for i, w in enumerate(typed) if w in _EVERY
                   for w in _phrase(typed, i + 1))
     part_of = _part_of(typed)
-    if not (which or superlatives or relations or every or part_of):
+    stems = frozenset(map(stem, typed))
+    if not (which or superlatives or relations or every or part_of) \
+            and stems.isdisjoint(totalled):
         return NOTHING
-    return Asks(which, superlatives, tuple(relations), every, part_of)
+    return Asks(which, superlatives, tuple(relations), every, part_of, stems)
 
 
 def _part_of(typed: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -163,6 +171,8 @@ class Profile:
     vague: dict[str, str]  # stem -> the phrase, for things mentioned only indefinitely
     # stem -> the phrase, for things listed in part ("eight countries including ...").
     partial: dict[str, str] = field(default_factory=dict)
+    # The halves of a total ("total imports and exports"): (stem, stem, the phrase).
+    totals: tuple[tuple[str, str, str], ...] = ()
 
 
 def profile(answer: str, quotes: Sequence[str]) -> Profile:
@@ -190,8 +200,16 @@ def profile(answer: str, quotes: Sequence[str]) -> Profile:
                 named.add(key)
             elif key not in vague:
                 vague[key] = text[spans[determiner][0] : spans[i][1]]
+    totals = totals_in((answer, *quotes))
     return Profile(frozenset(words), {k: v for k, v in vague.items() if k not in named},
-                   partial)
+                   partial, totals)
+
+
+def totals_in(texts: Iterable[str]) -> tuple[tuple[str, str, str], ...]:
+    """The totals of two things the texts give: (stem, stem, the phrase)."""
+    found = {(stem(m.group(2).lower()), stem(m.group(3).lower()), m.group(1))
+             for text in texts if " and " in text for m in _TOTAL.finditer(text)}
+    return tuple(sorted(found))
 
 
 def _listed(lower: Sequence[str], i: int) -> int | None:
@@ -246,6 +264,10 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
     for number, typed in question.part_of:
         if number in fact.words:
             return "part", typed
+    for a, b, phrase in fact.totals:
+        # "How much did Xinjiang export?" of "total imports and exports": one half of it.
+        if (a in question.stems) != (b in question.stems):
+            return "part", f"\u201c{phrase}\u201d"
     for word in question.relations:
         if word not in fact.words:
             return "relation", word

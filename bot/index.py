@@ -312,6 +312,15 @@ class Index:
         return weights
 
     @cached_property
+    def totalled(self) -> frozenset[str]:
+        """The stems of the halves of the totals the facts give ("total imports and exports"):
+        a question that names only one asks a part (bot/identity.py)."""
+        from bot.identity import totals_in
+
+        texts = (t for f in self.kb.facts for t in (f.answer, *(c.quote for c in f.citations)))
+        return frozenset(w for a, b, _ in totals_in(texts) for w in (a, b))
+
+    @cached_property
     def people(self) -> frozenset[str]:
         """The words of the names of the people the sources speak of and their authors
         ("erkin", "tuniyaz"): "before Erkin Tuniyaz" asks who came before a person."""

@@ -192,7 +192,7 @@ def analyse(index: Index, question: str) -> Query:
         judgement=asks_judgement(written),
         asked=frozenset(_stem(w) for w in asked_for(corrected)),
         asks_count=asks_count(written),
-        singles_out=identity.asks(written, people=index.people),
+        singles_out=identity.asks(written, people=index.people, totalled=index.totalled),
         prediction=_predicts(written),
     )
 

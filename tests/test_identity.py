@@ -134,9 +134,8 @@ def test_what_a_question_singles_out(question: str, which: tuple[str, ...],
                                      every: tuple[str, ...],
                                      part_of: tuple[tuple[str, str], ...]) -> None:
     asks = identity.asks(tokens(question))
-    stems = identity.Asks(tuple(map(stem, which)), superlatives, relations,
-                          tuple(map(stem, every)), part_of)
-    assert asks == stems
+    assert (asks.which, asks.superlatives, asks.relations, asks.every, asks.part_of) == (
+        tuple(map(stem, which)), superlatives, relations, tuple(map(stem, every)), part_of)
     assert bool(asks) is any((which, superlatives, relations, every, part_of))
 
 
@@ -186,3 +185,16 @@ def test_a_part_of_the_figure_the_question_gives() -> None:
     assert identity.veto(asks, whole) == ("part", "12000")
     other = identity.profile("", ["Half the passengers came from the towns."])
     assert identity.veto(asks, other) is None
+
+
+def test_one_half_of_a_total() -> None:
+    fact = identity.profile("", ["The port's total imports and exports reached 9 billion."])
+    assert fact.totals == (("import", "export", "total imports and exports"),)
+    totalled = frozenset({"import", "export"})
+    for question, part in [("how much did the port export", True),
+                           ("what were the imports alone", True),
+                           ("how much were imports and exports", False),
+                           ("how big is the port's trade", False)]:
+        asks = identity.asks(tokens(question), totalled=totalled)
+        found = identity.veto(asks, fact)
+        assert (found is not None and found[0] == "part") is part, question
