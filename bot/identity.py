@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise, takewhile
 
 from bot.lexicon import NUMBER_WORDS, STOPWORDS
@@ -34,6 +35,8 @@ _LOOK_BACK = 4
 _PHRASE_WORDS, _PHRASE_REACH = 3, 6
 _PART_REACH = 4
 _LIST_WORDS = 15
+_QUESTION_WORDS = 40
+_stem = lru_cache(maxsize=1 << 14)(stem)  # people ask with the same words again and again
 _CLAUSE_ENDS = frozenset(";.:!?")
 
 # "Which ... ?" stops collecting the thing asked at a verb-like word.
@@ -102,7 +105,9 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     every = tuple(stem(w) for i, w in enumerate(typed) if w in _EVERY
                   for w in _phrase(typed, i + 1))
     part_of = _part_of(typed)
-    stems = frozenset(map(stem, typed))
+    # A half of a total is looked for in a question, not in a pasted text.
+    stems = frozenset(map(_stem, typed)) if totalled and len(typed) <= _QUESTION_WORDS \
+        else frozenset()
     if not (which or superlatives or relations or every or part_of) \
             and stems.isdisjoint(totalled):
         return NOTHING
