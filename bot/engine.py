@@ -164,20 +164,29 @@ class Engine:
         return found
 
     def _one(self, question: str) -> Reply:
-        candidates = focus(question)
         # A long message is embedded whole (its cost grows with its length) only when neither
         # its words nor its question read alone settle it.
-        reply = self._single(question, meaning=not candidates)
+        lexical = self._semantic is None and self._semantic_loader is None
+        settled = self._single(question, meaning=False)
+        if settled.answered and settled.score >= 100 * self.thresholds.sure_confidence \
+                or settled.kind is Kind.SMALL_TALK or lexical:
+            reply = settled
+        else:
+            reply = self._single(question, meaning=not focus(question))
         if reply.answered or reply.kind is Kind.SMALL_TALK:
             return reply
+        candidates = focus(question)
         # Some context, then the question: the question alone may be answered, unless the
         # context says it is about something else (see _context_vetoes). Each way of reading
         # it that its words settle first; then, by their meaning too, the two most specific
         # (the model's time would otherwise be paid once per sentence of a long message).
-        for meaning, narrowers in ((False, candidates), (True, candidates[:MEANING_READINGS])):
+        passes = ((False, candidates),) if lexical else (
+            (False, candidates), (True, candidates[:MEANING_READINGS]))
+        for meaning, narrowers in passes:
             for narrower in narrowers:
                 found = self._single(narrower, meaning=meaning)
-                if not meaning and found.score < 100 * self.thresholds.sure_confidence:
+                if not (meaning or lexical) \
+                        and found.score < 100 * self.thresholds.sure_confidence:
                     continue  # not settled by the words: weighed with the meaning below
                 if not found.answered and POINTERS & set(tokens(narrower)):
                     # "... the new zone. Which cities are in it?": "it" is named in the context.
@@ -187,7 +196,7 @@ class Engine:
                 if found.answered and found.fact is not None \
                         and not self._context_vetoes(question, narrower, found.fact.id):
                     return replace(found, question=question)
-        return self._single(question) if candidates else reply
+        return self._single(question) if candidates and not lexical else reply
 
     def _named(self, text: str, *, common: bool = False) -> str:
         """The first thing a text names, which "it" or "they" may stand for: a place, a name or
