@@ -168,7 +168,7 @@ class Engine:
         # its words nor its question read alone settle it.
         lexical = self._semantic is None and self._semantic_loader is None
         settled = self._single(question, meaning=False)
-        if settled.answered and settled.score >= 100 * self.thresholds.sure_confidence \
+        if (settled.answered and settled.score >= 100 * self.thresholds.sure_confidence) \
                 or settled.kind is Kind.SMALL_TALK or lexical:
             reply = settled
         else:

@@ -4,7 +4,8 @@ The dev set was tuned on (its holdout part only checked); probe2 was written fro
 alone by someone who never saw the knowledge base, and is never tuned on: its floors guard
 against regressions, they were not reached by fitting it. probe3 was written the same way, later,
 to tune on without touching probe2; probe4 likewise, and frozen like probe2; probe5 likewise, to
-tune on (first measured before any tuning on it). Judged by bot.evaluation, the same code as
+tune on (first measured before any tuning on it); probe6 was written last, first measured at
+the end of the work and frozen unread. Judged by bot.evaluation, the same code as
 `citebot eval`, on the engine `citebot` runs.
 """
 
@@ -29,18 +30,20 @@ FLOORS = [
     ("probe3", "probe3", "en", 0.86, 0.95, 0.94, 5),
     ("probe4", "probe4", "en", 0.85, 0.95, 0.90, 7),
     ("probe5", "probe5", "en", 0.87, 0.93, 0.86, 9),
+    ("probe6", "probe6", "en", 0.69, 0.93, 0.86, 9),
     # Other languages: a wrong fact is worse than a suggestion, so none is allowed.
     ("probe2", "probe2", "other", 0.0, 0.90, 0.0, 0),
     ("probe3", "probe3", "other", 0.0, 0.93, 0.0, 0),
     ("probe4", "probe4", "other", 0.0, 0.95, 0.0, 0),
     ("probe5", "probe5", "other", 0.0, 0.95, 0.0, 0),
+    ("probe6", "probe6", "other", 0.0, 0.82, 0.0, 0),
 ]
 
 
 @pytest.fixture(scope="module")
 def results(shipped_engine: Engine) -> dict[str, list[tuple[Question, Prediction]]]:
     out: dict[str, list[tuple[Question, Prediction]]] = {}
-    for name in ("dev", "probe2", "probe3", "probe4", "probe5"):
+    for name in ("dev", "probe2", "probe3", "probe4", "probe5", "probe6"):
         questions = load_questions(TESTS / f"{name}_questions.yaml")
         out[name] = [(q, predict(shipped_engine.answer(q.q))) for q in questions]
     return out
