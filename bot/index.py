@@ -746,13 +746,7 @@ def _validate(t: IndexTables) -> None:
 
     if facts < 0:
         raise ValueError("alt_ptr: empty")
-    pointers("postings_ptr", t.postings_ptr, words, len(t.postings))
-    pointers("alt_ptr", t.alt_ptr, facts, alternates)
-    pointers("entries_ptr", t.entries_ptr, facts, len(t.entry_words))
-    pointers("alt_text_ptr", t.alt_text_ptr, alternates, len(t.alt_text))
-    ids("postings", t.postings, facts)
-    ids("entry_words", t.entry_words, words)
-    ids("id_rank", t.id_rank, max(facts, 1))
+    _check_layout(t, pointers, ids, words, facts, alternates)
     if t.entry_alternate.dtype != np.int32 or t.entry_alternate.shape != t.entry_words.shape:
         raise ValueError("entry_alternate: wrong shape")
     owners = np.arange(facts).repeat(np.diff(t.entries_ptr))
@@ -769,6 +763,19 @@ def _validate(t: IndexTables) -> None:
             raise ValueError(f"{name}: wrong shape")
     if len(t.spelling_stems) != len(t.spelling):
         raise ValueError("spelling_stems: wrong length")
+
+
+def _check_layout(t: IndexTables | PlainTables, pointers: Callable[[str, Any, int, int], None],
+                  ids: Callable[[str, Any, int], None], words: int, facts: int,
+                  alternates: int) -> None:
+    """The checks both table kinds share: every pointer array and every id's range."""
+    pointers("postings_ptr", t.postings_ptr, words, len(t.postings))
+    pointers("alt_ptr", t.alt_ptr, facts, alternates)
+    pointers("entries_ptr", t.entries_ptr, facts, len(t.entry_words))
+    pointers("alt_text_ptr", t.alt_text_ptr, alternates, len(t.alt_text))
+    ids("postings", t.postings, facts)
+    ids("entry_words", t.entry_words, words)
+    ids("id_rank", t.id_rank, max(facts, 1))
 
 
 def _validate_plain(t: PlainTables) -> None:
@@ -788,13 +795,7 @@ def _validate_plain(t: PlainTables) -> None:
         if values and (min(values) < 0 or max(values) >= bound):
             raise ValueError(f"{name}: id out of range")
 
-    pointers("postings_ptr", t.postings_ptr, words, len(t.postings))
-    pointers("alt_ptr", t.alt_ptr, facts, alternates)
-    pointers("entries_ptr", t.entries_ptr, facts, len(t.entry_words))
-    pointers("alt_text_ptr", t.alt_text_ptr, alternates, len(t.alt_text))
-    ids("postings", t.postings, facts)
-    ids("entry_words", t.entry_words, words)
-    ids("id_rank", t.id_rank, max(facts, 1))
+    _check_layout(t, pointers, ids, words, facts, alternates)
     if len(t.entry_alternate) != len(t.entry_words):
         raise ValueError("entry_alternate: wrong shape")
     for f, (a, b) in enumerate(pairwise(t.entries_ptr)):
