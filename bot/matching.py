@@ -175,6 +175,12 @@ def analyse(index: Index, question: str) -> Query:
             surface.setdefault(role[0], typed.get(w, w))
     stems = list(seen or padding)
     content = [s for s in stems if s not in index.small_talk_words]
+    singles_out = identity.asks(written, people=index.people, totalled=index.totalled)
+    if singles_out.part_of:
+        # "What share of the 357 billion yuan ...": the figure given is what the part is of,
+        # not a word a fact must explain (the one that gives it is vetoed: bot/identity.py).
+        given = {_stem(w) for _, phrase in singles_out.part_of for w in phrase.split()}
+        content = [s for s in content if s not in given]
     pairs = set(pairwise(words))
     return Query(
         text=" ".join(words),
@@ -192,7 +198,7 @@ def analyse(index: Index, question: str) -> Query:
         judgement=asks_judgement(written),
         asked=frozenset(_stem(w) for w in asked_for(corrected)),
         asks_count=asks_count(written),
-        singles_out=identity.asks(written, people=index.people, totalled=index.totalled),
+        singles_out=singles_out,
         prediction=_predicts(written),
     )
 

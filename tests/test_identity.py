@@ -198,3 +198,13 @@ def test_one_half_of_a_total() -> None:
         asks = identity.asks(tokens(question), totalled=totalled)
         found = identity.veto(asks, fact)
         assert (found is not None and found[0] == "part") is part, question
+
+
+def test_the_figure_a_part_is_of_is_not_a_word_to_explain(engine: Engine) -> None:
+    """ "What share of the 12,000 passengers ...": the fact giving the share need not give the
+    12,000 too (the one that does is vetoed: it gives only the whole)."""
+    from bot.matching import analyse
+
+    query = analyse(engine.index, "What share of the 12,000 passengers came from the towns?")
+    assert "12000" not in query.content
+    assert stem("passengers") in query.content
