@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable, Container
 from dataclasses import replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -164,18 +164,20 @@ class Engine:
         return found
 
     def _one(self, question: str) -> Reply:
+        lexical = self._semantic is None and self._semantic_loader is None
+        words = self._by_words(question)
+        reply = self._noted(words, words.reply)
+        settled = reply.kind is Kind.SMALL_TALK or (
+            reply.answered and reply.score >= 100 * self.thresholds.sure_confidence)
         # A long message is embedded whole (its cost grows with its length) only when neither
         # its words nor its question read alone settle it.
-        lexical = self._semantic is None and self._semantic_loader is None
-        settled = self._single(question, meaning=False)
-        if (settled.answered and settled.score >= 100 * self.thresholds.sure_confidence) \
-                or settled.kind is Kind.SMALL_TALK or lexical:
-            reply = settled
-        else:
-            reply = self._single(question, meaning=not focus(question))
+        candidates = None if settled or lexical else focus(question)
+        if candidates == []:
+            reply = self._by_meaning(words)
         if reply.answered or reply.kind is Kind.SMALL_TALK:
             return reply
-        candidates = focus(question)
+        if candidates is None:
+            candidates = focus(question)
         # Some context, then the question: the question alone may be answered, unless the
         # context says it is about something else (see _context_vetoes). Each way of reading
         # it that its words settle first; then, by their meaning too, the two most specific
@@ -196,7 +198,7 @@ class Engine:
                 if found.answered and found.fact is not None \
                         and not self._context_vetoes(question, narrower, found.fact.id):
                     return replace(found, question=question)
-        return self._single(question) if candidates and not lexical else reply
+        return self._by_meaning(words) if candidates and not lexical else reply
 
     def _named(self, text: str, *, common: bool = False) -> str:
         """The first thing a text names, which "it" or "they" may stand for: a place, a name or
@@ -248,31 +250,45 @@ class Engine:
     def _single(self, question: str, *, meaning: bool = True) -> Reply:
         """One question, by its words and, unless they settle it (or `meaning` is false), by
         its meaning."""
+        words = self._by_words(question)
+        return self._by_meaning(words) if meaning else self._noted(words, words.reply)
+
+    def _by_words(self, question: str) -> _Reading:
         language = self.language(question)
         query = analyse(self.index, question)
         if language == ENGLISH:
             talk = self._small_talk(question, query)
             if talk is not None:
-                return talk
+                return _Reading(question, query, language, talk, settled=True)
         elif query.empty and self.semantic is None:
             # No word to match and no meaning to weigh.
-            return compose.decline(self.kb, question, guide=self.guide)
+            return _Reading(question, query, language,
+                            compose.decline(self.kb, question, guide=self.guide), settled=True,
+                            noted=False)
         else:
             # Capitals mark nouns in German and every word in some scripts: not names there.
             query = replace(query, names=frozenset(),
                             asks_quantity=query.asks_quantity
                             or FOREIGN_QUANTITY.search(question) is not None)
-        considered = self._weigh(query, None)
-        reply = self._decide(question, query, considered, language)
+        reply = self._decide(question, query, self._weigh(query, None), language)
         # The words alone answer it: the meaning is not weighed (the model's time is saved).
-        # Otherwise it is, for a better answer or at least the right suggestions.
-        if meaning and not (language == ENGLISH and self._sure(reply, query)) \
-                and self.semantic is not None:
-            considered = self._weigh(query, self.semantic.similarities(question))
-            reply = self._decide(question, query, considered, language)
-        if language != ENGLISH:
-            reply = replace(reply, language=language, note=FOREIGN_NOTE)
-        return reply
+        return _Reading(question, query, language, reply,
+                        settled=language == ENGLISH and self._sure(reply, query))
+
+    def _by_meaning(self, words: _Reading) -> Reply:
+        """The reply with the meaning weighed too, unless the words settled it: a better
+        answer or at least the right suggestions."""
+        reply = words.reply
+        if not words.settled and self.semantic is not None:
+            considered = self._weigh(words.query, self.semantic.similarities(words.question))
+            reply = self._decide(words.question, words.query, considered, words.language)
+        return self._noted(words, reply)
+
+    @staticmethod
+    def _noted(words: _Reading, reply: Reply) -> Reply:
+        if words.language == ENGLISH or not words.noted:
+            return reply
+        return replace(reply, language=words.language, note=FOREIGN_NOTE)
 
     def _sure(self, reply: Reply, query: Query) -> bool:
         """The words settle it: a confident answer, or a bare keyword that several facts
@@ -477,6 +493,17 @@ _PROPER_NOUN = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+")
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
+class _Reading(NamedTuple):
+    """A question read by its words: what the meaning step needs to go on from there."""
+
+    question: str
+    query: Query
+    language: str
+    reply: Reply
+    settled: bool  # the words settle it (or it is small talk): no meaning to weigh
+    noted: bool = True  # a reply in another language says it answers in English
+
+
 # English words this long inside another language are its subject, not chance spellings.
 _COGNATE_LENGTH = 6
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
