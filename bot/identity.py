@@ -59,7 +59,7 @@ breakdown""".split())
 # "total imports and exports": a sum of two things, neither of which the fact gives alone.
 _TOTAL = re.compile(r"\b((?:total|combined|overall)\s+(\w+)\s+and\s+(\w+))", re.IGNORECASE)
 _AMOUNT_WORDS = frozenset("""thousand million billion trillion yuan dollars usd percent square
-kilometers kilometres km""".split())
+kilometers kilometres km times""".split())
 _LISTS = ("including", "such as", "like", "among them", "among others")
 _PERSONS = frozenset("him her them he she they".split())
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|[.;:!?,()\"\u201c\u201d]")
@@ -200,13 +200,17 @@ def profile(answer: str, quotes: Sequence[str]) -> Profile:
             if listed is not None:
                 begin = spans[_phrase_start(lower, i)][0]
                 partial.setdefault(key, text[begin : spans[listed - 1][1]])
+            if word in STOPWORDS:
+                continue
             determiner = _determiner(lower, i)
             if determiner is None:
                 named.add(key)
             elif key not in vague:
                 vague[key] = text[spans[determiner][0] : spans[i][1]]
     totals = totals_in((answer, *quotes))
-    return Profile(frozenset(words), {k: v for k, v in vague.items() if k not in named},
+    # A thing listed in part is named in part: "which countries" gets the list.
+    return Profile(frozenset(words), {k: v for k, v in vague.items()
+                                      if k not in named and k not in partial},
                    partial, totals)
 
 
@@ -241,16 +245,53 @@ def _phrase_start(lower: Sequence[str], i: int) -> int:
 
 
 def _determiner(lower: Sequence[str], i: int) -> int | None:
-    """Where the indefinite determiner of the noun at `i` is, if it has one."""
+    """Where the indefinite determiner of the noun at `i` is, if it has one. A count is one
+    too: "18 land ports" says how many, not which ("the names of the 18 land ports")."""
     for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
         word = lower[j]
-        if word in INDEFINITE:
+        if word in INDEFINITE or (_count(lower, j) and j == i - 1 - _adjectives(lower, j, i)
+                                  and lower[i] not in _AMOUNT_WORDS
+                                  and not lower[i].endswith(("ing", "ed"))):
             return j
         if word in _DEFINITE or word in _PHRASE_ENDS or _number(word) or not word[0].isalnum():
             return None
     return None
 
 
+def _count(lower: Sequence[str], j: int) -> bool:
+    """A whole number of things ("18", "eight"), not a year, an amount or a share ("45.9")."""
+    word = lower[j]
+    if j > 0 and lower[j - 1] in (".", ","):
+        return False
+    return word in _COUNT_WORDS or (word.isdigit() and len(word) < 4)
+
+
+_COUNT_WORDS = frozenset("""two three four five six seven eight nine ten eleven twelve dozen
+dozens hundreds""".split())
+
+
+def _adjectives(lower: Sequence[str], j: int, i: int) -> int:
+    """How many words between the count at `j` and the noun at `i` (at most one: "18 land
+    ports"); more would be "357 billion yuan"-like amounts, not a count of things."""
+    between = lower[j + 1 : i]
+    if len(between) > 1 or any(w in _AMOUNT_WORDS or not w[0].isalpha() for w in between):
+        return -1
+    return len(between)
+
+
+def _derived(key: str, vague: dict[str, str]) -> str | None:
+    """The phrase of a vague word made from the same one ("province": "a provincial-level
+    region"): a stem of `_DERIVED` letters or more that one begins with."""
+    if len(key) < _DERIVED:
+        return None
+    for word, phrase in vague.items():
+        for part in word.split("-"):
+            if len(part) >= _DERIVED and (part.startswith(key) or key.startswith(part)):
+                return phrase
+    return None
+
+
+_DERIVED = 6
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part"})
 
 
@@ -258,8 +299,10 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
     """Why the fact cannot answer what the question singles out, and the words to name: a
     reason of REASONS and the fact's phrase or the question's word."""
     for key in reversed(question.which):  # the head noun comes last
-        if key in fact.vague:
-            return "which", fact.vague[key]
+        found = fact.vague.get(key) or _derived(key, fact.vague)
+        if found:
+            # The whole phrase: "a provincial-level region", not "a provincial-level".
+            return "which", max((p for p in fact.vague.values() if p.startswith(found)), key=len)
     # Any ranking in the fact may be the one asked ("most senior" and "top official").
     if question.superlatives and fact.words.isdisjoint(RANKINGS):
         return "superlative", question.superlatives[0]

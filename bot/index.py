@@ -321,6 +321,13 @@ class Index:
         return frozenset(w for a, b, _ in totals_in(texts) for w in (a, b))
 
     @cached_property
+    def titles(self) -> frozenset[str]:
+        """The stems of what the speakers are called ("chairman"), which a fact that names
+        one of them explains (build_tables)."""
+        return frozenset(w for _, title in speaker_titles(self.kb).values()
+                         for w in content_stems(self.words(title)))
+
+    @cached_property
     def people(self) -> frozenset[str]:
         """The words of the names of the people the sources speak of and their authors
         ("erkin", "tuniyaz"): "before Erkin Tuniyaz" asks who came before a person."""
@@ -568,6 +575,17 @@ def aliases_of(kb: KnowledgeBase) -> AliasRewriter:
     )
 
 
+def speaker_titles(kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
+    """Each speaker's name and title: the head of their role ("chairman" of "chairman of the
+    Xinjiang Uygur autonomous region"), before what it is of."""
+    return {s.id: (s.name, _ROLE_HEAD.split(s.role, maxsplit=1)[0])
+            for source in kb.sources for s in source.speakers}
+
+
+# Where a role's head ends: "chairman | of the region", "the newspaper | , reporting".
+_ROLE_HEAD = re.compile(r",|\b(?:of|for|at|in)\b")
+
+
 def build_tables(kb: KnowledgeBase) -> Tables:
     """The knowledge base's words, postings and alternates as tables (the slow, cold step):
     lists for a small knowledge base (SMALL_KB), arrays for a larger one."""
@@ -606,6 +624,9 @@ def build_tables(kb: KnowledgeBase) -> Tables:
     alt_texts: list[str] = []
     has_figure: list[bool] = []
     answers_to: list[int] = []
+    titles = {speaker: (content_stems(aliases.rewrite(tokens_of(name)), stem_of=stem_of),
+                        content_stems(aliases.rewrite(tokens_of(title)), stem_of=stem_of))
+              for speaker, (name, title) in speaker_titles(kb).items()}
     for fact in kb.facts:
         vocabulary: dict[int, None] = {}
         alternate_words: list[int] = []
@@ -634,6 +655,13 @@ def build_tables(kb: KnowledgeBase) -> Tables:
             # long name ("kilometres" of "square kilometers", "pilot" of the FTZ's full name).
             for s in content_stems(written, stem_of=stem_of):
                 vocabulary[word_id(s)] = None
+        # What the article calls whoever said it or is named ("what did the chairman say
+        # about ..." of a fact that names him "Erkin Tuniyaz"): a reader's way to name them.
+        for speaker, (name, title) in titles.items():
+            if speaker == fact.speaker or (name and all(
+                    ids.get(w) in vocabulary for w in name)):
+                for w in title:
+                    vocabulary[word_id(w)] = None
         fact_words.extend(vocabulary)
         fact_ptr.append(len(fact_words))
         entry_words.extend(vocabulary)

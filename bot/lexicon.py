@@ -34,6 +34,7 @@ seen simply so somehow someone sometimes somewhat stuff suppose supposed suppose
 tho though thought totally true try trying understand us use used wait way ways
 whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
 stated apparently allegedly send provide gimme gonna wanna gotta
+quote quotes quoted quoting direct verbatim exact sentence sentences couple nutshell
 """.split())
 
 # Questions that ask for a figure: the fact that answers them must contain one.
@@ -116,7 +117,7 @@ SYNONYMS = (
     ("author", "writer", "journalist", "reporter", "correspondent"),
     ("authors", "writers", "journalists", "reporters", "correspondents"),
     ("newspaper", "paper", "outlet", "publication", "newspapers"),
-    ("published", "released", "printed"),
+    ("published", "released", "printed", "appeared"),
     ("tourist", "tourists", "sightseer", "sightseers", "holidaymaker", "holidaymakers"),
     ("investor", "investors", "businessman", "businessmen", "businesspeople"),
     ("chairman", "chairperson"),

@@ -41,7 +41,7 @@ from bot.lexicon import (
     YES_NO_STARTS,
 )
 from bot.model import Fact
-from bot.normalize import is_number, stem, tokens, word_role
+from bot.normalize import content_of, is_number, stem, tokens, word_role
 from bot.thresholds import Thresholds
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def analyse(index: Index, question: str) -> Query:
         if role is not None:
             (padding if role[1] else seen).setdefault(role[0], None)
             surface.setdefault(role[0], typed.get(w, w))
-    stems = list(seen or padding)
+    stems = content_of(seen, padding)
     content = [s for s in stems if s not in index.small_talk_words]
     singles_out = identity.asks(written, people=index.people, totalled=index.totalled)
     if singles_out.part_of:

@@ -14,6 +14,7 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _NOT_WORD = re.compile(r"[^\w.]+|_")
 _LONE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_TLDR = re.compile(r"\btl\W{0,2}dr\b")
 # Scripts written without spaces run into numbers and Latin names ("2023年新疆"): part them, so
 # that a year or "FTZ" is a word of its own.
 _UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
@@ -39,6 +40,8 @@ def normalize(text: str) -> str:
     if not text.isascii():
         text = _script_edge().sub(" ", text)
     text = text.replace("%", " percent ").replace("$", " dollar ")
+    if "tl" in text:
+        text = _TLDR.sub("tldr", text)
     if "'" in text:
         text = _POSSESSIVE.sub("", text).replace("'", "")
     text = _NOT_WORD.sub(" ", text)
@@ -104,7 +107,14 @@ def content_stems(words: Iterable[str], *, stem_of: Callable[[str], str] = stem)
         role = word_role(word, stem_of=stem_of)
         if role is not None:
             (padding if role[1] else seen).setdefault(role[0], None)
-    return list(seen or padding)
+    return content_of(seen, padding)
+
+
+def content_of(seen: Iterable[str], padding: Iterable[str]) -> list[str]:
+    """The content stems, from the stems that are not padding and those that are: padding
+    only when there is nothing else, and then not an adverb ("basically", "briefly"), which is
+    never what a question is about."""
+    return list(seen) or [w for w in padding if not w.endswith("ly")] or list(padding)
 
 
 def word_role(word: str, *, stem_of: Callable[[str], str] = stem) -> tuple[str, bool] | None:

@@ -25,6 +25,7 @@ from bot.index import (
     TYPED_CUES,
     Index,
     counts_things,
+    speaker_titles,
 )
 from bot.matching import Match, Query
 from bot.model import Fact, KnowledgeBase
@@ -127,6 +128,10 @@ class ReferenceIndex:
         for text in (fact.answer, *(c.quote for c in fact.citations)):
             vocabulary.update(content_stems(self.index.words(text)))
             vocabulary.update(content_stems(tokens(text)))  # the words behind the aliases too
+        for speaker, (name, title) in speaker_titles(self.index.kb).items():
+            named = content_stems(self.index.words(name))
+            if speaker == fact.speaker or (named and vocabulary.issuperset(named)):
+                vocabulary.update(content_stems(self.index.words(title)))
         answer_words = tokens(fact.answer)
         has_figure = any(is_figure(w) for w in answer_words)
         answers_to = {cue for a in alternates for cue in a.stems & TYPED_CUES}

@@ -170,6 +170,26 @@ def test_a_thing_named_anywhere_in_the_quotes_is_not_vague() -> None:
     assert profile.vague[stem("people")] == "Many people"
 
 
+def test_a_count_says_how_many_not_which() -> None:
+    profile = identity.profile("", ["The region has 18 land ports for trade."])
+    assert profile.vague[stem("ports")] == "18 land ports"
+    asks = identity.asks(tokens("What are the names of the 18 land ports?"))
+    assert identity.veto(asks, profile) == ("which", "18 land ports")
+    # Amounts, shares and years are not counts of things; a list names them in part.
+    for quote in ("Trade reached 357 billion yuan in 2023.", "Trade rose 45.9 percent.",
+                  "It shares borders with eight countries including Kazakhstan and Pakistan."):
+        assert identity.profile("", [quote]).vague == {}, quote
+
+
+def test_a_word_made_from_the_vague_one_is_the_same_thing() -> None:
+    profile = identity.profile("", ["The increase is the second highest registered by a "
+                                    "provincial-level region in China."])
+    asks = identity.asks(tokens("Which province had the highest trade growth?"))
+    assert identity.veto(asks, profile) == ("which", "a provincial-level region")
+    asks = identity.asks(tokens("Which provider was it?"))  # too short a common beginning
+    assert identity.veto(asks, profile) is None
+
+
 def test_any_ranking_in_the_fact_may_be_the_one_asked() -> None:
     asks = identity.Asks(superlatives=("most",))
     assert identity.veto(asks, identity.profile("", ["He is the region's top official."])) \

@@ -229,6 +229,36 @@ def test_an_ordinal_is_not_a_figure(tiny_kb_path: Path) -> None:
     assert "figure" in reply.text
 
 
+def test_a_speaker_is_named_by_their_title(tiny_kb_path: Path) -> None:
+    """A fact that names the mayor ("Lee said") explains "mayor" ("what did the mayor say"),
+    but not "who is the mayor of ...": that asks whose mayor, which it does not say."""
+    facts = (tiny_kb_path / "facts.yaml").read_text(encoding="utf-8")
+    source = (tiny_kb_path / "source.yaml").read_text(encoding="utf-8")
+    write_kb(tiny_kb_path, source=source.replace("name: Mayor Lee", "name: Lee"),
+             facts=facts.replace(
+        "answer: Mayor Lee said the ferry is the best thing to happen to the city.",
+        "answer: Lee said the ferry is the best thing to happen to the city.").replace(
+        "What does the mayor think of the ferry?", "What does Lee think of the ferry?").replace(
+        '"mayor opinion ferry"', '"opinion of Lee on the ferry"').replace(
+        '"mayor on the ferry line"', '"Lee on the ferry line"'))
+    from bot.loader import load_knowledge
+
+    engine = Engine(load_knowledge(tiny_kb_path))
+    reply = engine.answer("what did the mayor say about the ferry")
+    assert reply.answered and reply.fact is not None and reply.fact.id == "mayor-view"
+    assert not engine.answer("who is the mayor of the ferry").answered
+
+
+def test_padding_that_says_how_to_answer_weighs_nothing(tiny_engine: Engine) -> None:
+    for question in ("what's the direct quote about the ferry being the best thing",
+                     "the ferry fare, in a couple of sentences"):
+        assert tiny_engine.answer(question).answered, question
+    assert tokens("tl;dr?") == tokens("TL DR") == ["tldr"]
+    # Only adverbs are left out when the padding is all there is.
+    assert analyse(tiny_engine.index, "what is the article basically about").content == (
+        "articl",)
+
+
 def test_the_speller_leaves_real_words_alone(tiny_kb: KnowledgeBase) -> None:
     plain = Engine(tiny_kb)
     guarded = Engine(tiny_kb, english=frozenset({"grew", "crew", "cost", "costs"}))
