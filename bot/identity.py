@@ -43,6 +43,10 @@ _CLAUSE_ENDS = frozenset(";.:!?")
 _AUXILIARIES = frozenset("""is are was were be been do does did has have had will would can
 could should shall may might must""".split())
 _KIND_OF = frozenset("kind type sort".split())
+# Verbs that follow the thing asked ("which city serves as ..."): not its plural.
+_VERBS = frozenset("""serves includes contains covers hosts holds houses leads ranks lies sits
+plays accounts shares receives gets makes takes gives gets sends buys sells exports imports
+trades borders""".split())
 SUPERLATIVES = frozenset("""most least highest lowest largest biggest smallest busiest best worst
 fastest slowest greatest richest poorest oldest newest longest shortest closest nearest
 furthest farthest""".split())
@@ -77,6 +81,11 @@ class Asks:
     part_of: tuple[tuple[str, str], ...] = ()
     # Of every word, when one is the half of a total the knowledge base gives (Profile.totals).
     stems: frozenset[str] = frozenset()
+    # Of `which`, the things asked for by kind, which a fact must speak of to name them: a
+    # plural ("what crops", "which countries") or a name ("the name of the photographer"); not
+    # "which city", which a fact answers by naming one ("Urumqi") without the word, nor "who
+    # are the reporters", which a name answers.
+    kinds: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
@@ -91,7 +100,10 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     """`typed`: the question's words as typed (lower case, before spelling and aliases).
     `people`: the words of the names of people the knowledge base speaks of; `totalled`: the
     stems of the halves of its totals (`totals_in`)."""
-    which = tuple(stem(w) for w in _which(typed))
+    phrases = _which(typed)
+    which = tuple(stem(w) for phrase, _ in phrases for w in phrase)
+    kinds = tuple(stem(phrase[-1]) for phrase, how in phrases
+                  if phrase and (how == "name" or (how == "which" and _plural(phrase[-1]))))
     superlatives = tuple(w for i, w in enumerate(typed) if w in SUPERLATIVES
                          and typed[i + 1 : i + 2] != ["of"]  # "most of the trade": a share
                          and typed[i - 1 : i] != ["at"])  # "at most": a bound
@@ -111,7 +123,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     if not (which or superlatives or relations or every or part_of) \
             and stems.isdisjoint(totalled):
         return NOTHING
-    return Asks(which, superlatives, tuple(relations), every, part_of, stems)
+    return Asks(which, superlatives, tuple(relations), every, part_of, stems, kinds)
 
 
 def _part_of(typed: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -127,21 +139,23 @@ def _part_of(typed: Sequence[str]) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _which(typed: Sequence[str]) -> list[str]:
-    out: list[str] = []
+def _which(typed: Sequence[str]) -> list[tuple[list[str], str]]:
+    """The phrases naming what is to be singled out, each with how it is asked: "which",
+    "name" ("the name of ...") or "who" ("who is the ...")."""
+    out: list[tuple[list[str], str]] = []
     for i, word in enumerate(typed):
         if word == "which":
-            out += _phrase(typed, i + 1)
+            out.append((_phrase(typed, i + 1), "which"))
         elif word == "what" and i + 1 < len(typed):
             nxt = typed[i + 1]
             # "What countries": a plural asks which ones; "what role" asks what it is like.
             if nxt not in _KIND_OF and _plural(nxt):
-                out += _phrase(typed, i + 1)
+                out.append((_phrase(typed, i + 1), "which"))
         elif word in ("name", "names") and typed[i + 1 : i + 2] == ["of"]:
-            out += _phrase(typed, i + 2)
+            out.append((_phrase(typed, i + 2), "name"))
         elif word == "who" and typed[i + 1 : i + 3] in (["is", "the"], ["was", "the"],
                                                       ["are", "the"], ["were", "the"]):
-            out += _phrase(typed, i + 3)
+            out.append((_phrase(typed, i + 3), "who"))
     return out
 
 
@@ -150,7 +164,7 @@ def _phrase(typed: Sequence[str], start: int) -> list[str]:
     Western countries"."""
     out: list[str] = []
     for word in typed[start : start + _PHRASE_REACH]:
-        if word in _AUXILIARIES or (out and word in STOPWORDS):
+        if word in _AUXILIARIES or (out and (word in STOPWORDS or word in _VERBS)):
             break
         if word in STOPWORDS or word in _DEFINITE or word in INDEFINITE or _number(word):
             continue

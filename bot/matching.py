@@ -196,11 +196,23 @@ def analyse(index: Index, question: str) -> Query:
         ),
         places=frozenset(s for s in content if s in PLACE_STEMS),
         judgement=asks_judgement(written),
-        asked=frozenset(_stem(w) for w in asked_for(corrected)),
+        # ... and the things it asks which ones are ("what crops", "which countries").
+        asked=frozenset(_stem(w) for w in asked_for(corrected)).union(
+            singles_out.kinds,
+            # ... and the unit of the figure asked ("how long ... in km").
+            (s for s in content if s in _MEASURES) if not pairs.isdisjoint(QUANTITY_CUES)
+            else ()),
         asks_count=asks_count(written),
         singles_out=singles_out,
         prediction=_predicts(written),
     )
+
+
+# Units a figure is measured in (as stemmed, after aliases): a figure in another unit, or a
+# count, does not answer "how long ... in km".
+_MEASURES = frozenset(stem(w) for w in """percent yuan usd rmb euro euros km kilometer
+kilometers kilometre kilometres sqkm meter meters metre metres mile miles hectare hectares acre
+acres ton tons tonne tonnes kg""".split())
 
 
 @lru_cache(maxsize=1 << 16)

@@ -42,7 +42,7 @@ class Thresholds:
     min_typo_length: int = 5
 
     # The calibrated confidence (0-1, bot/decision.py) at which a fact is answered ...
-    answer_confidence: float = 0.25
+    answer_confidence: float = 0.2
     # ... at which it is offered in a "did you mean" ...
     suggest_confidence: float = 0.15
     # ... at which an answer from the words alone stands without the meaning weighed (the

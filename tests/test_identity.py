@@ -170,6 +170,25 @@ def test_a_thing_named_anywhere_in_the_quotes_is_not_vague() -> None:
     assert profile.vague[stem("people")] == "Many people"
 
 
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("what crops were on display", ("crops",)),  # a plural: which ones, by kind
+    ("Which countries did the diplomats come from?", ("countries",)),
+    ("what is the name of the photographer", ("photographer",)),
+    ("which city serves as the capital", ()),  # one, named without the word ("Urumqi")
+    ("who are the reporters behind this", ()),  # a name answers
+    ("which land ports handle the most trade", ("ports",)),
+])
+def test_the_kind_of_thing_asked_for(question: str, kinds: tuple[str, ...]) -> None:
+    assert identity.asks(tokens(question)).kinds == tuple(map(stem, kinds))
+
+
+def test_a_fact_that_does_not_speak_of_the_kind_asked_is_declined(engine: Engine) -> None:
+    assert not engine.answer("What goods did the line carry in its first month?").answered
+    assert engine.answer("What passengers did the line carry in its first month?").answered
+    # A figure in another unit does not answer either.
+    assert not engine.answer("How long was the line in km in its first month?").answered
+
+
 def test_a_count_says_how_many_not_which() -> None:
     profile = identity.profile("", ["The region has 18 land ports for trade."])
     assert profile.vague[stem("ports")] == "18 land ports"
