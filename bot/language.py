@@ -185,6 +185,17 @@ _ASKS = re.compile(rf"^(?:{_QUESTION_START})\b", re.IGNORECASE)
 _AFTER_DASH = re.compile(r"\s[-\u2013\u2014]\s+|:\s+")
 
 
+# A comma before a clause that asks: "..., so what did he say?", "..., could you ...?"
+_ASKING_CLAUSE = re.compile(
+    r",\s+(?:so\s+|but\s+|and\s+|anyway\s+|honestly\s+)?"
+    r"(?=(?:could|can|would|what|whats|how|when|where|who|which|why|does|did|do)\b)",
+    re.IGNORECASE)
+
+
+_ASIDE_WORDS = 8
+_PERSONAL = frozenset("he him his she her they them their".split())
+
+
 # A question asked inside a sentence: "I want to know how many ...", "wondering when ...".
 _INDIRECT = re.compile(
     r"\b(?:know|wondering|wonder|curious|tell me|ask|asking|find out|figure out|understand|"
@@ -204,7 +215,8 @@ def focus(text: str) -> list[str]:
     asking = marked or [i for i, s in enumerate(sentences)
                         if (_ASKS.match(s) or _INDIRECT.search(s))
                         and not s.endswith(("!", "\uff01"))]
-    if not asking or (len(sentences) < 2 and not _INDIRECT.search(text)):
+    if not asking or (len(sentences) < 2 and not _INDIRECT.search(text)
+                      and not _ASKING_CLAUSE.search(text)):
         return []
     last = asking[-1]
     question = sentences[last]
@@ -217,6 +229,14 @@ def focus(text: str) -> list[str]:
     pieces = _AFTER_DASH.split(question)
     if len(pieces) > 1 and sum(ch.isalpha() for ch in pieces[-1]) >= _MIN_PART_LETTERS:
         out.append(pieces[-1])
+    # "... and I've got like 5 min, could you give me the gist?": the clause that asks.
+    # Only after a long aside ("According to the chairman, what ..." keeps its subject), and
+    # not when the clause points back into it ("..., what did he call it?").
+    clauses = _ASKING_CLAUSE.split(pieces[-1])
+    if len(clauses) > 1 and sum(ch.isalpha() for ch in clauses[-1]) >= _MIN_PART_LETTERS \
+            and len(clauses[-2].split()) >= _ASIDE_WORDS \
+            and _PERSONAL.isdisjoint(re.findall(r"\w+", clauses[-1].casefold())):
+        out.insert(len(out) - (len(pieces) > 1), clauses[-1])
     out.append(question)
     if last > 0:
         out.append(f"{sentences[last - 1]} {question}")

@@ -94,6 +94,13 @@ def test_a_message_is_split_into_the_questions_it_holds(text: str, parts: list[s
         ("I'm writing an essay. I need to know how many passengers it carried.",
          ["how many passengers it carried.", "I need to know how many passengers it carried."]),
         ("so I wonder when the ferry line opened", ["when the ferry line opened"]),
+        # A clause that asks after a long aside; not after a short one, nor one that points
+        # back into the aside.
+        ("my boss sent me this thing and I have like 5 minutes before a call, could you say "
+         "what the ferry costs?", ["what the ferry costs?", "could you say what the ferry costs?"]),
+        ("According to the mayor, what does the ferry cost?", []),
+        ("my boss sent me this thing and I have like 5 minutes before a call, what did he "
+         "say about it?", []),
         # One sentence, or nothing asked: nothing narrower.
         ("how much is a ferry ticket", []),
         ("I like the ferry. It is fast.", []),
