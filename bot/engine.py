@@ -369,6 +369,11 @@ class Engine:
         t = self.thresholds
         lowered = c.similarity is not None and not (
             query.prediction and "will" not in self._profile(c.position).words)
+        if lowered and c.similarity is not None and c.similarity >= t.strong_similarity \
+                and c.features[4] >= t.strong_lead * decision.SIMILARITY_SCALE:
+            # Nearly the same meaning, and no other fact near: one word the knowledge base
+            # lacks ("capitol", "touch") does not make it another question.
+            return c.match.coverage >= t.strong_coverage
         return c.match.coverage >= (t.meaning_coverage if lowered else t.coverage)
 
     def _decide_by_meaning(self, question: str, considered: list[Considered]) -> Reply | None:

@@ -52,6 +52,11 @@ class Thresholds:
     # ... once its words explain this share of the question, when the meaning was weighed
     # (without it, `coverage` above); below, the fact is only suggested ...
     meaning_coverage: float = 0.5
+    # ... and this share when the fact is at least `strong_similarity` similar in meaning
+    # (cosine) and ahead of every other fact by `strong_lead` ...
+    strong_coverage: float = 0.3
+    strong_similarity: float = 0.95
+    strong_lead: float = 0.02
     # With the meaning weighed, a fact is suggested only when this similar (cosine, 0-1).
     suggest_similarity: float = 0.87
     # ... how close a runner-up must be to make the answer a choice ...

@@ -358,6 +358,18 @@ def test_the_meaning_is_not_weighed_when_the_words_settle_it(semantic_engine: En
     assert stand_in.calls == before
 
 
+def test_a_near_certain_meaning_lowers_the_bar_for_the_words(semantic_engine: Engine) -> None:
+    """A third of the words explained is enough when the meaning is nearly the same and no
+    other fact is near ("fare" of five words); a quarter is not."""
+    from dataclasses import replace
+
+    assert semantic_engine.answer("fare for grownups and toddlers").answered
+    assert not semantic_engine.answer("fare for grownups seniors toddlers").answered
+    strict = Engine(semantic_engine.kb, semantic=semantic_engine.semantic,
+                    thresholds=replace(semantic_engine.thresholds, strong_similarity=1.01))
+    assert not strict.answer("fare for grownups and toddlers").answered
+
+
 def test_the_meaning_cannot_overrule_a_veto(semantic_engine: Engine) -> None:
     # Close in meaning to the passengers fact, but asks for a year the article does not give.
     reply = semantic_engine.answer("how many ferry riders were there in 2019")
