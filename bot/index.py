@@ -47,6 +47,9 @@ CUE_MASK = (1 << len(CUE_BITS)) - 1
 # Also in `IndexTables.answers_to`: the answer counts things ("eight countries", "18 land
 # ports"), as "how many" asks; an area, a sum or a share is a figure but not a count.
 COUNT_BIT = 1 << len(CUE_BITS)
+# ... and the answer measures something ("180 square kilometers", "45.9 percent", "357 billion
+# yuan"), as "how long" or "how big" asks; a count of things ("eight countries") does not.
+MEASURE_BIT = COUNT_BIT << 1
 _MONTHS = frozenset(
     "january february march april may june july august september october november december"
     .split()
@@ -446,7 +449,8 @@ class Index:
         return FactProfile(
             self.kb.facts[position], tuple(alternates), tuple(a.text for a in alternates),
             vocabulary, bool(t.has_figure[position]),
-            frozenset(c for c, bit in (*CUE_BITS.items(), ("count", COUNT_BIT)) if bits & bit),
+            frozenset(c for c, bit in (*CUE_BITS.items(), ("count", COUNT_BIT),
+                                       ("measure", MEASURE_BIT)) if bits & bit),
             {w: tuple(ids) for w, ids in in_alternates.items()},
         )
 
@@ -673,6 +677,8 @@ def build_tables(kb: KnowledgeBase) -> Tables:
         has_figure.append(any(is_figure(w) for w in answer_words))
         if counts_things(answer_words):
             bits |= COUNT_BIT
+        if measures_things(answer_words):
+            bits |= MEASURE_BIT
         if any(w in _MONTHS or (is_number(w) and not is_figure(w)) for w in answer_words):
             bits |= CUE_BITS["when"]  # a dated answer says when
         answers_to.append(bits)
@@ -891,6 +897,25 @@ def _vocabulary(kb: KnowledgeBase, tokens_of: Callable[[str], list[str]]) -> Cou
     for word in STOPWORDS | FILLERS | NUMBER_WORDS | ORDINALS | CUE_WORDS:
         counts[word] += 1
     return counts
+
+
+def measures_things(words: list[str]) -> bool:
+    """A measure in the text: a figure (not a year) in a unit ("180 square kilometers", "45.9
+    percent", "five years"), an amount ("357 billion", "$49.6")."""
+    for i, word in enumerate(words):
+        if not is_figure(word) or not (word in NUMBER_WORDS or _NUMERAL.fullmatch(word)):
+            continue
+        after = words[i + 1 : i + 2]
+        if (after and after[0] in _SCALES) or (i > 0 and words[i - 1] in _CURRENCIES):
+            return True
+        rest = [w for w in words[i + 1 : i + 4] if w not in _SCALES]
+        if rest and rest[0] in UNITS:
+            return True
+    return False
+
+
+# Written before the figure (normalize.tokens turns "$" into "dollar").
+_CURRENCIES = frozenset("dollar dollars usd us".split())
 
 
 def counts_things(words: list[str]) -> bool:

@@ -44,6 +44,10 @@ QUANTITY_CUES = (
     ("how", "long"), ("how", "far"), ("what", "amount"), ("what", "size"), ("how", "old"),
 )
 
+# Of those, the ones asking for a measure ("how long is the border"), which a count of
+# things ("eight countries") does not give.
+MEASURE_CUES = frozenset({("how", "long"), ("how", "far"), ("how", "big"), ("how", "large"),
+                          ("how", "wide"), ("how", "tall"), ("how", "high"), ("how", "heavy")})
 # Of those, the ones asking for a count of things ("how many ports").
 COUNT_CUES = frozenset({("how", "many"), ("number", "of"), ("what", "number")})
 # Words after a number that make it a measure, not a count of things.

@@ -27,6 +27,7 @@ from bot.index import (
     CUE_BITS,
     CUE_MASK,
     CUE_WORDS,
+    MEASURE_BIT,
     TYPED_CUES,
     FactWords,
     Index,
@@ -34,6 +35,7 @@ from bot.index import (
 from bot.lexicon import (
     COUNT_CUES,
     JUDGEMENT_WORDS,
+    MEASURE_CUES,
     NUMBER_WORDS,
     PLACES,
     QUANTITY_CUES,
@@ -74,6 +76,8 @@ class Query:
     asked: frozenset[str] = frozenset()
     # "How many countries": a count of things, which an area or a sum does not give.
     asks_count: bool = False
+    # "How long", "how big": a measure, which a count of things does not give.
+    asks_measure: bool = False
     # "Which countries", "the most", "before him": what a fact must single out (bot/identity).
     singles_out: Asks = NOTHING
     # "Will the West lift ...?": asks what will happen, which the article must say in words.
@@ -203,6 +207,7 @@ def analyse(index: Index, question: str) -> Query:
             (s for s in content if s in _MEASURES) if not pairs.isdisjoint(QUANTITY_CUES)
             else ()),
         asks_count=asks_count(written),
+        asks_measure=not pairs.isdisjoint(MEASURE_CUES),
         singles_out=singles_out,
         prediction=_predicts(written),
     )
@@ -562,6 +567,7 @@ def _matches(index: Index, query: Query, places: list[int], values: list[float],
     has_figure = index.has_figure
     asks_quantity = query.asks_quantity
     asks_count = query.asks_count
+    asks_measure = query.asks_measure
     matches = []
     for f in order:
         place = places[f]
@@ -574,7 +580,8 @@ def _matches(index: Index, query: Query, places: list[int], values: list[float],
                 numbers = tuple(compress(content, map(and_, outside, figures)))
         matches.append(Match(facts[place], place, scores[f], coverage[f], unexplained,
                              (asks_quantity and not has_figure[place])
-                             or (asks_count and not answers_to[place] & COUNT_BIT),
+                             or (asks_count and not answers_to[place] & COUNT_BIT)
+                             or (asks_measure and not answers_to[place] & MEASURE_BIT),
                              cue_missing[answers_to[place] & CUE_MASK],
                              words, numbers))
     return matches

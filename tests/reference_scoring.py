@@ -25,6 +25,7 @@ from bot.index import (
     TYPED_CUES,
     Index,
     counts_things,
+    measures_things,
     speaker_titles,
 )
 from bot.matching import Match, Query
@@ -139,6 +140,8 @@ class ReferenceIndex:
             answers_to.add("when")
         if counts_things(answer_words):
             answers_to.add("count")
+        if measures_things(answer_words):
+            answers_to.add("measure")
         return Profile(fact, tuple(alternates), tuple(a.text for a in alternates),
                        frozenset(vocabulary), has_figure, frozenset(answers_to))
 
@@ -194,7 +197,9 @@ def score(index: ReferenceIndex, query: Query, *, limit: int | None = None,
             unexplained=tuple(w for w in query.content if w not in profile.vocabulary),
             # (one intended change since: "how many" needs a count, see bot/index.py COUNT_BIT)
             figure_missing=(query.asks_quantity and not profile.has_figure)
-            or (query.asks_count and "count" not in profile.answers_to),
+            or (query.asks_count and "count" not in profile.answers_to)
+            # (and another: "how long" needs a measure, see bot/index.py MEASURE_BIT)
+            or (query.asks_measure and "measure" not in profile.answers_to),
             cue_missing=next(iter(sorted(query.cues & TYPED_CUES - profile.answers_to)), None),
             words=len(query.content),
         ))

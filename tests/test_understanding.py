@@ -15,7 +15,7 @@ from conftest import write_kb
 from bot.embeddings import cache_dir, load_semantic
 from bot.engine import FOREIGN_NOTE, Engine
 from bot.evaluation.fit import _logistic
-from bot.index import counts_things
+from bot.index import counts_things, measures_things
 from bot.language import detect, focus, split_questions
 from bot.loader import knowledge_files
 from bot.matching import analyse, asked_for, asks_count, asks_judgement
@@ -539,6 +539,31 @@ def test_embedding_threads_default_to_one(value: str, monkeypatch: pytest.Monkey
 )
 def test_an_answer_counts_things_only_with_a_number_of_something(text: str, counts: bool) -> None:
     assert counts_things(tokens(text)) is counts
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [("It covers nearly 180 square kilometers.", True), ("Trade rose 45.9 percent.", True),
+     ("Trade reached 357 billion yuan ($49.6 billion).", True), ("It took five years.", True),
+     ("It borders eight countries.", False), ("It has 18 land ports.", False),
+     ("It opened in November 2023.", False)],
+)
+def test_an_answer_measures_with_a_unit_or_an_amount(text: str, measures: bool) -> None:
+    assert measures_things(tokens(text)) is measures
+
+
+def test_a_count_does_not_answer_how_long(tiny_kb_path: Path) -> None:
+    facts = (tiny_kb_path / "facts.yaml").read_text(encoding="utf-8")
+    write_kb(tiny_kb_path, facts=facts.replace('"ferry riders first month"',
+                                               '"ferry line length"'))
+    from bot.loader import load_knowledge
+
+    engine = Engine(load_knowledge(tiny_kb_path))
+    assert engine.answer("how many passengers used the ferry line").answered
+    # 12,000 passengers is a count: not a length, nor a size.
+    assert not engine.answer("how long is the ferry line").answered
+    assert not engine.answer("how big is the ferry line").answered
+    assert engine.answer("how high is the ticket price").answered  # 5 dollars: an amount
 
 
 @pytest.mark.parametrize(
