@@ -261,12 +261,22 @@ def _phrase_start(lower: Sequence[str], i: int) -> int:
 def _determiner(lower: Sequence[str], i: int) -> int | None:
     """Where the indefinite determiner of the noun at `i` is, if it has one. A count is one
     too: "18 land ports" says how many, not which ("the names of the 18 land ports")."""
-    for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
+    reach = _LOOK_BACK
+    for j in range(i - 1, -1, -1):
+        if j < i - reach:
+            return None
         word = lower[j]
         if word in INDEFINITE or (_count(lower, j) and j == i - 1 - _adjectives(lower, j, i)
                                   and lower[i] not in _AMOUNT_WORDS
                                   and not lower[i].endswith(("ing", "ed"))):
             return j
+        if word == "and" and j > 0 and j + 2 < i and reach == _LOOK_BACK \
+                and all(w[0].isalpha() and w not in STOPWORDS and w not in _PHRASE_ENDS
+                        for w in (lower[j - 1], lower[j + 1])):
+            # "an agriculture science and technology exhibition hall": two modifiers joined
+            # inside the phrase, not two clauses ("sanctions and trade rose").
+            reach += 2
+            continue
         if word in _DEFINITE or word in _PHRASE_ENDS or _number(word) or not word[0].isalnum():
             return None
     return None

@@ -200,6 +200,15 @@ def test_a_count_says_how_many_not_which() -> None:
         assert identity.profile("", [quote]).vague == {}, quote
 
 
+def test_a_vague_phrase_may_join_two_modifiers() -> None:
+    quote = "A worker stands in an agriculture science and technology exhibition hall."
+    assert identity.profile("", [quote]).vague[stem("hall")] == (
+        "an agriculture science and technology exhibition hall")
+    # Two clauses joined are not one phrase.
+    quote = "Some towns imposed new rules and passenger numbers rose."
+    assert stem("numbers") not in identity.profile("", [quote]).vague
+
+
 def test_a_word_made_from_the_vague_one_is_the_same_thing() -> None:
     profile = identity.profile("", ["The increase is the second highest registered by a "
                                     "provincial-level region in China."])
