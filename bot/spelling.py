@@ -10,6 +10,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.lexicon import STOPWORDS
 from bot.normalize import stem, tokens
 from bot.thresholds import Thresholds
 
@@ -98,10 +99,12 @@ class Speller:
     def _correct(self, word: str) -> str | None:
         if word in self._counts or not word.isalpha():
             return None
-        if stem(word) in self._stems:
+        known = self._surface.get(stem(word))
+        if known is not None and known not in STOPWORDS:
             # Another form of a known word ("larg" of "large"): spelled as known, so that
-            # aliases and synonyms written for the known form apply to it too.
-            return self._surface.get(stem(word))
+            # aliases and synonyms written for the known form apply to it too. Not a function
+            # word whose stem it happens to share ("theme" is not "them").
+            return known
         for variant in _american(word):
             if variant in self._counts:
                 return variant  # "kilometres" is the knowledge base's "kilometers"

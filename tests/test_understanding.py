@@ -276,6 +276,15 @@ def test_the_speller_leaves_real_words_alone(tiny_kb: KnowledgeBase) -> None:
     # "coast" is one letter from "cost": a real word is not a typo once the word list knows it.
     assert plain.index.speller.correct("cots") is not None
     assert Engine(tiny_kb, english=frozenset({"cots"})).index.speller.correct("cots") is None
+    # Nor is a word that shares its stem with a function word ("theme": "them").
+    from collections import Counter
+
+    from bot.spelling import Speller
+    from bot.thresholds import DEFAULT
+
+    speller = Speller(Counter(["them", "large"]), thresholds=DEFAULT)
+    assert speller.correct("theme") is None
+    assert speller.correct("larger") == "large"  # another form of a known word still is
 
 
 def test_british_spellings_reach_the_american_ones(tiny_kb_path: Path) -> None:
