@@ -282,7 +282,8 @@ def test_the_speller_leaves_real_words_alone(tiny_kb: KnowledgeBase) -> None:
     from bot.spelling import Speller
     from bot.thresholds import DEFAULT
 
-    speller = Speller(Counter(["them", "large"]), thresholds=DEFAULT)
+    speller = Speller(Counter(["them", "large"]), thresholds=DEFAULT,
+                      english=frozenset({"theme", "larger"}))
     assert speller.correct("theme") is None
     assert speller.correct("larger") == "large"  # another form of a known word still is
 
