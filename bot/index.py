@@ -35,8 +35,9 @@ from bot.thresholds import DEFAULT, Thresholds
 CUE_WORDS = frozenset({"how", "much", "many", "when", "where", "who", "why", "which", "what"})
 # A word in more facts than this (or 2% of them) is too common to find candidates by.
 COMMON_POSTINGS = 500
-# Question words that ask for a kind of answer a fact may not have: a reason, a time.
-TYPED_CUES = frozenset({"why", "when"})
+# Question words that ask for a kind of answer a fact may not have: a reason, a time, a
+# person (a fact answers one when an alternate asks it, or a date, for "when").
+TYPED_CUES = frozenset({"why", "when", "who"})
 # Up to this many facts, each is also kept as Python sets and dicts (`FactWords`): a question's
 # few candidates are then found and scored in plain Python, faster than with arrays whose cost
 # per call outweighs the work at this size. (No word is common, see COMMON_POSTINGS.)

@@ -190,7 +190,7 @@ def analyse(index: Index, question: str) -> Query:
         text=" ".join(words),
         words=tuple(words),
         content=tuple(content),
-        cues=CUE_WORDS.intersection(words),
+        cues=_cues(words),
         corrections=tuple(corrections),
         asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
@@ -218,6 +218,21 @@ def analyse(index: Index, question: str) -> Query:
 _MEASURES = frozenset(stem(w) for w in """percent yuan usd rmb euro euros km kilometer
 kilometers kilometre kilometres sqkm meter meters metre metres mile miles hectare hectares acre
 acres ton tons tonne tonnes kg""".split())
+
+
+def _cues(words: list[str]) -> frozenset[str]:
+    """The question words asked. "Who said ...?" asks whose words a fact quotes, which every
+    fact says (a speaker, or the paper itself): not a person the fact must name."""
+    cues = CUE_WORDS.intersection(words)
+    if "who" in cues and not _SAYING.isdisjoint(words):
+        return cues - {"who"}
+    return frozenset(cues)
+
+
+_SAYING = frozenset("""say says said claim claims claimed state states stated describe
+describes described call calls called believe believes think thinks credit credits credited
+promise promised mention mentions mentioned add added tell told argue argued insist insisted
+quote quoted compare compared""".split())
 
 
 @lru_cache(maxsize=1 << 16)

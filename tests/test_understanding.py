@@ -562,6 +562,17 @@ def test_an_answer_measures_with_a_unit_or_an_amount(text: str, measures: bool) 
     assert measures_things(tokens(text)) is measures
 
 
+def test_who_asks_for_someone_the_fact_names(tiny_engine: Engine) -> None:
+    # No alternate of the ticket fact asks "who": it names no one who sets the price.
+    reply = tiny_engine.answer("who sets the ferry ticket price")
+    assert not reply.answered
+    assert "does not say who" in reply.text
+    # "Who said ...?" asks whose words a fact quotes: any fact says that.
+    reply = tiny_engine.answer("who said the ferry is the best thing to happen to the city")
+    assert reply.fact is not None
+    assert reply.fact.id == "mayor-view"
+
+
 def test_a_count_does_not_answer_how_long(tiny_kb_path: Path) -> None:
     facts = (tiny_kb_path / "facts.yaml").read_text(encoding="utf-8")
     write_kb(tiny_kb_path, facts=facts.replace('"ferry riders first month"',
