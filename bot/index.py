@@ -51,6 +51,8 @@ COUNT_BIT = 1 << len(CUE_BITS)
 # ... and the answer measures something ("180 square kilometers", "45.9 percent", "357 billion
 # yuan"), as "how long" or "how big" asks; a count of things ("eight countries") does not.
 MEASURE_BIT = COUNT_BIT << 1
+# ... and its only figures are rates ("rose 45.9 percent"): no total, value or amount.
+RATE_ONLY_BIT = MEASURE_BIT << 1
 _MONTHS = frozenset(
     "january february march april may june july august september october november december"
     .split()
@@ -451,7 +453,8 @@ class Index:
             self.kb.facts[position], tuple(alternates), tuple(a.text for a in alternates),
             vocabulary, bool(t.has_figure[position]),
             frozenset(c for c, bit in (*CUE_BITS.items(), ("count", COUNT_BIT),
-                                       ("measure", MEASURE_BIT)) if bits & bit),
+                                       ("measure", MEASURE_BIT), ("rate only", RATE_ONLY_BIT))
+                      if bits & bit),
             {w: tuple(ids) for w, ids in in_alternates.items()},
         )
 
@@ -680,6 +683,8 @@ def build_tables(kb: KnowledgeBase) -> Tables:
             bits |= COUNT_BIT
         if measures_things(answer_words):
             bits |= MEASURE_BIT
+        if rates_only(answer_words):
+            bits |= RATE_ONLY_BIT
         if any(w in _MONTHS or (is_number(w) and not is_figure(w)) for w in answer_words):
             bits |= CUE_BITS["when"]  # a dated answer says when
         answers_to.append(bits)
@@ -913,6 +918,14 @@ def measures_things(words: list[str]) -> bool:
         if rest and rest[0] in UNITS:
             return True
     return False
+
+
+def rates_only(words: list[str]) -> bool:
+    """Figures in the text, and each a rate ("45.9 percent"): it gives how fast or how large a
+    share, not how much."""
+    figures = [i for i, w in enumerate(words)
+               if is_figure(w) and (w in NUMBER_WORDS or _NUMERAL.fullmatch(w))]
+    return bool(figures) and all(words[i + 1 : i + 2] == ["percent"] for i in figures)
 
 
 # Written before the figure (normalize.tokens turns "$" into "dollar").

@@ -28,6 +28,7 @@ from bot.index import (
     CUE_MASK,
     CUE_WORDS,
     MEASURE_BIT,
+    RATE_ONLY_BIT,
     TYPED_CUES,
     FactWords,
     Index,
@@ -78,6 +79,8 @@ class Query:
     asks_count: bool = False
     # "How long", "how big": a measure, which a count of things does not give.
     asks_measure: bool = False
+    # "The total", "the value": an amount, which a rate ("rose 45.9 percent") does not give.
+    asks_amount: bool = False
     # "Which countries", "the most", "before him": what a fact must single out (bot/identity).
     singles_out: Asks = NOTHING
     # "Will the West lift ...?": asks what will happen, which the article must say in words.
@@ -208,6 +211,7 @@ def analyse(index: Index, question: str) -> Query:
             else ()),
         asks_count=asks_count(written),
         asks_measure=not pairs.isdisjoint(MEASURE_CUES),
+        asks_amount=asks_amount(written),
         singles_out=singles_out,
         prediction=_predicts(written),
     )
@@ -218,6 +222,25 @@ def analyse(index: Index, question: str) -> Query:
 _MEASURES = frozenset(stem(w) for w in """percent yuan usd rmb euro euros km kilometer
 kilometers kilometre kilometres sqkm meter meters metre metres mile miles hectare hectares acre
 acres ton tons tonne tonnes kg""".split())
+
+
+def asks_amount(typed: list[str]) -> bool:
+    """ "What was total trade in 2023", "the value of ...": an amount, not how fast it grew nor
+    what share it is (no word of change or of a part). `typed`: the words as typed."""
+    words = set(typed)
+    if words.isdisjoint(_AMOUNT) or not words.isdisjoint(_RATE):
+        return False
+    # "What part of the total", "how much of it", "how much did it grow": not the amount.
+    return "much" not in words and not any(
+        w == "of" and "total" in typed[i + 1 : i + 3] for i, w in enumerate(typed))
+
+
+_AMOUNT = frozenset("""total value worth volume turnover sum amount yuan dollar dollars usd
+rmb money""".split())
+_RATE = frozenset("""grow grew grown growing growth increase increased increasing rise rose
+risen rising jump jumped climb climbed fast faster quickly quick percent percentage rate yoy
+share proportion portion fraction change changed up compared compare expand expanded boost
+surge surged per cent""".split())
 
 
 def _cues(words: list[str]) -> frozenset[str]:
@@ -583,6 +606,7 @@ def _matches(index: Index, query: Query, places: list[int], values: list[float],
     asks_quantity = query.asks_quantity
     asks_count = query.asks_count
     asks_measure = query.asks_measure
+    asks_amount = query.asks_amount
     matches = []
     for f in order:
         place = places[f]
@@ -596,7 +620,8 @@ def _matches(index: Index, query: Query, places: list[int], values: list[float],
         matches.append(Match(facts[place], place, scores[f], coverage[f], unexplained,
                              (asks_quantity and not has_figure[place])
                              or (asks_count and not answers_to[place] & COUNT_BIT)
-                             or (asks_measure and not answers_to[place] & MEASURE_BIT),
+                             or (asks_measure and not answers_to[place] & MEASURE_BIT)
+                             or (asks_amount and bool(answers_to[place] & RATE_ONLY_BIT)),
                              cue_missing[answers_to[place] & CUE_MASK],
                              words, numbers))
     return matches

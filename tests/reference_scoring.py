@@ -26,6 +26,7 @@ from bot.index import (
     Index,
     counts_things,
     measures_things,
+    rates_only,
     speaker_titles,
 )
 from bot.matching import Match, Query
@@ -142,6 +143,8 @@ class ReferenceIndex:
             answers_to.add("count")
         if measures_things(answer_words):
             answers_to.add("measure")
+        if rates_only(answer_words):
+            answers_to.add("rate only")
         return Profile(fact, tuple(alternates), tuple(a.text for a in alternates),
                        frozenset(vocabulary), has_figure, frozenset(answers_to))
 
@@ -199,7 +202,9 @@ def score(index: ReferenceIndex, query: Query, *, limit: int | None = None,
             figure_missing=(query.asks_quantity and not profile.has_figure)
             or (query.asks_count and "count" not in profile.answers_to)
             # (and another: "how long" needs a measure, see bot/index.py MEASURE_BIT)
-            or (query.asks_measure and "measure" not in profile.answers_to),
+            or (query.asks_measure and "measure" not in profile.answers_to)
+            # (and a fourth: an amount is not answered by a rate, see RATE_ONLY_BIT)
+            or (query.asks_amount and "rate only" in profile.answers_to),
             cue_missing=next(iter(sorted(query.cues & TYPED_CUES - profile.answers_to)), None),
             words=len(query.content),
         ))

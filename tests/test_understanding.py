@@ -15,10 +15,10 @@ from conftest import write_kb
 from bot.embeddings import cache_dir, load_semantic
 from bot.engine import FOREIGN_NOTE, Engine
 from bot.evaluation.fit import _logistic
-from bot.index import counts_things, measures_things
+from bot.index import counts_things, measures_things, rates_only
 from bot.language import detect, focus, split_questions
 from bot.loader import knowledge_files
-from bot.matching import analyse, asked_for, asks_count, asks_judgement
+from bot.matching import analyse, asked_for, asks_amount, asks_count, asks_judgement
 from bot.model import Kind, KnowledgeBase
 from bot.normalize import tokens
 from bot.semantic import Vector
@@ -571,6 +571,23 @@ def test_who_asks_for_someone_the_fact_names(tiny_engine: Engine) -> None:
     reply = tiny_engine.answer("who said the ferry is the best thing to happen to the city")
     assert reply.fact is not None
     assert reply.fact.id == "mayor-view"
+
+
+@pytest.mark.parametrize(("text", "rates"), [
+    ("Trade rose 45.9 percent year-on-year.", True), ("It accounts for 80% of trade.", True),
+    ("Trade reached 357 billion yuan, up 45.9 percent.", False), ("It opened in 2023.", False),
+])
+def test_an_answer_gives_only_rates(text: str, rates: bool) -> None:
+    assert rates_only(tokens(text)) is rates
+
+
+@pytest.mark.parametrize(("question", "amount"), [
+    ("what was total trade in 2023", True), ("the value of the exports", True),
+    ("how fast did total trade grow", False), ("what share of the total is exports", False),
+    ("how much of the total is exports", False), ("what percentage of the value", False),
+])
+def test_an_amount_is_asked(question: str, amount: bool) -> None:
+    assert asks_amount(tokens(question)) is amount
 
 
 def test_a_count_does_not_answer_how_long(tiny_kb_path: Path) -> None:
