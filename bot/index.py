@@ -327,6 +327,24 @@ class Index:
         return frozenset(w for a, b, _ in totals_in(texts) for w in (a, b))
 
     @cached_property
+    def things(self) -> frozenset[str]:
+        """The article's named things, which a fact must name to answer a question about them
+        ("centralasia", "sco", "kashgar"): the canonical forms of aliases that are no English
+        word, less common than in half the facts ("ftz" is not), and neither a unit ("sqkm")
+        nor a person (who may be asked about what the paper reports)."""
+        if isinstance(self.english, frozenset) and not self.english:
+            return frozenset()  # no word list to tell a name from a word
+        half = math.log(1 + 2)  # the IDF of a word in half the facts
+        people = {stem(w) for w in self.people} | {w for p in self.people
+                                                  for w in self.aliases.rewrite([p])}
+        return frozenset(
+            stem(group.canonical) for group in self.kb.aliases
+            if group.canonical not in UNITS and group.canonical not in _UNIT_ALIASES
+            and stem(group.canonical) not in people
+            and self.idf.get(stem(group.canonical), 0.0) > half
+            and group.canonical not in self.english)
+
+    @cached_property
     def titles(self) -> frozenset[str]:
         """The stems of what the speakers are called ("chairman"), which a fact that names
         one of them explains (build_tables)."""
@@ -926,6 +944,10 @@ def rates_only(words: list[str]) -> bool:
     figures = [i for i, w in enumerate(words)
                if is_figure(w) and (w in NUMBER_WORDS or _NUMERAL.fullmatch(w))]
     return bool(figures) and all(words[i + 1 : i + 2] == ["percent"] for i in figures)
+
+
+# Aliases of units: "sqkm", "yoy" say how a figure is given, not what it is about.
+_UNIT_ALIASES = frozenset({"sqkm", "yoy", "usd", "percent", "yuan", "billion"})
 
 
 # Written before the figure (normalize.tokens turns "$" into "dollar").

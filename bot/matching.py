@@ -81,6 +81,8 @@ class Query:
     asks_measure: bool = False
     # "The total", "the value": an amount, which a rate ("rose 45.9 percent") does not give.
     asks_amount: bool = False
+    # The article's named things it asks about ("Central Asia", "the SCO": Index.things).
+    things: frozenset[str] = frozenset()
     # "Which countries", "the most", "before him": what a fact must single out (bot/identity).
     singles_out: Asks = NOTHING
     # "Will the West lift ...?": asks what will happen, which the article must say in words.
@@ -89,7 +91,7 @@ class Query:
     @property
     def specific(self) -> frozenset[str]:
         """Words a fact must explain to answer at all: names, places, the attribute asked for."""
-        return self.names | self.places | self.asked
+        return self.names | self.places | self.asked | self.things
 
     def weight(self, index: Index, word: str) -> float:
         if word in self.names:
@@ -212,6 +214,7 @@ def analyse(index: Index, question: str) -> Query:
         asks_count=asks_count(written),
         asks_measure=not pairs.isdisjoint(MEASURE_CUES),
         asks_amount=asks_amount(written),
+        things=index.things.intersection(content),
         singles_out=singles_out,
         prediction=_predicts(written),
     )

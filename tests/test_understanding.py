@@ -590,6 +590,20 @@ def test_an_amount_is_asked(question: str, amount: bool) -> None:
     assert asks_amount(tokens(question)) is amount
 
 
+def test_a_named_thing_of_the_article_must_be_named_by_the_fact(
+        shipped_engine: Engine) -> None:
+    things = shipped_engine.index.things
+    assert {"centralasia", "sco", "kashgar"} <= things
+    # Not one that half the facts name, an English word, a unit, nor a person.
+    assert things.isdisjoint({"xinjiang", "chairman", "photo", "sqkm", "yoy", "tuniyaz"})
+    # The total trade fact gives yuan, but not of the trade with Central Asia.
+    assert not shipped_engine.answer(
+        "What was the yuan value of the trade with Central Asia?").answered
+    reply = shipped_engine.answer("What share of trade is with Central Asia?")
+    assert reply.fact is not None
+    assert reply.fact.id == "central-asia-trade-share"
+
+
 def test_a_count_does_not_answer_how_long(tiny_kb_path: Path) -> None:
     facts = (tiny_kb_path / "facts.yaml").read_text(encoding="utf-8")
     write_kb(tiny_kb_path, facts=facts.replace('"ferry riders first month"',
