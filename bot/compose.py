@@ -49,6 +49,10 @@ _NOT_SINGLED_OUT = {
     "relation": "The article says nothing about \u201c{}\u201d.",
     "partial": "The article names only some: \u201c{}\u201d.",
     "part": "The article gives only the whole, {}, not that part of it.",
+    "rank": "The article speaks only of the \u201c{}\u201d.",
+    "agent": "The article does not say who: it says only \u201c{}\u201d.",
+    "future": "The article does not say what will happen.{}",
+    "voice": "The article does not report what they said or thought.{}",
 }
 
 

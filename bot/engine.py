@@ -156,8 +156,27 @@ class Engine:
         # only names the speaker ("Erkin Tuniyaz said") does not say whose chairman he is.
         if any(w in self.index.titles and w not in profile.words for w in asks.which):
             return "name"
+        if asks.voice and not self.index.profile(position).vocabulary.isdisjoint(asks.voice) \
+                and self._voices(position).isdisjoint(asks.voice):
+            # "What did the diplomats think of the sessions?" of a fact in which the chairman
+            # speaks of them: their own words are not given.
+            return "voice"
         found = identity.veto(asks, profile)
         return None if found is None else found[0]
+
+    def _voices(self, position: int) -> frozenset[str]:
+        """The stems that name whose words a fact gives: its speaker's name and title, or,
+        for the paper's own reporting, the paper."""
+        fact = self.kb.facts[position]
+        name, title = self._titles.get(fact.speaker, ("", ""))
+        words = {stem(w) for w in tokens(f"{name} {title}")}
+        return frozenset(words | (_PUBLISHER_WORDS if fact.speaker == "article" else set()))
+
+    @cached_property
+    def _titles(self) -> dict[str, tuple[str, str]]:
+        from bot.index import speaker_titles
+
+        return speaker_titles(self.kb)
 
     def _profile(self, position: int) -> identity.Profile:
         """Made when a question first needs it: most facts never do."""
@@ -348,7 +367,7 @@ class Engine:
         nearest = [c.match.fact for c in considered[: t.max_suggestions]
                    if c.confidence >= t.nearest_confidence]
         singled = identity.veto(query.singles_out, self._profile(top.position)) \
-            if reason in identity.REASONS else None
+            if reason in identity.REASONS else ("voice", "") if reason == "voice" else None
         return compose.decline(
             self.kb,
             question,
@@ -495,6 +514,11 @@ class Engine:
                               if s.intent == pattern.intent), None)
                 return None if reply is None else compose.small_talk(question, reply)
         return None
+
+
+# Who speaks in the paper's own reporting ("what does the article say").
+_PUBLISHER_WORDS = frozenset(stem(w) for w in """article paper newspaper report piece story
+china daily chinadaily journalist journalists reporter reporters author authors""".split())
 
 
 # A capitalised word inside a sentence: the question names its own subject ("... does

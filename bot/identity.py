@@ -9,7 +9,11 @@ say which. The ways a question asks for more than a fact gives, each checked on 
 - it asks who came before or after someone ("chairman before Erkin Tuniyaz", "predecessor");
 - it asks for all of a list the fact gives in part ("all eight countries": "eight countries
   including Kazakhstan, Tajikistan and Pakistan");
-- it gives the fact's figure and asks a part of it ("how much of the 357 billion yuan").
+- it gives the fact's figure and asks a part of it ("how much of the 357 billion yuan");
+- it asks what will be ("will ...", "plans to", "next year") of a fact that says nothing of
+  what is to come; who did what the fact tells without its doer ("who invited" of "were
+  invited"); another rank than the one the fact gives ("the second" of "the first"); or what
+  someone the fact only speaks of said or thought (bot/engine.py, which knows the speakers).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise, takewhile
 
-from bot.lexicon import NUMBER_WORDS, STOPWORDS
+from bot.lexicon import FILLERS, NUMBER_WORDS, ORDINALS, PLACES, STOPWORDS
 from bot.normalize import stem, tokens
 
 INDEFINITE = frozenset("a an some many several certain various numerous other few".split())
@@ -62,6 +66,9 @@ _PART = frozenset("""much many share percentage percent proportion portion part 
 breakdown""".split())
 # "total imports and exports": a sum of two things, neither of which the fact gives alone.
 _TOTAL = re.compile(r"\b((?:total|combined|overall)\s+(\w+)\s+and\s+(\w+))", re.IGNORECASE)
+_BE = frozenset("is are was were be been being".split())
+_FUTURE_WORDS = frozenset("""will wont expected expects plan plans planned future aims going
+would shall upcoming""".split())
 _AMOUNT_WORDS = frozenset("""thousand million billion trillion yuan dollars usd percent square
 kilometers kilometres km times""".split())
 _LISTS = ("including", "such as", "like", "among them", "among others")
@@ -86,10 +93,15 @@ class Asks:
     # "which city", which a fact answers by naming one ("Urumqi") without the word, nor "who
     # are the reporters", which a name answers.
     kinds: tuple[str, ...] = ()
+    ordinals: tuple[str, ...] = ()  # as typed: "the second free trade zone"
+    future: bool = False  # asks what will be ("will ...", "plans to", "next year")
+    agent: str = ""  # stem of the deed whose doer is asked ("who invited ...")
+    voice: tuple[str, ...] = ()  # stems of whose words are asked ("what did the diplomats say")
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
-                    or self.part_of or self.stems)
+                    or self.part_of or self.stems or self.ordinals or self.future
+                    or self.agent or self.voice)
 
 
 NOTHING = Asks()
@@ -120,10 +132,57 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     # A half of a total is looked for in a question, not in a pasted text.
     stems = frozenset(map(_stem, typed)) if totalled and len(typed) <= _QUESTION_WORDS \
         else frozenset()
-    if not (which or superlatives or relations or every or part_of) \
-            and stems.isdisjoint(totalled):
+    ordinals = tuple(w for w in typed if w in ORDINALS)
+    future = _future(typed)
+    agent = _agent(typed)
+    voice = _voice(typed)
+    if not (which or superlatives or relations or every or part_of or ordinals or future
+            or agent or voice) and stems.isdisjoint(totalled):
         return NOTHING
-    return Asks(which, superlatives, tuple(relations), every, part_of, stems, kinds)
+    return Asks(which, superlatives, tuple(relations), every, part_of, stems, kinds, ordinals,
+                future, agent, voice)
+
+
+def _future(typed: Sequence[str]) -> bool:
+    """ "Will the West lift ...?", "what does Xinjiang plan to add", "next year": what is to
+    come, which a fact must speak of (Profile.future)."""
+    if "will" in typed or "gonna" in typed or "future" in typed or "upcoming" in typed:
+        return True
+    return not set(pairwise(typed)).isdisjoint(_FUTURE_PAIRS)
+
+
+_FUTURE_PAIRS = frozenset({("plan", "to"), ("plans", "to"), ("planning", "to"),
+                           ("planned", "for"), ("next", "year"), ("next", "month"),
+                           ("going", "forward"), ("later", "this")})
+
+
+def _agent(typed: Sequence[str]) -> str:
+    """ "Who invited the diplomats?": the deed whose doer is asked (a verb in the past)."""
+    for word, deed in pairwise(typed):
+        if word == "who" and len(deed) > 4 and deed.endswith("ed") \
+                and deed not in _AUXILIARIES:
+            return stem(deed)
+    return ""
+
+
+def _voice(typed: Sequence[str]) -> tuple[str, ...]:
+    """ "What did the diplomats say/think ...", "how did the West react": whose words or
+    view are asked (the content words between the auxiliary and the verb)."""
+    for i, word in enumerate(typed):
+        if word in ("what", "how") and typed[i + 1 : i + 2] in (["did"], ["do"], ["does"]):
+            for j in range(i + 2, min(i + 2 + _VOICE_REACH, len(typed))):
+                if typed[j] in _VOICED:
+                    return tuple(stem(w) for w in typed[i + 2 : j]
+                                 if w not in STOPWORDS and w not in FILLERS
+                                 and w not in _DEFINITE and w not in _SPEAKING_FOR)
+    return ()
+
+
+_VOICE_REACH = 9
+# Who may speak for the region ("what did Xinjiang say"): not someone else's voice.
+_SPEAKING_FOR = PLACES | frozenset("""xinjiang china region regional government authorities
+official officials leader leaders chairman""".split())
+_VOICED = frozenset("""say think feel react respond make believe claim reply answer""".split())
 
 
 def _part_of(typed: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -192,6 +251,13 @@ class Profile:
     partial: dict[str, str] = field(default_factory=dict)
     # The halves of a total ("total imports and exports"): (stem, stem, the phrase).
     totals: tuple[tuple[str, str, str], ...] = ()
+    # Deeds told without their doer ("were invited to"): stem -> the phrase.
+    passive: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def future(self) -> bool:
+        """Whether it speaks of what is to come ("will", "is expected to")."""
+        return not self.words.isdisjoint(_FUTURE_WORDS)
 
 
 def profile(answer: str, quotes: Sequence[str]) -> Profile:
@@ -222,10 +288,16 @@ def profile(answer: str, quotes: Sequence[str]) -> Profile:
             elif key not in vague:
                 vague[key] = text[spans[determiner][0] : spans[i][1]]
     totals = totals_in((answer, *quotes))
+    passive: dict[str, str] = {}
+    for text in quotes:
+        lower = [w.lower() for w in _WORD.findall(text)]
+        for i, word in enumerate(lower[1:], start=1):
+            if lower[i - 1] in _BE and word.endswith("ed") and "by" not in lower[i + 1 : i + 5]:
+                passive.setdefault(stem(word), f"{lower[i - 1]} {word}")
     # A thing listed in part is named in part: "which countries" gets the list.
     return Profile(frozenset(words), {k: v for k, v in vague.items()
                                       if k not in named and k not in partial},
-                   partial, totals)
+                   partial, totals, passive)
 
 
 def totals_in(texts: Iterable[str]) -> tuple[tuple[str, str, str], ...]:
@@ -316,7 +388,8 @@ def _derived(key: str, vague: dict[str, str]) -> str | None:
 
 
 _DERIVED = 6
-REASONS = frozenset({"which", "superlative", "relation", "partial", "part"})
+REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
+                     "future"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -343,4 +416,12 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
     for word in question.relations:
         if word not in fact.words:
             return "relation", word
+    if question.future and not fact.future:
+        return "future", ""
+    if question.agent and question.agent in fact.passive:
+        return "agent", fact.passive[question.agent]
+    ranks = sorted(fact.words & ORDINALS)
+    if question.ordinals and ranks and fact.words.isdisjoint(question.ordinals):
+        # "The second free trade zone" of a fact about "the first".
+        return "rank", ranks[0]
     return None

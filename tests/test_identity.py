@@ -117,7 +117,7 @@ def test_what_the_fact_does_not_single_out_is_declined(engine: Engine, question:
     [
         ("which western countries imposed sanctions", ("western", "countries"), (), (), (), ()),
         ("what crops were on display", ("crops",), (), (), (), ()),
-        ("what role will the zone play", (), (), (), (), ()),  # a description, not which one
+        ("what role does the zone play", (), (), (), (), ()),  # a description, not which one
         ("what kind of frontier is it", (), (), (), (), ()),
         ("what is the name of the staff member", ("staff", "member"), (), (), (), ()),
         ("which of the 18 land ports handles the most trade", ("land", "ports"), ("most",),
@@ -187,6 +187,34 @@ def test_a_fact_that_does_not_speak_of_the_kind_asked_is_declined(engine: Engine
     assert engine.answer("What passengers did the line carry in its first month?").answered
     # A figure in another unit does not answer either.
     assert not engine.answer("How long was the line in km in its first month?").answered
+
+
+@pytest.mark.parametrize(("question", "quote", "reason"), [
+    ("Will the ferry add a second line next year?", "The line carried 12,000 passengers.",
+     "future"),
+    ("What does the town plan to build?", "The line carried 12,000 passengers.", "future"),
+    ("Will the ferry keep running?", "The ferry will keep running.", None),
+    ("Who invited the islanders?", "The islanders were invited to ride for free.", "agent"),
+    ("Who invited the islanders?", "The islanders were invited by the mayor.", None),
+    ("Which is the second island?", "Gull Island is the first stop.", "rank"),
+    ("Is Gull Island the first or second stop?", "Gull Island is the first stop.", None),
+])
+def test_what_is_to_come_who_did_it_and_which_rank(question: str, quote: str,
+                                                   reason: str | None) -> None:
+    found = identity.veto(identity.asks(tokens(question)), identity.profile("", [quote]))
+    assert (found and found[0]) == reason
+
+
+def test_the_words_of_someone_the_fact_only_speaks_of(engine: Engine) -> None:
+    assert identity.asks(tokens("what did the towns say about the ferry")).voice == (
+        stem("towns"),)
+    assert identity.asks(tokens("what did Xinjiang say about it")).voice == ()
+    # The critics fact is the paper's: the towns' own words are not given.
+    reply = engine.answer("What did the neighbouring towns think of the ferry line?")
+    assert not reply.answered
+    assert "what they said or thought" in reply.text
+    assert engine.answer("what does the paper say about the towns that criticised the ferry") \
+        .answered
 
 
 def test_a_count_says_how_many_not_which() -> None:
