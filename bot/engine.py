@@ -148,15 +148,18 @@ class Engine:
         return decision.weigh(
             matches, similarities=similarities, runner_up=runner_up, names=query.specific,
             judgement=query.judgement,
-            singles_out=(lambda m: self._singled_out(asks, m.position)) if asks else None)
+            singles_out=(lambda m: self._singled_out(asks, m, query.content)) if asks else None)
 
-    def _singled_out(self, asks: identity.Asks, position: int) -> str | None:
+    def _singled_out(self, asks: identity.Asks, match: Match,
+                     content: tuple[str, ...]) -> str | None:
+        position = match.position
         profile = self._profile(position)
         # "Who is the chairman of the congress?": the title is what is asked, and a fact that
         # only names the speaker ("Erkin Tuniyaz said") does not say whose chairman he is.
-        if any(w in self.index.titles and w not in profile.words for w in asks.which):
+        if asks.which and any(w in self.index.titles and w not in profile.words
+                              for w in asks.which):
             return "name"
-        if asks.voice and not self.index.profile(position).vocabulary.isdisjoint(asks.voice) \
+        if asks.voice and any(w in content and w not in match.unexplained for w in asks.voice) \
                 and self._voices(position).isdisjoint(asks.voice):
             # "What did the diplomats think of the sessions?" of a fact in which the chairman
             # speaks of them: their own words are not given.

@@ -47,6 +47,8 @@ _CLAUSE_ENDS = frozenset(";.:!?")
 _AUXILIARIES = frozenset("""is are was were be been do does did has have had will would can
 could should shall may might must""".split())
 _KIND_OF = frozenset("kind type sort".split())
+# Words without which `_which` finds nothing.
+_WHICH_WORDS = frozenset("which what name names who".split())
 # Verbs that follow the thing asked ("which city serves as ..."): not its plural.
 _VERBS = frozenset("""serves includes contains covers hosts holds houses leads ranks lies sits
 plays accounts shares receives gets makes takes gives gets sends buys sells exports imports
@@ -61,6 +63,7 @@ replaced""".split())
 _RELATIVE = frozenset("previous former next prior".split())
 _TIMES = frozenset("""year years month months week weeks day days time times session sessions
 decade quarter period round edition""".split())
+_RELATION_WORDS = RELATIONS | _RELATIVE | {"before", "after"}
 _EVERY = frozenset("all every each full complete entire whole rest remaining other".split())
 _PART = frozenset("""much many share percentage percent proportion portion part fraction
 breakdown""".split())
@@ -112,30 +115,37 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     """`typed`: the question's words as typed (lower case, before spelling and aliases).
     `people`: the words of the names of people the knowledge base speaks of; `totalled`: the
     stems of the halves of its totals (`totals_in`)."""
-    phrases = _which(typed)
+    # Each way of asking is looked for only when a word it needs is there: most questions
+    # have none of them, and this runs for every question.
+    present = frozenset(typed)
+    phrases = _which(typed) if not present.isdisjoint(_WHICH_WORDS) else []
     which = tuple(stem(w) for phrase, _ in phrases for w in phrase)
     kinds = tuple(stem(phrase[-1]) for phrase, how in phrases
                   if phrase and (how == "name" or (how == "which" and _plural(phrase[-1]))))
     superlatives = tuple(w for i, w in enumerate(typed) if w in SUPERLATIVES
                          and typed[i + 1 : i + 2] != ["of"]  # "most of the trade": a share
-                         and typed[i - 1 : i] != ["at"])  # "at most": a bound
-    relations = [w for w in typed if w in RELATIONS]
-    # "The former chairman", not "the previous year", "next to" or "what's next for".
-    relations += [w for w, nxt in pairwise(typed) if w in _RELATIVE and nxt not in _TIMES
-                  and nxt not in STOPWORDS and not nxt.isdigit()]
-    # Before or after someone: a person, not an event ("after Western sanctions").
-    relations += [w for w, nxt in pairwise(typed) if w in ("before", "after")
-                  and (nxt in _PERSONS or nxt in people)]
+                         and typed[i - 1 : i] != ["at"]  # "at most": a bound
+                         ) if not present.isdisjoint(SUPERLATIVES) else ()
+    relations: list[str] = []
+    if not present.isdisjoint(_RELATION_WORDS):
+        relations = [w for w in typed if w in RELATIONS]
+        # "The former chairman", not "the previous year", "next to" or "what's next for".
+        relations += [w for w, nxt in pairwise(typed) if w in _RELATIVE and nxt not in _TIMES
+                      and nxt not in STOPWORDS and not nxt.isdigit()]
+        # Before or after someone: a person, not an event ("after Western sanctions").
+        relations += [w for w, nxt in pairwise(typed) if w in ("before", "after")
+                      and (nxt in _PERSONS or nxt in people)]
     every = tuple(stem(w) for i, w in enumerate(typed) if w in _EVERY
-                  for w in _phrase(typed, i + 1))
-    part_of = _part_of(typed)
+                  for w in _phrase(typed, i + 1)) if not present.isdisjoint(_EVERY) else ()
+    part_of = _part_of(typed) if "of" in present else ()
     # A half of a total is looked for in a question, not in a pasted text.
     stems = frozenset(map(_stem, typed)) if totalled and len(typed) <= _QUESTION_WORDS \
         else frozenset()
-    ordinals = tuple(w for w in typed if w in ORDINALS)
-    future = _future(typed)
-    agent = _agent(typed)
-    voice = _voice(typed)
+    ordinals = tuple(w for w in typed if w in ORDINALS) \
+        if not present.isdisjoint(ORDINALS) else ()
+    future = _future(typed, present)
+    agent = _agent(typed) if "who" in present else ""
+    voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
     if not (which or superlatives or relations or every or part_of or ordinals or future
             or agent or voice) and stems.isdisjoint(totalled):
         return NOTHING
@@ -143,17 +153,23 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                 future, agent, voice)
 
 
-def _future(typed: Sequence[str]) -> bool:
+def _future(typed: Sequence[str], present: frozenset[str]) -> bool:
     """ "Will the West lift ...?", "what does Xinjiang plan to add", "next year": what is to
     come, which a fact must speak of (Profile.future)."""
-    if "will" in typed or "gonna" in typed or "future" in typed or "upcoming" in typed:
+    if not present.isdisjoint(_FUTURE_ASKED):
         return True
+    if present.isdisjoint(_FUTURE_FIRSTS):
+        return False
     return not set(pairwise(typed)).isdisjoint(_FUTURE_PAIRS)
+
+
+_FUTURE_ASKED = frozenset("will gonna future upcoming".split())
 
 
 _FUTURE_PAIRS = frozenset({("plan", "to"), ("plans", "to"), ("planning", "to"),
                            ("planned", "for"), ("next", "year"), ("next", "month"),
                            ("going", "forward"), ("later", "this")})
+_FUTURE_FIRSTS = frozenset(a for a, _ in _FUTURE_PAIRS)
 
 
 def _agent(typed: Sequence[str]) -> str:
@@ -420,8 +436,9 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
         return "future", ""
     if question.agent and question.agent in fact.passive:
         return "agent", fact.passive[question.agent]
-    ranks = sorted(fact.words & ORDINALS)
-    if question.ordinals and ranks and fact.words.isdisjoint(question.ordinals):
+    if question.ordinals and fact.words.isdisjoint(question.ordinals):
         # "The second free trade zone" of a fact about "the first".
-        return "rank", ranks[0]
+        ranks = sorted(fact.words & ORDINALS)
+        if ranks:
+            return "rank", ranks[0]
     return None

@@ -83,19 +83,23 @@ def detect(text: str, *, is_english_word: Callable[[str], bool]) -> str:
     words = [w.casefold() for w in _LATIN_WORD.findall(text) if len(w) > 1]
     if len(words) < 2:
         return ENGLISH
+    # Two different function words of one language, or one that English does not have.
+    best, hits, found = ENGLISH, 0, ""
+    if not _ANY_MARKER.isdisjoint(words):
+        for code, markers in _LATIN_MARKERS.items():
+            marked = {w for w in words if w in markers}
+            if len(marked) > hits:
+                best, hits, found = code, len(marked), next(iter(marked))
+    marked_foreign = hits >= 2 or (hits == 1 and not is_english_word(found))
+    if not marked_foreign and text.isascii():
+        return ENGLISH  # no other language is marked, and no letter says one is
     # A word that is also another language's function word ("la", "die", "do") is not counted
     # as English: English word lists are full of them.
     plain = [w for w in words if w not in _ANY_MARKER]
     english = sum(1 for w in plain if is_english_word(w))
     if 2 * english > len(words):
         return ENGLISH
-    # Two different function words of one language, or one that English does not have.
-    best, hits, found = ENGLISH, 0, ""
-    for code, markers in _LATIN_MARKERS.items():
-        marked = {w for w in words if w in markers}
-        if len(marked) > hits:
-            best, hits, found = code, len(marked), next(iter(marked))
-    if hits >= 2 or (hits == 1 and not is_english_word(found)):
+    if marked_foreign:
         return best
     if 2 * english >= len(plain):
         return ENGLISH  # "what do I do here": English once its function words are set aside

@@ -94,8 +94,9 @@ def test_the_engine_weighs_the_matches_as_before(real_engine: Engine) -> None:
             matches = score(index, query, limit=real_engine.candidate_limit, also=also)
             asks = query.singles_out
 
-            def singled_out(m: Match, asks: Asks = asks) -> str | None:
-                return real_engine._singled_out(asks, m.position)
+            def singled_out(m: Match, asks: Asks = asks,
+                            content: tuple[str, ...] = query.content) -> str | None:
+                return real_engine._singled_out(asks, m, content)
 
             expected = considered(matches, similarities, runner_up, query.specific,
                                   query.judgement, singled_out if asks else None)
