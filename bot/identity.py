@@ -99,7 +99,9 @@ class Asks:
     ordinals: tuple[str, ...] = ()  # as typed: "the second free trade zone"
     future: bool = False  # asks what will be ("will ...", "plans to", "next year")
     agent: str = ""  # stem of the deed whose doer is asked ("who invited ...")
-    voice: tuple[str, ...] = ()  # stems of whose words are asked ("what did the diplomats say")
+    # Whose words are asked ("what did the diplomats say"): as typed, then (bot/matching.py)
+    # as the question's content stems.
+    voice: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
@@ -188,7 +190,7 @@ def _voice(typed: Sequence[str]) -> tuple[str, ...]:
         if word in ("what", "how") and typed[i + 1 : i + 2] in (["did"], ["do"], ["does"]):
             for j in range(i + 2, min(i + 2 + _VOICE_REACH, len(typed))):
                 if typed[j] in _VOICED:
-                    return tuple(stem(w) for w in typed[i + 2 : j]
+                    return tuple(w for w in typed[i + 2 : j]
                                  if w not in STOPWORDS and w not in FILLERS
                                  and w not in _DEFINITE and w not in _SPEAKING_FOR)
     return ()

@@ -12,7 +12,7 @@ import heapq
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import accumulate, chain, compress, pairwise
 from operator import and_
@@ -185,6 +185,10 @@ def analyse(index: Index, question: str) -> Query:
     stems = content_of(seen, padding)
     content = [s for s in stems if s not in index.small_talk_words]
     singles_out = identity.asks(written, people=index.people, totalled=index.totalled)
+    if singles_out.voice:
+        # Compared with a fact's words, as the content is: "towns" is "cities" there.
+        roles = (_role(w) for w in index.aliases.rewrite(list(singles_out.voice)))
+        singles_out = replace(singles_out, voice=tuple(r[0] for r in roles if r is not None))
     if singles_out.part_of:
         # "What share of the 357 billion yuan ...": the figure given is what the part is of,
         # not a word a fact must explain (the one that gives it is vetoed: bot/identity.py).
