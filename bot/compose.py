@@ -53,6 +53,8 @@ _NOT_SINGLED_OUT = {
     "agent": "The article does not say who: it says only \u201c{}\u201d.",
     "future": "The article does not say what will happen.{}",
     "voice": "The article does not report what they said or thought.{}",
+    "day": "The article does not give the exact day.{}",
+    "others": "The article names no other.{}",
 }
 
 

@@ -194,8 +194,7 @@ class Engine:
         lexical = self._semantic is None and self._semantic_loader is None
         words = self._by_words(question)
         reply = self._noted(words, words.reply)
-        settled = reply.kind is Kind.SMALL_TALK or (
-            reply.answered and reply.score >= 100 * self.thresholds.sure_confidence)
+        settled = reply.kind is Kind.SMALL_TALK or (reply.answered and words.settled)
         # A long message is embedded whole (its cost grows with its length) only when neither
         # its words nor its question read alone settle it.
         candidates = None if settled or lexical else focus(question)
@@ -297,10 +296,11 @@ class Engine:
             query = replace(query, names=frozenset(),
                             asks_quantity=query.asks_quantity
                             or FOREIGN_QUANTITY.search(question) is not None)
-        reply = self._decide(question, query, self._weigh(query, None), language)
+        considered = self._weigh(query, None)
+        reply = self._decide(question, query, considered, language)
         # The words alone answer it: the meaning is not weighed (the model's time is saved).
         return _Reading(question, query, language, reply,
-                        settled=language == ENGLISH and self._sure(reply, query))
+                        settled=language == ENGLISH and self._sure(reply, query, considered))
 
     def _by_meaning(self, words: _Reading) -> Reply:
         """The reply with the meaning weighed too, unless the words settled it: a better
@@ -317,12 +317,18 @@ class Engine:
             return reply
         return replace(reply, language=words.language, note=FOREIGN_NOTE)
 
-    def _sure(self, reply: Reply, query: Query) -> bool:
+    def _sure(self, reply: Reply, query: Query, considered: list[Considered]) -> bool:
         """The words settle it: a confident answer, or a bare keyword that several facts
-        explain fully (a choice the meaning of one word cannot make)."""
+        explain fully (a choice the meaning of one word cannot make). Not a question of a
+        word or two that several facts explain fully ("the new FTZ in Xinjiang"): which of
+        them is asked is the meaning's to say."""
         if reply.kind is Kind.DID_YOU_MEAN:
             return len(query.words) == 1
-        return reply.answered and reply.score >= 100 * self.thresholds.sure_confidence
+        if not (reply.answered and reply.score >= 100 * self.thresholds.sure_confidence):
+            return False
+        if len(query.content) > _FEW_WORDS or any(c.match.score >= 100 for c in considered):
+            return True  # longer, or one of the operator's own alternates
+        return sum(c.veto is None and c.match.coverage >= 1.0 for c in considered) < _SEVERAL
 
     def _decide(self, question: str, query: Query, considered: list[Considered],
                 language: str) -> Reply:
@@ -544,6 +550,11 @@ class _Reading(NamedTuple):
 # English words this long inside another language are its subject, not chance spellings.
 _COGNATE_LENGTH = 6
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
+
+
+# A question of at most this many content words that this many facts explain fully is not
+# settled by its words (Engine._sure).
+_FEW_WORDS, _SEVERAL = 2, 3
 
 
 def _sizeable(number: str) -> bool:

@@ -70,6 +70,8 @@ breakdown""".split())
 # "total imports and exports": a sum of two things, neither of which the fact gives alone.
 _TOTAL = re.compile(r"\b((?:total|combined|overall)\s+(\w+)\s+and\s+(\w+))", re.IGNORECASE)
 _BE = frozenset("is are was were be been being".split())
+_MONTHS = frozenset("""january february march april may june july august september october
+november december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 _FUTURE_WORDS = frozenset("""will wont expected expects plan plans planned future aims going
 would shall upcoming""".split())
 _AMOUNT_WORDS = frozenset("""thousand million billion trillion yuan dollars usd percent square
@@ -102,11 +104,13 @@ class Asks:
     # Whose words are asked ("what did the diplomats say"): as typed, then (bot/matching.py)
     # as the question's content stems.
     voice: tuple[str, ...] = ()
+    day: bool = False  # asks the exact day ("on what day", "the exact date")
+    others: tuple[str, ...] = ()  # stems of things asked besides the one named ("which other")
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
                     or self.part_of or self.stems or self.ordinals or self.future
-                    or self.agent or self.voice)
+                    or self.agent or self.voice or self.day or self.others)
 
 
 NOTHING = Asks()
@@ -148,11 +152,20 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     future = _future(typed, present)
     agent = _agent(typed) if "who" in present else ""
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
+    day = not present.isdisjoint(_DAY_WORDS) and not set(pairwise(typed)).isdisjoint(_DAY_ASKED)
+    others = tuple(stem(w) for i, w in enumerate(typed) if w in ("other", "else")
+                   and typed[i - 1 : i] in (["which"], ["what"], ["any"])
+                   for w in _phrase(typed, i + 1)) if "other" in present else ()
     if not (which or superlatives or relations or every or part_of or ordinals or future
-            or agent or voice) and stems.isdisjoint(totalled):
+            or agent or voice or day or others) and stems.isdisjoint(totalled):
         return NOTHING
     return Asks(which, superlatives, tuple(relations), every, part_of, stems, kinds, ordinals,
-                future, agent, voice)
+                future, agent, voice, day, others)
+
+
+_DAY_WORDS = frozenset("day date".split())
+_DAY_ASKED = frozenset({("what", "day"), ("which", "day"), ("what", "date"), ("which", "date"),
+                        ("exact", "day"), ("exact", "date"), ("precise", "date")})
 
 
 def _future(typed: Sequence[str], present: frozenset[str]) -> bool:
@@ -272,6 +285,9 @@ class Profile:
     # Deeds told without their doer ("were invited to"): stem -> the phrase.
     passive: dict[str, str] = field(default_factory=dict)
 
+    # Whether it gives a day of a month ("Dec 19, 2023", "7 March 2024").
+    dated: bool = False
+
     @property
     def future(self) -> bool:
         """Whether it speaks of what is to come ("will", "is expected to")."""
@@ -313,9 +329,13 @@ def profile(answer: str, quotes: Sequence[str]) -> Profile:
             if lower[i - 1] in _BE and word.endswith("ed") and "by" not in lower[i + 1 : i + 5]:
                 passive.setdefault(stem(word), f"{lower[i - 1]} {word}")
     # A thing listed in part is named in part: "which countries" gets the list.
+    answer_words = tokens(answer)
+    dated = any(w in _MONTHS and any(n.isdigit() and len(n) <= 2
+                                     for n in answer_words[max(0, i - 1) : i + 2])
+                for i, w in enumerate(answer_words))
     return Profile(frozenset(words), {k: v for k, v in vague.items()
                                       if k not in named and k not in partial},
-                   partial, totals, passive)
+                   partial, totals, passive, dated)
 
 
 def totals_in(texts: Iterable[str]) -> tuple[tuple[str, str, str], ...]:
@@ -407,7 +427,7 @@ def _derived(key: str, vague: dict[str, str]) -> str | None:
 
 _DERIVED = 6
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
-                     "future"})
+                     "future", "day", "others"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -436,6 +456,12 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             return "relation", word
     if question.future and not fact.future:
         return "future", ""
+    if question.day and not fact.dated:
+        return "day", ""
+    if question.others and fact.words.isdisjoint(("other", "others")) \
+            and not fact.words.isdisjoint(question.others):
+        # "Which other regional leaders ...?" of a fact that names only the one.
+        return "others", question.others[-1]
     if question.agent and question.agent in fact.passive:
         return "agent", fact.passive[question.agent]
     if question.ordinals and fact.words.isdisjoint(question.ordinals):

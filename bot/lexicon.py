@@ -34,7 +34,7 @@ seen simply so somehow someone sometimes somewhat stuff suppose supposed suppose
 tho though thought totally true try trying understand us use used wait way ways
 whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
 stated apparently allegedly send provide gimme gonna wanna gotta
-quote quotes quoted quoting direct verbatim exact sentence sentences couple nutshell
+quote quotes quoted quoting direct verbatim exact sentence sentences couple nutshell fill
 """.split())
 
 # Questions that ask for a figure: the fact that answers them must contain one.
@@ -118,8 +118,8 @@ SYNONYMS = (
     ("railway", "railroad", "railways", "railroads", "rail", "train", "trains"),
     ("road", "roads", "highway", "highways", "motorway", "motorways"),
     ("photo", "picture", "image", "photograph", "pic", "pics", "photos", "pictures"),
-    ("author", "writer", "journalist", "reporter", "correspondent"),
-    ("authors", "writers", "journalists", "reporters", "correspondents"),
+    ("author", "writer", "journalist", "reporter", "correspondent", "journo"),
+    ("authors", "writers", "journalists", "reporters", "correspondents", "journos"),
     ("newspaper", "paper", "outlet", "publication", "newspapers"),
     ("published", "released", "printed", "appeared"),
     ("tourist", "tourists", "sightseer", "sightseers", "holidaymaker", "holidaymakers"),

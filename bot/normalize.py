@@ -15,6 +15,7 @@ _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _NOT_WORD = re.compile(r"[^\w.]+|_")
 _LONE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _TLDR = re.compile(r"\btl\W{0,2}dr\b")
+_COMPASS = re.compile(r"\b(north|south)[- ](east|west)(?=(?:ern)?\b)")
 # Scripts written without spaces run into numbers and Latin names ("2023年新疆"): part them, so
 # that a year or "FTZ" is a word of its own.
 _UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
@@ -42,6 +43,8 @@ def normalize(text: str) -> str:
     text = text.replace("%", " percent ").replace("$", " dollar ")
     if "tl" in text:
         text = _TLDR.sub("tldr", text)
+    if "th" in text:
+        text = _COMPASS.sub(r"\1\2", text)  # "north-western" is "northwestern"
     if "'" in text:
         text = _POSSESSIVE.sub("", text).replace("'", "")
     text = _NOT_WORD.sub(" ", text)

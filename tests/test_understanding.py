@@ -380,6 +380,19 @@ def test_a_near_certain_meaning_lowers_the_bar_for_the_words(semantic_engine: En
     assert not strict.answer("fare for grownups and toddlers").answered
 
 
+def test_a_word_that_every_fact_explains_is_weighed_by_its_meaning(
+        semantic_engine: Engine) -> None:
+    """ "The ferry": every fact explains it fully, so the words cannot settle which one is
+    meant; "ferry passengers", one of the operator's alternates, they do."""
+    assert semantic_engine.semantic is not None
+    stand_in = semantic_engine.semantic.embed.__self__  # type: ignore[attr-defined]
+    before = stand_in.calls
+    semantic_engine.answer("the ferry")
+    assert stand_in.calls == before + 1
+    assert semantic_engine.answer("ferry passengers").answered
+    assert stand_in.calls == before + 1
+
+
 def test_the_meaning_cannot_overrule_a_veto(semantic_engine: Engine) -> None:
     # Close in meaning to the passengers fact, but asks for a year the article does not give.
     reply = semantic_engine.answer("how many ferry riders were there in 2019")
