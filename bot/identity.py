@@ -329,13 +329,17 @@ def profile(answer: str, quotes: Sequence[str]) -> Profile:
             if lower[i - 1] in _BE and word.endswith("ed") and "by" not in lower[i + 1 : i + 5]:
                 passive.setdefault(stem(word), f"{lower[i - 1]} {word}")
     # A thing listed in part is named in part: "which countries" gets the list.
-    answer_words = tokens(answer)
-    dated = any(w in _MONTHS and any(n.isdigit() and len(n) <= 2
-                                     for n in answer_words[max(0, i - 1) : i + 2])
-                for i, w in enumerate(answer_words))
+    dated = any(_dated(tokens(text)) for text in (answer, *quotes))
     return Profile(frozenset(words), {k: v for k, v in vague.items()
                                       if k not in named and k not in partial},
                    partial, totals, passive, dated)
+
+
+def _dated(words: Sequence[str]) -> bool:
+    """A day of a month: a number of one or two digits beside a month ("Dec 19", "7 March")."""
+    return any(w in _MONTHS and any(n.isdigit() and len(n) <= 2
+                                    for n in words[max(0, i - 1) : i + 2])
+               for i, w in enumerate(words))
 
 
 def totals_in(texts: Iterable[str]) -> tuple[tuple[str, str, str], ...]:

@@ -198,6 +198,9 @@ def test_a_fact_that_does_not_speak_of_the_kind_asked_is_declined(engine: Engine
     ("Who invited the islanders?", "The islanders were invited by the mayor.", None),
     ("Which is the second island?", "Gull Island is the first stop.", "rank"),
     ("Is Gull Island the first or second stop?", "Gull Island is the first stop.", None),
+    ("On what exact day did the line open?", "The line opened in May 2024.", "day"),
+    ("On what date did the line open?", "The line opened on May 3, 2024.", None),
+    ("Which other islands are served?", "The ferry stops at Gull Island, an island.", "others"),
 ])
 def test_what_is_to_come_who_did_it_and_which_rank(question: str, quote: str,
                                                    reason: str | None) -> None:
