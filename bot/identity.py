@@ -213,7 +213,8 @@ _VOICE_REACH = 9
 # Who may speak for the region ("what did Xinjiang say"): not someone else's voice.
 _SPEAKING_FOR = PLACES | frozenset("""xinjiang china region regional government authorities
 official officials leader leaders chairman""".split())
-_VOICED = frozenset("""say think feel react respond make believe claim reply answer""".split())
+_VOICED = frozenset("""say think feel react respond make believe claim reply answer decide
+announce discuss conclude approve""".split())
 
 
 def _part_of(typed: Sequence[str]) -> tuple[tuple[str, str], ...]:
