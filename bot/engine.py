@@ -120,6 +120,9 @@ class Engine:
         )
 
     def language(self, question: str) -> str:
+        # Full-width letters are the ASCII ones once folded (NFKC), as for matching.
+        if not question.isascii():
+            question = unicodedata.normalize("NFKC", question)
         return detect(question, is_english_word=self._is_english)
 
     def _is_english(self, word: str) -> bool:
@@ -156,8 +159,8 @@ class Engine:
         profile = self._profile(position)
         # "Who is the chairman of the congress?": the title is what is asked, and a fact that
         # only names the speaker ("Erkin Tuniyaz said") does not say whose chairman he is.
-        if asks.which and any(w in self.index.titles and w not in profile.words
-                              for w in asks.which):
+        if asks.who_is and any(w in self.index.titles and w not in profile.words
+                               for w in asks.who_is):
             return "name"
         if asks.voice and any(w in content and w not in match.unexplained for w in asks.voice) \
                 and self._voices(position).isdisjoint(asks.voice):
@@ -365,6 +368,14 @@ class Engine:
                       if c is fit[0] or c.confidence >= t.nearest_confidence]
             return compose.did_you_mean(question, [c.match.fact for c in chosen],
                                         score=_percent(fit[0]))
+        full = [c for c in fit[: t.max_suggestions]
+                if c.match.coverage >= 1.0 and c.confidence >= t.nearest_confidence]
+        if len(full) >= 2 and self._explained(full[0], query) \
+                and (full[0].similarity is None or full[0].similarity >= t.suggest_similarity):
+            # Several facts explain every word and none stands out ("what does the chairman
+            # say about the sessions?"): a choice, not "not found".
+            return compose.did_you_mean(question, [c.match.fact for c in full],
+                                        score=_percent(full[0]))
         top = considered[0]
         lexical = max(considered, key=lambda c: (c.match.score, c.confidence)).match
         reason = top.veto or (decision.veto(lexical, query.specific,
@@ -382,7 +393,7 @@ class Engine:
             question,
             unexplained=unknown if reason in (None, "name", "number") else [],
             figure_missing=reason == "figure",
-            cue_missing=reason if reason in ("why", "when", "who", "judgement") else None,
+            cue_missing=reason if reason in ("why", "when", "judgement") else None,
             not_singled_out=singled,
             nearest=nearest,
             guide=self.guide,

@@ -51,7 +51,7 @@ _KIND_OF = frozenset("kind type sort".split())
 _WHICH_WORDS = frozenset("which what name names who".split())
 # Verbs that follow the thing asked ("which city serves as ..."): not its plural.
 _VERBS = frozenset("""serves includes contains covers hosts holds houses leads ranks lies sits
-plays accounts shares receives gets makes takes gives gets sends buys sells exports imports
+plays accounts shares receives gets makes takes gives sends buys sells exports imports
 trades borders""".split())
 SUPERLATIVES = frozenset("""most least highest lowest largest biggest smallest busiest best worst
 fastest slowest greatest richest poorest oldest newest longest shortest closest nearest
@@ -105,12 +105,13 @@ class Asks:
     # as the question's content stems.
     voice: tuple[str, ...] = ()
     day: bool = False  # asks the exact day ("on what day", "the exact date")
+    who_is: tuple[str, ...] = ()  # stems of "who is the X ...": a person's X, asked
     others: tuple[str, ...] = ()  # stems of things asked besides the one named ("which other")
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
                     or self.part_of or self.stems or self.ordinals or self.future
-                    or self.agent or self.voice or self.day or self.others)
+                    or self.agent or self.voice or self.day or self.others or self.who_is)
 
 
 NOTHING = Asks()
@@ -126,6 +127,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     present = frozenset(typed)
     phrases = _which(typed) if not present.isdisjoint(_WHICH_WORDS) else []
     which = tuple(stem(w) for phrase, _ in phrases for w in phrase)
+    who_is = tuple(stem(w) for phrase, how in phrases if how == "who" for w in phrase)
     kinds = tuple(stem(phrase[-1]) for phrase, how in phrases
                   if phrase and (how == "name" or (how == "which" and _plural(phrase[-1]))))
     superlatives = tuple(w for i, w in enumerate(typed) if w in SUPERLATIVES
@@ -149,7 +151,9 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
         else frozenset()
     ordinals = tuple(w for w in typed if w in ORDINALS) \
         if not present.isdisjoint(ORDINALS) else ()
-    future = _future(typed, present)
+    # What is to come is looked for in a question, not in the story before it ("I'm planning
+    # a trip next year ... how many ports are there?").
+    future = _future(typed, present) if len(typed) <= _FUTURE_WORDS_MAX else False
     agent = _agent(typed) if "who" in present else ""
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
     day = not present.isdisjoint(_DAY_WORDS) and not set(pairwise(typed)).isdisjoint(_DAY_ASKED)
@@ -159,18 +163,22 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     if not (which or superlatives or relations or every or part_of or ordinals or future
             or agent or voice or day or others) and stems.isdisjoint(totalled):
         return NOTHING
-    return Asks(which, superlatives, tuple(relations), every, part_of, stems, kinds, ordinals,
-                future, agent, voice, day, others)
+    return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
+                every=every, part_of=part_of, stems=stems, kinds=kinds, ordinals=ordinals,
+                future=future, agent=agent, voice=voice, day=day, others=others,
+                who_is=who_is)
 
 
+# "What date" is loose (a month may do); "what day", "the exact date" are not.
 _DAY_WORDS = frozenset("day date".split())
-_DAY_ASKED = frozenset({("what", "day"), ("which", "day"), ("what", "date"), ("which", "date"),
-                        ("exact", "day"), ("exact", "date"), ("precise", "date")})
+_DAY_ASKED = frozenset({("what", "day"), ("which", "day"), ("exact", "day"), ("exact", "date"),
+                        ("precise", "date"), ("precise", "day")})
 
 
 def _future(typed: Sequence[str], present: frozenset[str]) -> bool:
-    """ "Will the West lift ...?", "what does Xinjiang plan to add", "next year": what is to
-    come, which a fact must speak of (Profile.future)."""
+    """ "What does Xinjiang plan to add", "again next year", "in the future": what is to come,
+    which a fact must speak of (Profile.future). Not "will" alone: "will foreigners be
+    welcome?" is answered by "he welcomes them"."""
     if not present.isdisjoint(_FUTURE_ASKED):
         return True
     if present.isdisjoint(_FUTURE_FIRSTS):
@@ -178,7 +186,8 @@ def _future(typed: Sequence[str], present: frozenset[str]) -> bool:
     return not set(pairwise(typed)).isdisjoint(_FUTURE_PAIRS)
 
 
-_FUTURE_ASKED = frozenset("will gonna future upcoming".split())
+_FUTURE_ASKED = frozenset("future upcoming".split())
+_FUTURE_WORDS_MAX = 16
 
 
 _FUTURE_PAIRS = frozenset({("plan", "to"), ("plans", "to"), ("planning", "to"),
@@ -203,9 +212,12 @@ def _voice(typed: Sequence[str]) -> tuple[str, ...]:
         if word in ("what", "how") and typed[i + 1 : i + 2] in (["did"], ["do"], ["does"]):
             for j in range(i + 2, min(i + 2 + _VOICE_REACH, len(typed))):
                 if typed[j] in _VOICED:
+                    # People in the plural ("the diplomats", "Western countries"): one
+                    # person asked of may be the speaker under another name ("the official").
                     return tuple(w for w in typed[i + 2 : j]
                                  if w not in STOPWORDS and w not in FILLERS
-                                 and w not in _DEFINITE and w not in _SPEAKING_FOR)
+                                 and w not in _DEFINITE and w not in _SPEAKING_FOR
+                                 and (_plural(w) or w == "people"))
     return ()
 
 
@@ -213,8 +225,7 @@ _VOICE_REACH = 9
 # Who may speak for the region ("what did Xinjiang say"): not someone else's voice.
 _SPEAKING_FOR = PLACES | frozenset("""xinjiang china region regional government authorities
 official officials leader leaders chairman""".split())
-_VOICED = frozenset("""say think feel react respond make believe claim reply answer decide
-announce discuss conclude approve""".split())
+_VOICED = frozenset("say think feel believe claim".split())
 
 
 def _part_of(typed: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -329,8 +340,8 @@ def profile(answer: str, quotes: Sequence[str]) -> Profile:
         for i, word in enumerate(lower[1:], start=1):
             if lower[i - 1] in _BE and word.endswith("ed") and "by" not in lower[i + 1 : i + 5]:
                 passive.setdefault(stem(word), f"{lower[i - 1]} {word}")
-    # A thing listed in part is named in part: "which countries" gets the list.
     dated = any(_dated(tokens(text)) for text in (answer, *quotes))
+    # A thing listed in part is named in part: "which countries" gets the list.
     return Profile(frozenset(words), {k: v for k, v in vague.items()
                                       if k not in named and k not in partial},
                    partial, totals, passive, dated)
@@ -466,7 +477,7 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
     if question.others and fact.words.isdisjoint(("other", "others")) \
             and not fact.words.isdisjoint(question.others):
         # "Which other regional leaders ...?" of a fact that names only the one.
-        return "others", question.others[-1]
+        return "others", ""
     if question.agent and question.agent in fact.passive:
         return "agent", fact.passive[question.agent]
     if question.ordinals and fact.words.isdisjoint(question.ordinals):

@@ -35,9 +35,8 @@ from bot.thresholds import DEFAULT, Thresholds
 CUE_WORDS = frozenset({"how", "much", "many", "when", "where", "who", "why", "which", "what"})
 # A word in more facts than this (or 2% of them) is too common to find candidates by.
 COMMON_POSTINGS = 500
-# Question words that ask for a kind of answer a fact may not have: a reason, a time, a
-# person (a fact answers one when an alternate asks it, or a date, for "when").
-TYPED_CUES = frozenset({"why", "when", "who"})
+# Question words that ask for a kind of answer a fact may not have: a reason, a time.
+TYPED_CUES = frozenset({"why", "when"})
 # Up to this many facts, each is also kept as Python sets and dicts (`FactWords`): a question's
 # few candidates are then found and scored in plain Python, faster than with arrays whose cost
 # per call outweighs the work at this size. (No word is common, see COMMON_POSTINGS.)
@@ -605,7 +604,11 @@ def speaker_titles(kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
     """Each speaker's name and title: the head of their role ("chairman" of "chairman of the
     Xinjiang Uygur autonomous region"), before what it is of."""
     return {s.id: (s.name, _ROLE_HEAD.split(s.role, maxsplit=1)[0])
-            for source in kb.sources for s in source.speakers}
+            for source in kb.sources for s in source.speakers if s.id != PUBLISHER}
+
+
+# The speaker id of a source's own reporting ("the newspaper"): a publisher, not a person.
+PUBLISHER = "article"
 
 
 # Where a role's head ends: "chairman | of the region", "the newspaper | , reporting".

@@ -197,6 +197,10 @@ _ASKING_CLAUSE = re.compile(
 
 
 _ASIDE_WORDS = 8
+# "According to X, ..." names whose words are asked: not an aside.
+_ACCORDING = re.compile(r"\W*according to\b", re.IGNORECASE)
+# A person in the clause is one the aside names ("..., what did he call it?"); "it" may be
+# too, but then the aside's named things rule the fact out (Engine._context_vetoes).
 _PERSONAL = frozenset("he him his she her they them their".split())
 
 
@@ -234,11 +238,12 @@ def focus(text: str) -> list[str]:
     if len(pieces) > 1 and sum(ch.isalpha() for ch in pieces[-1]) >= _MIN_PART_LETTERS:
         out.append(pieces[-1])
     # "... and I've got like 5 min, could you give me the gist?": the clause that asks.
-    # Only after a long aside ("According to the chairman, what ..." keeps its subject), and
-    # not when the clause points back into it ("..., what did he call it?").
+    # Only after a long aside, not after "according to ..." (whose words are asked), and not
+    # when the clause points back into it ("..., what did he call it?").
     clauses = _ASKING_CLAUSE.split(pieces[-1])
+    aside = " ".join(clauses[:-1])
     if len(clauses) > 1 and sum(ch.isalpha() for ch in clauses[-1]) >= _MIN_PART_LETTERS \
-            and len(clauses[-2].split()) >= _ASIDE_WORDS \
+            and len(aside.split()) >= _ASIDE_WORDS and not _ACCORDING.match(aside) \
             and _PERSONAL.isdisjoint(re.findall(r"\w+", clauses[-1].casefold())):
         out.insert(len(out) - (len(pieces) > 1), clauses[-1])
     out.append(question)

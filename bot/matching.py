@@ -199,7 +199,7 @@ def analyse(index: Index, question: str) -> Query:
         text=" ".join(words),
         words=tuple(words),
         content=tuple(content),
-        cues=_cues(words),
+        cues=CUE_WORDS.intersection(words),
         corrections=tuple(corrections),
         asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
@@ -234,7 +234,9 @@ acres ton tons tonne tonnes kg""".split())
 def asks_amount(typed: list[str]) -> bool:
     """ "What was total trade in 2023", "the value of ...": an amount, not how fast it grew nor
     what share it is (no word of change or of a part). `typed`: the words as typed."""
-    words = set(typed)
+    # "Total" after "to", "of", "in" is what a part is of ("its contribution to total trade").
+    words = {w for i, w in enumerate(typed)
+             if w != "total" or i == 0 or typed[i - 1] not in _PART_OF}
     if words.isdisjoint(_AMOUNT) or not words.isdisjoint(_RATE):
         return False
     # "What part of the total", "how much of it", "how much did it grow": not the amount.
@@ -247,22 +249,8 @@ rmb money""".split())
 _RATE = frozenset("""grow grew grown growing growth increase increased increasing rise rose
 risen rising jump jumped climb climbed fast faster quickly quick percent percentage rate yoy
 share proportion portion fraction change changed up compared compare expand expanded boost
-surge surged per cent""".split())
-
-
-def _cues(words: list[str]) -> frozenset[str]:
-    """The question words asked. "Who said ...?" asks whose words a fact quotes, which every
-    fact says (a speaker, or the paper itself): not a person the fact must name."""
-    cues = CUE_WORDS.intersection(words)
-    if "who" in cues and not _SAYING.isdisjoint(words):
-        return cues - {"who"}
-    return frozenset(cues)
-
-
-_SAYING = frozenset("""say says said claim claims claimed state states stated describe
-describes described call calls called believe believes think thinks credit credits credited
-promise promised mention mentions mentioned add added tell told argue argued insist insisted
-quote quoted compare compared""".split())
+surge surged per cent contribution contributes part important importance""".split())
+_PART_OF = frozenset("to of in with from for".split())
 
 
 @lru_cache(maxsize=1 << 16)

@@ -37,7 +37,8 @@ from bot.model import KnowledgeBase
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_FILES = ("dev_questions.yaml", "probe_questions.yaml", "probe2_questions.yaml",
                   "probe3_questions.yaml", "probe4_questions.yaml",
-                  "probe5_questions.yaml", "probe6_questions.yaml")
+                  "probe5_questions.yaml", "probe6_questions.yaml", "probe7_questions.yaml",
+                  "probe8_questions.yaml", "probe9_questions.yaml")
 
 
 def _long_questions(kb: KnowledgeBase) -> list[str]:

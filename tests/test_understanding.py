@@ -99,6 +99,8 @@ def test_a_message_is_split_into_the_questions_it_holds(text: str, parts: list[s
         ("my boss sent me this thing and I have like 5 minutes before a call, could you say "
          "what the ferry costs?", ["what the ferry costs?", "could you say what the ferry costs?"]),
         ("According to the mayor, what does the ferry cost?", []),
+        ("According to the mayor of the harbour city on the coast, what does the ferry "
+         "cost?", []),
         ("my boss sent me this thing and I have like 5 minutes before a call, what did he "
          "say about it?", []),
         # One sentence, or nothing asked: nothing narrower.
@@ -575,17 +577,6 @@ def test_an_answer_measures_with_a_unit_or_an_amount(text: str, measures: bool) 
     assert measures_things(tokens(text)) is measures
 
 
-def test_who_asks_for_someone_the_fact_names(tiny_engine: Engine) -> None:
-    # No alternate of the ticket fact asks "who": it names no one who sets the price.
-    reply = tiny_engine.answer("who sets the ferry ticket price")
-    assert not reply.answered
-    assert "does not say who" in reply.text
-    # "Who said ...?" asks whose words a fact quotes: any fact says that.
-    reply = tiny_engine.answer("who said the ferry is the best thing to happen to the city")
-    assert reply.fact is not None
-    assert reply.fact.id == "mayor-view"
-
-
 @pytest.mark.parametrize(("text", "rates"), [
     ("Trade rose 45.9 percent year-on-year.", True), ("It accounts for 80% of trade.", True),
     ("Trade reached 357 billion yuan, up 45.9 percent.", False), ("It opened in 2023.", False),
@@ -615,6 +606,28 @@ def test_a_named_thing_of_the_article_must_be_named_by_the_fact(
     reply = shipped_engine.answer("What share of trade is with Central Asia?")
     assert reply.fact is not None
     assert reply.fact.id == "central-asia-trade-share"
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    # Fair questions the vetoes must leave alone.
+    ("what's the name of the newspaper?", "article-publisher"),
+    ("will xinjiang welcome foreign investors?", "welcome-visitors-investors"),
+    ("on what date did the ftz open?", "ftz-launch"),
+    ("what is central asia's contribution to total trade?", "central-asia-trade-share"),
+    ("what did the top official say about smear campaigns?", "smear-no-deterrent"),
+    ("who borders xinjiang?", "borders"),
+    ("\uff57\uff48\uff41\uff54 \uff49\uff53 \uff54\uff48\uff45 \uff26\uff34\uff3a\uff1f",
+     "ftz-overview"),  # full-width letters
+    # What the article does not give.
+    ("how long is the border with Kazakhstan?", None),
+    ("who invited the diplomats to the January sessions?", None),
+    ("On what exact day in November did the FTZ open?", None),
+    ("What did the diplomats think of the sessions?", None),
+    ("How many new land ports does Xinjiang plan to add?", None),
+])
+def test_vetoes_on_the_article(shipped_engine: Engine, question: str, fact: str | None) -> None:
+    reply = shipped_engine.answer(question)
+    assert (reply.fact.id if reply.answered and reply.fact else None) == fact, reply.text
 
 
 def test_a_count_does_not_answer_how_long(tiny_kb_path: Path) -> None:
