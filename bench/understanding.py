@@ -3,8 +3,8 @@ and off, on the built-in knowledge base. Prints one Markdown report and writes i
 bench/understanding.md, which the README quotes (tests/test_readme_numbers.py holds it to that).
 
 Quality: every question set under tests/, per part (the dev set's tune and holdout parts; the
-probe sets: probe, probe2, probe4 and probe6 never tuned on, probe3 and probe5 tuned on; other
-languages apart). Speed: each question answered once after
+probe sets: probe, probe2, probe4, probe6 and probe8 never tuned on, probe3, probe5, probe7 and
+probe9 tuned on; other languages apart). Speed: each question answered once after
 a warm-up, in one process. Start-up and memory: `citebot ask` as a whole process, five runs.
 """
 
@@ -31,7 +31,7 @@ from bot.loader import load_knowledge
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "understanding.md"
 SETS = ("dev", "dev_foreign", "probe", "probe2", "probe3", "probe4", "probe5", "probe6",
-        "probe7", "probe9")
+        "probe7", "probe8", "probe9")
 RUNS = 5
 QUESTION = "how big is the free trade zone"
 

@@ -174,12 +174,15 @@ class Engine:
         """The stems that name whose words a fact gives: its speaker's name and title, or,
         for the paper's own reporting, the paper."""
         fact = self.kb.facts[position]
-        name, title = self._titles.get(fact.speaker, ("", ""))
-        words = {stem(w) for w in tokens(f"{name} {title}")}
+        sources = {c.source for c in fact.citations}
+        said = " ".join(f"{name} {title}" for source in sources
+                        for speaker, name, title in self._titles.get(source, ())
+                        if speaker == fact.speaker)
+        words = {stem(w) for w in tokens(said)}
         return frozenset(words | (_PUBLISHER_WORDS if fact.speaker == "article" else set()))
 
     @cached_property
-    def _titles(self) -> dict[str, tuple[str, str]]:
+    def _titles(self) -> dict[str, list[tuple[str, str, str]]]:
         from bot.index import speaker_titles
 
         return speaker_titles(self.kb)

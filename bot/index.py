@@ -347,7 +347,8 @@ class Index:
     def titles(self) -> frozenset[str]:
         """The stems of what the speakers are called ("chairman"), which a fact that names
         one of them explains (build_tables)."""
-        return frozenset(w for _, title in speaker_titles(self.kb).values()
+        return frozenset(w for speakers in speaker_titles(self.kb).values()
+                         for _, _, title in speakers
                          for w in content_stems(self.words(title)))
 
     @cached_property
@@ -600,11 +601,17 @@ def aliases_of(kb: KnowledgeBase) -> AliasRewriter:
     )
 
 
-def speaker_titles(kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
-    """Each speaker's name and title: the head of their role ("chairman" of "chairman of the
-    Xinjiang Uygur autonomous region"), before what it is of."""
-    return {s.id: (s.name, _ROLE_HEAD.split(s.role, maxsplit=1)[0])
-            for source in kb.sources for s in source.speakers if s.id != PUBLISHER}
+def speaker_titles(kb: KnowledgeBase) -> dict[str, list[tuple[str, str, str]]]:
+    """Per source id, each person who speaks in it with a title: (speaker id, name, title),
+    the title the head of their role ("chairman" of "chairman of the Xinjiang Uygur
+    autonomous region"), before what it is of."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for source in kb.sources:
+        for s in source.speakers:
+            title = _ROLE_HEAD.split(s.role, maxsplit=1)[0].strip()
+            if s.id != PUBLISHER and title:
+                out.setdefault(source.id, []).append((s.id, s.name, title))
+    return out
 
 
 # The speaker id of a source's own reporting ("the newspaper"): a publisher, not a person.
@@ -653,9 +660,10 @@ def build_tables(kb: KnowledgeBase) -> Tables:
     alt_texts: list[str] = []
     has_figure: list[bool] = []
     answers_to: list[int] = []
-    titles = {speaker: (content_stems(aliases.rewrite(tokens_of(name)), stem_of=stem_of),
+    titles = {source: [(speaker, content_stems(aliases.rewrite(tokens_of(name)), stem_of=stem_of),
                         content_stems(aliases.rewrite(tokens_of(title)), stem_of=stem_of))
-              for speaker, (name, title) in speaker_titles(kb).items()}
+                       for speaker, name, title in speakers]
+              for source, speakers in speaker_titles(kb).items()}
     for fact in kb.facts:
         vocabulary: dict[int, None] = {}
         alternate_words: list[int] = []
@@ -686,11 +694,13 @@ def build_tables(kb: KnowledgeBase) -> Tables:
                 vocabulary[word_id(s)] = None
         # What the article calls whoever said it or is named ("what did the chairman say
         # about ..." of a fact that names him "Erkin Tuniyaz"): a reader's way to name them.
-        for speaker, (name, title) in titles.items():
-            if speaker == fact.speaker or (name and all(
-                    ids.get(w) in vocabulary for w in name)):
-                for w in title:
-                    vocabulary[word_id(w)] = None
+        # Only the speakers of the sources it cites: an archive has thousands.
+        for source in {c.source for c in fact.citations} if titles else ():
+            for speaker, name, title in titles.get(source, ()):
+                if speaker == fact.speaker or (name and all(
+                        ids.get(w) in vocabulary for w in name)):
+                    for w in title:
+                        vocabulary[word_id(w)] = None
         fact_words.extend(vocabulary)
         fact_ptr.append(len(fact_words))
         entry_words.extend(vocabulary)

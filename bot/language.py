@@ -127,6 +127,8 @@ _CONJUNCTION_BREAK = re.compile(
 _COMMA_BREAK = re.compile(r",\s+(?=(?:what|whats|what's|how|when|where|who|which|why)\b)",
                           re.IGNORECASE)
 _OPENS_ASKING = re.compile(rf"^\W*{_QUESTION_START}\b", re.IGNORECASE)
+# What any of the breaks above needs: a mark inside the text, or a joining word.
+_MAY_SPLIT = re.compile(r"[?;.!,\n\uff1f\uff1b]|\b(?:and|also|plus)\b", re.IGNORECASE)
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|also|plus|and also)\b[\s,]*", re.IGNORECASE)
 # Words that point back to the previous question's subject ("... and when did it open?").
 POINTERS = frozenset("it its they them their there he his him she her this that".split())
@@ -165,6 +167,8 @@ def split_questions(text: str) -> list[str]:
     "Trade between Xinjiang and Central Asia" stays whole: "and" splits only before a question
     word. The caller still decides whether the parts are worth answering apart.
     """
+    if not _MAY_SPLIT.search(text.rstrip("?.!\uff1f \t")):
+        return [text]  # nothing to split at, as in most messages
     parts: list[str] = []
     for sentence in _asking_sentences(_SENTENCE_BREAK.split(text)):
         for piece in _CONJUNCTION_BREAK.split(sentence):

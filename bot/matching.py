@@ -234,6 +234,8 @@ acres ton tons tonne tonnes kg""".split())
 def asks_amount(typed: list[str]) -> bool:
     """ "What was total trade in 2023", "the value of ...": an amount, not how fast it grew nor
     what share it is (no word of change or of a part). `typed`: the words as typed."""
+    if _AMOUNT.isdisjoint(typed):
+        return False  # most questions: nothing to look at
     # "Total" after "to", "of", "in" is what a part is of ("its contribution to total trade").
     words = {w for i, w in enumerate(typed)
              if w != "total" or i == 0 or typed[i - 1] not in _PART_OF}

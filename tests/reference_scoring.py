@@ -69,6 +69,7 @@ class ReferenceIndex:
     """Profiles and dict postings, as the index kept them; the shipped index lends the rest."""
 
     def __init__(self, index: Index) -> None:
+        self._titles = speaker_titles(index.kb)
         kb: KnowledgeBase = index.kb
         self.index = index
         self.thresholds: Thresholds = index.thresholds
@@ -130,10 +131,12 @@ class ReferenceIndex:
         for text in (fact.answer, *(c.quote for c in fact.citations)):
             vocabulary.update(content_stems(self.index.words(text)))
             vocabulary.update(content_stems(tokens(text)))  # the words behind the aliases too
-        for speaker, (name, title) in speaker_titles(self.index.kb).items():
-            named = content_stems(self.index.words(name))
-            if speaker == fact.speaker or (named and vocabulary.issuperset(named)):
-                vocabulary.update(content_stems(self.index.words(title)))
+        titles = self._titles
+        for source in {c.source for c in fact.citations}:
+            for speaker, name, title in titles.get(source, ()):
+                named = content_stems(self.index.words(name))
+                if speaker == fact.speaker or (named and vocabulary.issuperset(named)):
+                    vocabulary.update(content_stems(self.index.words(title)))
         answer_words = tokens(fact.answer)
         has_figure = any(is_figure(w) for w in answer_words)
         answers_to = {cue for a in alternates for cue in a.stems & TYPED_CUES}

@@ -5,7 +5,9 @@ alone by someone who never saw the knowledge base, and is never tuned on: its fl
 against regressions, they were not reached by fitting it. probe3 was written the same way, later,
 to tune on without touching probe2; probe4 likewise, and frozen like probe2; probe5 likewise, to
 tune on (first measured before any tuning on it); probe6 was written last, first measured at
-the end of the work and frozen unread. Judged by bot.evaluation, the same code as
+the end of the work and frozen unread; probe7 and probe9 (near misses above all) were written
+later to tune on, each first measured before any tuning on it, and probe8 frozen unread until
+it was first measured at the end of that work. Judged by bot.evaluation, the same code as
 `citebot eval`, on the engine `citebot` runs.
 """
 
@@ -24,26 +26,33 @@ TESTS = Path(__file__).resolve().parent
 # (file, part, languages, answered right, answered or suggested, declined right, wrong answers):
 # the level reached, rounded down a little so that an unrelated edit does not trip it.
 FLOORS = [
-    ("dev", "tune", "en", 0.91, 0.98, 0.90, 5),
-    ("dev", "holdout", "en", 0.84, 0.95, 0.94, 3),
-    ("probe2", "probe2", "en", 0.80, 0.95, 0.90, 6),
-    ("probe3", "probe3", "en", 0.86, 0.95, 0.94, 5),
-    ("probe4", "probe4", "en", 0.85, 0.95, 0.90, 7),
-    ("probe5", "probe5", "en", 0.87, 0.93, 0.86, 9),
-    ("probe6", "probe6", "en", 0.69, 0.93, 0.86, 9),
-    # Other languages: a wrong fact is worse than a suggestion, so none is allowed.
+    ("dev", "tune", "en", 0.94, 0.98, 0.93, 4),
+    ("dev", "holdout", "en", 0.85, 0.97, 0.94, 2),
+    ("probe2", "probe2", "en", 0.83, 0.95, 0.93, 4),
+    ("probe3", "probe3", "en", 0.86, 0.95, 0.97, 4),
+    ("probe4", "probe4", "en", 0.87, 0.95, 0.92, 6),
+    ("probe5", "probe5", "en", 0.90, 0.95, 0.94, 5),
+    ("probe6", "probe6", "en", 0.77, 0.94, 0.95, 5),
+    ("probe7", "probe7", "en", 0.91, 0.97, 0.93, 3),
+    ("probe8", "probe8", "en", 0.86, 0.95, 0.86, 10),
+    ("probe9", "probe9", "en", 0.82, 0.92, 0.86, 18),
+    # Other languages: a wrong fact is worse than a suggestion, so none is allowed (probe8:
+    # one near miss answered, as it was before this floor was set; see README "Numbers").
     ("probe2", "probe2", "other", 0.0, 0.90, 0.0, 0),
     ("probe3", "probe3", "other", 0.0, 0.93, 0.0, 0),
     ("probe4", "probe4", "other", 0.0, 0.95, 0.0, 0),
     ("probe5", "probe5", "other", 0.0, 0.95, 0.0, 0),
     ("probe6", "probe6", "other", 0.0, 0.82, 0.0, 0),
+    ("probe7", "probe7", "other", 0.0, 0.85, 0.0, 0),
+    ("probe8", "probe8", "other", 0.0, 0.86, 0.0, 1),
 ]
 
 
 @pytest.fixture(scope="module")
 def results(shipped_engine: Engine) -> dict[str, list[tuple[Question, Prediction]]]:
     out: dict[str, list[tuple[Question, Prediction]]] = {}
-    for name in ("dev", "probe2", "probe3", "probe4", "probe5", "probe6"):
+    for name in ("dev", "probe2", "probe3", "probe4", "probe5", "probe6", "probe7", "probe8",
+                 "probe9"):
         questions = load_questions(TESTS / f"{name}_questions.yaml")
         out[name] = [(q, predict(shipped_engine.answer(q.q))) for q in questions]
     return out
