@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot import compose, decision, identity
 from bot.decision import Considered
-from bot.index import Index
+from bot.index import PUBLISHER, Index
 from bot.language import ENGLISH, FOREIGN_QUANTITY, POINTERS, detect, focus, split_questions
 from bot.matching import Match, Query, analyse, numbers_unexplained, score
 from bot.model import Kind, KnowledgeBase, Reply
@@ -179,7 +179,7 @@ class Engine:
                         for speaker, name, title in self._titles.get(source, ())
                         if speaker == fact.speaker)
         words = {stem(w) for w in tokens(said)}
-        return frozenset(words | (_PUBLISHER_WORDS if fact.speaker == "article" else set()))
+        return frozenset(words | (_PUBLISHER_WORDS if fact.speaker == PUBLISHER else set()))
 
     @cached_property
     def _titles(self) -> dict[str, list[tuple[str, str, str]]]:
