@@ -72,7 +72,7 @@ _TOTAL = re.compile(r"\b((?:total|combined|overall)\s+(\w+)\s+and\s+(\w+))", re.
 _BE = frozenset("is are was were be been being".split())
 _MONTHS = frozenset("""january february march april may june july august september october
 november december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
-_FUTURE_WORDS = frozenset("""will wont expected expects plan plans planned future aims going
+_SPEAKS_OF_FUTURE = frozenset("""will wont expected expects plan plans planned future aims going
 would shall upcoming""".split())
 _AMOUNT_WORDS = frozenset("""thousand million billion trillion yuan dollars usd percent square
 kilometers kilometres km times""".split())
@@ -153,7 +153,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
         if not present.isdisjoint(ORDINALS) else ()
     # What is to come is looked for in a question, not in the story before it ("I'm planning
     # a trip next year ... how many ports are there?").
-    future = _future(typed, present) if len(typed) <= _FUTURE_WORDS_MAX else False
+    future = _future(typed, present) if len(typed) <= _FUTURE_QUESTION_WORDS else False
     agent = _agent(typed) if "who" in present else ""
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
     day = not present.isdisjoint(_DAY_WORDS) and not set(pairwise(typed)).isdisjoint(_DAY_ASKED)
@@ -187,7 +187,7 @@ def _future(typed: Sequence[str], present: frozenset[str]) -> bool:
 
 
 _FUTURE_ASKED = frozenset("future upcoming".split())
-_FUTURE_WORDS_MAX = 16
+_FUTURE_QUESTION_WORDS = 16
 
 
 _FUTURE_PAIRS = frozenset({("plan", "to"), ("plans", "to"), ("planning", "to"),
@@ -222,9 +222,8 @@ def _voice(typed: Sequence[str]) -> tuple[str, ...]:
 
 
 _VOICE_REACH = 9
-# Who may speak for the region ("what did Xinjiang say"): not someone else's voice.
-_SPEAKING_FOR = PLACES | frozenset("""xinjiang china region regional government authorities
-official officials leader leaders chairman""".split())
+# Who may speak for a place ("what did the authorities say"): not someone else's voice.
+_SPEAKING_FOR = PLACES | frozenset("authorities officials leaders governments".split())
 _VOICED = frozenset("say think feel believe claim".split())
 
 
@@ -303,7 +302,7 @@ class Profile:
     @property
     def future(self) -> bool:
         """Whether it speaks of what is to come ("will", "is expected to")."""
-        return not self.words.isdisjoint(_FUTURE_WORDS)
+        return not self.words.isdisjoint(_SPEAKS_OF_FUTURE)
 
 
 def profile(answer: str, quotes: Sequence[str]) -> Profile:
