@@ -473,8 +473,7 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
         return "future", ""
     if question.day and not fact.dated:
         return "day", ""
-    if question.others and fact.words.isdisjoint(("other", "others")) \
-            and not fact.words.isdisjoint(question.others):
+    if question.others and fact.words.isdisjoint(("other", "others")):
         # "Which other regional leaders ...?" of a fact that names only the one.
         return "others", ""
     if question.agent and question.agent in fact.passive:
