@@ -19,7 +19,7 @@ from bot.index import PUBLISHER, Index
 from bot.language import ENGLISH, FOREIGN_QUANTITY, POINTERS, detect, focus, split_questions
 from bot.matching import Match, Query, analyse, numbers_unexplained, score
 from bot.model import Kind, KnowledgeBase, Reply
-from bot.normalize import stem, tokens
+from bot.normalize import stem, tokens, word_role
 from bot.thresholds import DEFAULT, Thresholds
 
 if TYPE_CHECKING:
@@ -178,7 +178,9 @@ class Engine:
         said = " ".join(f"{name} {title}" for source in sources
                         for speaker, name, title in self._titles.get(source, ())
                         if speaker == fact.speaker)
-        words = {stem(w) for w in tokens(said)}
+        if fact.speaker == PUBLISHER:  # the paper by its name ("the River Times") too
+            said += " " + " ".join(self.kb.source(s).publisher for s in sources)
+        words = {r[0] for r in map(word_role, self.index.words(said)) if r is not None}
         return frozenset(words | (_PUBLISHER_WORDS if fact.speaker == PUBLISHER else set()))
 
     @cached_property

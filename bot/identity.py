@@ -176,17 +176,23 @@ _DAY_ASKED = frozenset({("what", "day"), ("which", "day"), ("exact", "day"), ("e
 
 
 def _future(typed: Sequence[str], present: frozenset[str]) -> bool:
-    """ "What does Xinjiang plan to add", "again next year", "in the future": what is to come,
-    which a fact must speak of (Profile.future). Not "will" alone: "will foreigners be
-    welcome?" is answered by "he welcomes them"."""
+    """ "What will happen to trade", "what does Xinjiang plan to add", "again next year": what
+    is to come, which a fact must speak of (Profile.future). Not a yes/no "will ...?" alone:
+    "will foreigners be welcome?" is answered by "he welcomes them"."""
     if not present.isdisjoint(_FUTURE_ASKED):
         return True
+    if not present.isdisjoint(_WILL) and typed and typed[0] not in _YES_NO_FUTURE:
+        return True  # "what will happen to trade?", not "will foreigners be welcome?"
     if present.isdisjoint(_FUTURE_FIRSTS):
         return False
     return not set(pairwise(typed)).isdisjoint(_FUTURE_PAIRS)
 
 
 _FUTURE_ASKED = frozenset("future upcoming".split())
+_WILL = frozenset("will gonna".split())
+# A yes/no question about what will be may be answered by a stance stated now ("will
+# foreigners be welcome?": "he welcomes them").
+_YES_NO_FUTURE = frozenset("will would gonna is are".split())
 _FUTURE_QUESTION_WORDS = 16
 
 
@@ -473,7 +479,8 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
         return "future", ""
     if question.day and not fact.dated:
         return "day", ""
-    if question.others and fact.words.isdisjoint(("other", "others")):
+    if question.others and fact.words.isdisjoint(("other", "others")) \
+            and not fact.words.isdisjoint(question.others):
         # "Which other regional leaders ...?" of a fact that names only the one.
         return "others", ""
     if question.agent and question.agent in fact.passive:

@@ -348,7 +348,7 @@ class Index:
         """The stems of what the speakers are called ("chairman"), which a fact that names
         one of them explains (build_tables)."""
         return frozenset(w for speakers in speaker_titles(self.kb).values()
-                         for _, _, title in speakers
+                         for speaker, _, title in speakers if speaker != PUBLISHER
                          for w in content_stems(self.words(title)))
 
     @cached_property
@@ -602,15 +602,14 @@ def aliases_of(kb: KnowledgeBase) -> AliasRewriter:
 
 
 def speaker_titles(kb: KnowledgeBase) -> dict[str, list[tuple[str, str, str]]]:
-    """Per source id, each person who speaks in it with a title: (speaker id, name, title),
-    the title the head of their role ("chairman" of "chairman of the Xinjiang Uygur
-    autonomous region"), before what it is of."""
+    """Per source id, each speaker in it: (speaker id, name, title), the title the head of
+    their role ("chairman" of "chairman of the Xinjiang Uygur autonomous region", "newspaper"
+    of "the newspaper, reporting"), before what it is of; "" without a role."""
     out: dict[str, list[tuple[str, str, str]]] = {}
     for source in kb.sources:
         for s in source.speakers:
             title = _ROLE_HEAD.split(s.role, maxsplit=1)[0].strip()
-            if s.id != PUBLISHER and title:
-                out.setdefault(source.id, []).append((s.id, s.name, title))
+            out.setdefault(source.id, []).append((s.id, s.name, title))
     return out
 
 

@@ -40,6 +40,7 @@ from bot.lexicon import (
     NUMBER_WORDS,
     PLACES,
     QUANTITY_CUES,
+    STOPWORDS,
     UNITS,
     YES_NO_STARTS,
 )
@@ -236,9 +237,11 @@ def asks_amount(typed: list[str]) -> bool:
     what share it is (no word of change or of a part). `typed`: the words as typed."""
     if _AMOUNT.isdisjoint(typed):
         return False  # most questions: nothing to look at
-    # "Total" after "to", "of", "in" is what a part is of ("its contribution to total trade").
+    # "Total" after "to", "of", "in" and before a noun is what a part is of ("its contribution
+    # to total trade"); "in total" at the end asks the amount.
     words = {w for i, w in enumerate(typed)
-             if w != "total" or i == 0 or typed[i - 1] not in _PART_OF}
+             if w != "total" or i == 0 or typed[i - 1] not in _PART_OF
+             or i + 1 == len(typed) or typed[i + 1] in STOPWORDS}
     if words.isdisjoint(_AMOUNT) or not words.isdisjoint(_RATE):
         return False
     # "What part of the total", "how much of it", "how much did it grow": not the amount.

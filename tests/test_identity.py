@@ -194,6 +194,8 @@ def test_a_fact_that_does_not_speak_of_the_kind_asked_is_declined(engine: Engine
      "future"),
     ("What does the town plan to build?", "The line carried 12,000 passengers.", "future"),
     ("Will the ferry keep running?", "The ferry will keep running.", None),
+    ("What will happen to the ferry line?", "The line carried 12,000 passengers.", "future"),
+    ("Will the ferry stop at Gull Island?", "The ferry stops at Gull Island.", None),
     ("Who invited the islanders?", "The islanders were invited to ride for free.", "agent"),
     ("Who invited the islanders?", "The islanders were invited by the mayor.", None),
     ("Which is the second island?", "Gull Island is the first stop.", "rank"),

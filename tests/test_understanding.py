@@ -587,6 +587,7 @@ def test_an_answer_gives_only_rates(text: str, rates: bool) -> None:
 
 @pytest.mark.parametrize(("question", "amount"), [
     ("what was total trade in 2023", True), ("the value of the exports", True),
+    ("what was the trade with the towns in total", True),
     ("how fast did total trade grow", False), ("what share of the total is exports", False),
     ("how much of the total is exports", False), ("what percentage of the value", False),
 ])
