@@ -55,6 +55,7 @@ _NOT_SINGLED_OUT = {
     "voice": "The article does not report what they said or thought.{}",
     "day": "The article does not give the exact day.{}",
     "others": "The article names no other.{}",
+    "leader": "The article does not say who {} it.",
 }
 
 

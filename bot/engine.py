@@ -194,7 +194,8 @@ class Engine:
         found = self._profiles.get(position)
         if found is None:
             fact = self.kb.facts[position]
-            found = identity.profile(fact.answer, [c.quote for c in fact.citations])
+            found = identity.profile(fact.answer, [c.quote for c in fact.citations],
+                                     ubiquitous=self.index.ubiquitous)
             self._profiles[position] = found
         return found
 

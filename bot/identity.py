@@ -101,17 +101,21 @@ class Asks:
     ordinals: tuple[str, ...] = ()  # as typed: "the second free trade zone"
     future: bool = False  # asks what will be ("will ...", "plans to", "next year")
     agent: str = ""  # stem of the deed whose doer is asked ("who invited ...")
+    # ... and of the words after it: the deed may be named there ("who sent the invitations").
+    agent_of: tuple[str, ...] = ()
     # Whose words are asked ("what did the diplomats say"): as typed, then (bot/matching.py)
     # as the question's content stems.
     voice: tuple[str, ...] = ()
     day: bool = False  # asks the exact day ("on what day", "the exact date")
     who_is: tuple[str, ...] = ()  # stems of "who is the X ...": a person's X, asked
     others: tuple[str, ...] = ()  # stems of things asked besides the one named ("which other")
+    leader: str = ""  # as typed: who leads something is asked ("who runs the zone")
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
                     or self.part_of or self.stems or self.ordinals or self.future
-                    or self.agent or self.voice or self.day or self.others or self.who_is)
+                    or self.agent or self.voice or self.day or self.others or self.who_is
+                    or self.leader)
 
 
 NOTHING = Asks()
@@ -154,19 +158,21 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     # What is to come is looked for in a question, not in the story before it ("I'm planning
     # a trip next year ... how many ports are there?").
     future = _future(typed, present) if len(typed) <= _FUTURE_QUESTION_WORDS else False
-    agent = _agent(typed) if "who" in present else ""
+    agent, agent_of = _agent(typed) if "who" in present else ("", ())
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
     day = not present.isdisjoint(_DAY_WORDS) and not set(pairwise(typed)).isdisjoint(_DAY_ASKED)
     others = tuple(stem(w) for i, w in enumerate(typed) if w in ("other", "else")
                    and typed[i - 1 : i] in (["which"], ["what"], ["any"])
                    for w in _phrase(typed, i + 1)) if "other" in present else ()
+    leader = next((deed for word, deed in pairwise(typed)
+                   if word == "who" and deed in _LEADS), "") if "who" in present else ""
     if not (which or superlatives or relations or every or part_of or ordinals or future
-            or agent or voice or day or others) and stems.isdisjoint(totalled):
+            or agent or voice or day or others or leader) and stems.isdisjoint(totalled):
         return NOTHING
     return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
                 every=every, part_of=part_of, stems=stems, kinds=kinds, ordinals=ordinals,
-                future=future, agent=agent, voice=voice, day=day, others=others,
-                who_is=who_is)
+                future=future, agent=agent, agent_of=agent_of, voice=voice, day=day,
+                others=others, who_is=who_is, leader=leader)
 
 
 # "What date" is loose (a month may do); "what day", "the exact date" are not.
@@ -202,13 +208,29 @@ _FUTURE_PAIRS = frozenset({("plan", "to"), ("plans", "to"), ("planning", "to"),
 _FUTURE_FIRSTS = frozenset(a for a, _ in _FUTURE_PAIRS)
 
 
-def _agent(typed: Sequence[str]) -> str:
-    """ "Who invited the diplomats?": the deed whose doer is asked (a verb in the past)."""
-    for word, deed in pairwise(typed):
-        if word == "who" and len(deed) > 4 and deed.endswith("ed") \
-                and deed not in _AUXILIARIES:
-            return stem(deed)
-    return ""
+def _agent(typed: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """ "Who invited the diplomats?", "who sent out the invitations?": the deed whose doer is
+    asked (a verb in the past), and the stems of the content words after it."""
+    for i, (word, deed) in enumerate(pairwise(typed)):
+        if word == "who" and deed not in _AUXILIARIES and (
+                (len(deed) > 4 and deed.endswith("ed")) or deed in _IRREGULAR_PAST):
+            after = typed[i + 2 : i + 2 + _AGENT_REACH]
+            return stem(deed), tuple(stem(w) for w in after
+                                     if w not in STOPWORDS and w not in _PHRASE_ENDS)
+    return "", ()
+
+
+# "Who runs/heads/chairs ...": asks for whoever leads it, which a fact gives only with a word
+# for a leader ("chairman", "top official").
+_LEADS = frozenset("""runs run ran heads headed leads led chairs chaired governs governed manages
+managed oversees oversaw directs directed controls controlled""".split())
+LEADERS = frozenset(stem(w) for w in """chairman chairwoman chair head leader leads led official
+governor director manager president secretary boss chief premier mayor minister""".split())
+
+_AGENT_REACH = 6
+_DEED_STEM = 5  # letters of a deed's stem that a word made from it begins with ("invit")
+_IRREGULAR_PAST = frozenset("""sent made gave took wrote led ran built chose brought paid put set
+drew held began sought won""".split())
 
 
 def _voice(typed: Sequence[str]) -> tuple[str, ...]:
@@ -311,9 +333,12 @@ class Profile:
         return not self.words.isdisjoint(_SPEAKS_OF_FUTURE)
 
 
-def profile(answer: str, quotes: Sequence[str]) -> Profile:
+def profile(answer: str, quotes: Sequence[str], *,
+            ubiquitous: frozenset[str] = frozenset()) -> Profile:
     """Vagueness from the article's own words (the quotes): the operator's answer may say
-    "the article does not say which region", which names nothing."""
+    "the article does not say which region", which names nothing. `ubiquitous`: the stems of
+    the words of half the facts or more ("xinjiang"), which single nothing out: in a bare
+    plural ("Xinjiang-related products") they say no more than "products"."""
     # Words as the question's are made (normalize.tokens: "12,000" is "12000").
     words: set[str] = {w for text in (answer, *quotes) for t in tokens(text)
                        for w in (t, stem(t))}
@@ -335,7 +360,11 @@ def profile(answer: str, quotes: Sequence[str]) -> Profile:
                 continue
             determiner = _determiner(lower, i)
             if determiner is None:
-                named.add(key)
+                generic = _generic(lower, i, ubiquitous)
+                if generic is None:
+                    named.add(key)
+                elif key not in vague:
+                    vague[key] = text[spans[generic][0] : spans[i][1]]
             elif key not in vague:
                 vague[key] = text[spans[determiner][0] : spans[i][1]]
     totals = totals_in((answer, *quotes))
@@ -350,6 +379,31 @@ def profile(answer: str, quotes: Sequence[str]) -> Profile:
     return Profile(frozenset(words), {k: v for k, v in vague.items()
                                       if k not in named and k not in partial},
                    partial, totals, passive, dated)
+
+
+def _generic(lower: Sequence[str], i: int, ubiquitous: frozenset[str]) -> int | None:
+    """Where the phrase begins, when the noun at `i` is a bare plural whose modifiers single
+    nothing out ("Xinjiang-related products", "products"): things of a kind, none of them
+    named. Not one with a modifier that narrows it ("Central Asian countries")."""
+    if not _plural(lower[i]) or not lower[i].isalpha():
+        return None
+    for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
+        word = lower[j]
+        if word in _PREPOSITIONS:
+            # After a preposition: a noun, not a verb ("it shares borders").
+            return j + 1
+        if word in _DEFINITE or word in INDEFINITE or _number(word) or word in STOPWORDS \
+                or not word[0].isalnum():
+            return None  # a determiner or count (`_determiner` judges it), or no phrase
+        if not all(part in _SAYS_NOTHING or stem(part) in ubiquitous for part in word.split("-")):
+            return None
+    return None
+
+
+_PREPOSITIONS = frozenset("""on of in for to with about from at against over under among between
+into onto""".split())
+# Modifiers that do not narrow a kind of thing ("related products", "relevant departments").
+_SAYS_NOTHING = frozenset("related relevant certain various different such other".split())
 
 
 def _dated(words: Sequence[str]) -> bool:
@@ -448,7 +502,7 @@ def _derived(key: str, vague: dict[str, str]) -> str | None:
 
 _DERIVED = 6
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
-                     "future", "day", "others"})
+                     "future", "day", "others", "leader"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -483,8 +537,14 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             and not fact.words.isdisjoint(question.others):
         # "Which other regional leaders ...?" of a fact that names only the one.
         return "others", ""
-    if question.agent and question.agent in fact.passive:
-        return "agent", fact.passive[question.agent]
+    if question.leader and fact.words.isdisjoint(LEADERS):
+        # "Who runs the zone?" of a fact that names no one who leads anything.
+        return "leader", question.leader
+    for deed in (question.agent, *question.agent_of) if question.agent else ():
+        for done, phrase in fact.passive.items():
+            # The deed or a word made from it: "invitations" of "were invited".
+            if deed == done or (len(done) >= _DEED_STEM and deed.startswith(done)):
+                return "agent", phrase
     if question.ordinals and fact.words.isdisjoint(question.ordinals):
         # "The second free trade zone" of a fact about "the first".
         ranks = sorted(fact.words & ORDINALS)

@@ -344,6 +344,13 @@ class Index:
             and group.canonical not in self.english)
 
     @cached_property
+    def ubiquitous(self) -> frozenset[str]:
+        """The stems in at least half the facts ("xinjiang", "china"): what the knowledge base
+        is about, which singles nothing out within it."""
+        half = math.log(1 + 2)  # the IDF of a word in half the facts
+        return frozenset(w for w, idf in self.idf.items() if idf <= half)
+
+    @cached_property
     def titles(self) -> frozenset[str]:
         """The stems of what the speakers are called ("chairman"), which a fact that names
         one of them explains (build_tables)."""

@@ -215,7 +215,8 @@ def analyse(index: Index, question: str) -> Query:
             singles_out.kinds,
             # ... and the unit of the figure asked ("how long ... in km").
             (s for s in content if s in _MEASURES) if not pairs.isdisjoint(QUANTITY_CUES)
-            else ()),
+            # ... or named as the unit to give it in ("the total in euros").
+            else (s for a, b in pairs if a == "in" for s in (_stem(b),) if s in _MEASURES)),
         asks_count=asks_count(written),
         asks_measure=not pairs.isdisjoint(MEASURE_CUES),
         asks_amount=asks_amount(written),

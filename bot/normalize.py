@@ -96,6 +96,8 @@ def is_number(token: str) -> bool:
 
 
 _PADDING_STEMS = frozenset(stem(w) for w in FILLERS)
+# Nouns that share a stem with a filler ("stated"): "member states" is what is asked.
+_NOT_PADDING = frozenset("state states".split())
 
 
 def content_stems(words: Iterable[str], *, stem_of: Callable[[str], str] = stem) -> list[str]:
@@ -127,7 +129,7 @@ def word_role(word: str, *, stem_of: Callable[[str], str] = stem) -> tuple[str, 
         return None  # a lone letter is a slip or markup ("<b>"), never the subject
     key = stem_of(word)
     # "guessing" is padding as much as "guess"
-    return key, word in FILLERS or key in _PADDING_STEMS
+    return key, word in FILLERS or (key in _PADDING_STEMS and word not in _NOT_PADDING)
 
 
 def is_figure(word: str) -> bool:

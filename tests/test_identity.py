@@ -203,6 +203,15 @@ def test_a_fact_that_does_not_speak_of_the_kind_asked_is_declined(engine: Engine
     ("On what exact day did the line open?", "The line opened in May 2024.", "day"),
     ("On what date did the line open?", "The line opened on May 3, 2024.", None),
     ("Which other islands are served?", "The ferry stops at Gull Island, an island.", "others"),
+    # The doer of a deed named by a word made from it, or by an irregular verb.
+    ("Who sent out the invitations?", "The islanders were invited to ride for free.", "agent"),
+    ("Who organised the invited rides?", "The islanders were invited to ride for free.",
+     "agent"),
+    ("Who sent the ferry?", "The islanders were invited to ride for free.", None),
+    # Who leads something, of a fact that names no one who leads anything.
+    ("Who runs the ferry line?", "The line carried 12,000 passengers.", "leader"),
+    ("Who heads the town council?", "The council is chaired by Ann Mayor.", None),
+    ("Who runs the town?", "Ann Mayor, the town's top official, said so.", None),
 ])
 def test_what_is_to_come_who_did_it_and_which_rank(question: str, quote: str,
                                                    reason: str | None) -> None:
@@ -289,3 +298,25 @@ def test_the_figure_a_part_is_of_is_not_a_word_to_explain(engine: Engine) -> Non
     query = analyse(engine.index, "What share of the 12,000 passengers came from the towns?")
     assert "12000" not in query.content
     assert stem("passengers") in query.content
+
+
+@pytest.mark.parametrize(("quote", "vague"), [
+    # A bare plural after a preposition, whose modifiers are the knowledge base's own subject
+    # ("ferry" is in every fact of it) or say nothing ("related"): things of a kind, unnamed.
+    ("Taxes were raised on ferry-related goods.", {stem("goods"): "ferry-related goods"}),
+    ("Sanctions on products hurt trade.", {stem("products"): "products"}),
+    # A modifier that narrows the kind names a class; a verb is no noun; a determiner is
+    # `_determiner`'s.
+    ("Taxes were raised on island goods.", {}),
+    ("The ferry stops at Gull Island.", {}),
+    ("It shares borders with Gull Island.", {}),
+    ("Taxes were raised on the goods.", {}),
+])
+def test_a_bare_plural_names_none_of_its_kind(quote: str, vague: dict[str, str]) -> None:
+    profile = identity.profile("", [quote], ubiquitous=frozenset({stem("ferry")}))
+    assert {k: v for k, v in profile.vague.items() if k not in (stem("taxes"),
+                                                                stem("sanctions"))} == vague
+    if vague:
+        asks = identity.asks(tokens("Which goods exactly?" if "goods" in quote
+                                    else "what products were hit"))
+        assert identity.veto(asks, profile) == ("which", next(iter(vague.values())))

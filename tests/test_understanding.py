@@ -659,6 +659,14 @@ def test_how_many_asks_for_a_count_unless_a_unit_follows(
     assert analyse(tiny_engine.index, question).asks_count is count
 
 
+def test_a_figure_asked_in_another_unit_is_declined(tiny_engine: Engine) -> None:
+    # The fare is given in dollars: not in euros, however the question asks it.
+    assert tiny_engine.answer("how much is the ticket price in dollars").answered
+    assert not tiny_engine.answer("how much is the ticket price in euros").answered
+    assert not tiny_engine.answer("what is the ticket price in euros").answered
+    assert analyse(tiny_engine.index, "what is the ticket price in 2024").asked == frozenset()
+
+
 def test_a_count_asked_of_a_measure_is_declined(tiny_engine: Engine) -> None:
     # The ticket fact gives a price (5 dollars), not a number of tickets.
     reply = tiny_engine.answer("how many ferry tickets are there")
