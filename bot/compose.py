@@ -56,6 +56,7 @@ _NOT_SINGLED_OUT = {
     "day": "The article does not give the exact day.{}",
     "others": "The article names no other.{}",
     "leader": "The article does not say who {} it.",
+    "unranked": "The article does not say which was \u201cthe {}\u201d.",
 }
 
 

@@ -149,7 +149,7 @@ class Engine:
         # Features, vetoes and confidences of the matches.
         asks = query.singles_out
         return decision.weigh(
-            matches, similarities=similarities, runner_up=runner_up, names=query.specific,
+            matches, similarities=similarities, runner_up=runner_up, names=query.vetoing,
             judgement=query.judgement,
             singles_out=(lambda m: self._singled_out(asks, m, query.content)) if asks else None)
 
@@ -384,7 +384,7 @@ class Engine:
                                         score=_percent(full[0]))
         top = considered[0]
         lexical = max(considered, key=lambda c: (c.match.score, c.confidence)).match
-        reason = top.veto or (decision.veto(lexical, query.specific,
+        reason = top.veto or (decision.veto(lexical, query.vetoing,
                                                 judgement=query.judgement))
         # Only words that no fact explains are named: "nothing about 'chairman'" would be
         # false when another fact is about the chairman.

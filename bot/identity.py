@@ -99,6 +99,7 @@ class Asks:
     # are the reporters", which a name answers.
     kinds: tuple[str, ...] = ()
     ordinals: tuple[str, ...] = ()  # as typed: "the second free trade zone"
+    ranked: str = ""  # as typed, an ordinal before what it ranks: "the first sanctions"
     future: bool = False  # asks what will be ("will ...", "plans to", "next year")
     agent: str = ""  # stem of the deed whose doer is asked ("who invited ...")
     # ... and of the words after it: the deed may be named there ("who sent the invitations").
@@ -155,6 +156,9 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
         else frozenset()
     ordinals = tuple(w for w in typed if w in ORDINALS) \
         if not present.isdisjoint(ORDINALS) else ()
+    ranked = next((f"{w} {nxt}" for i, (w, nxt) in enumerate(pairwise(typed))
+                   if w in ORDINALS and typed[i - 1 : i] == ["the"] and nxt not in STOPWORDS
+                   and nxt not in _RANK_NOT_THING), "") if ordinals else ""
     # What is to come is looked for in a question, not in the story before it ("I'm planning
     # a trip next year ... how many ports are there?").
     future = _future(typed, present) if len(typed) <= _FUTURE_QUESTION_WORDS else False
@@ -171,7 +175,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
         return NOTHING
     return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
                 every=every, part_of=part_of, stems=stems, kinds=kinds, ordinals=ordinals,
-                future=future, agent=agent, agent_of=agent_of, voice=voice, day=day,
+                ranked=ranked, future=future, agent=agent, agent_of=agent_of, voice=voice, day=day,
                 others=others, who_is=who_is, leader=leader)
 
 
@@ -228,6 +232,8 @@ LEADERS = frozenset(stem(w) for w in """chairman chairwoman chair head leader le
 governor director manager president secretary boss chief premier mayor minister""".split())
 
 _AGENT_REACH = 6
+# "The first time", "the first half": when, not which thing of a rank.
+_RANK_NOT_THING = _TIMES | frozenset("half place one ones".split())
 _DEED_STEM = 5  # letters of a deed's stem that a word made from it begins with ("invit")
 _IRREGULAR_PAST = frozenset("""sent made gave took wrote led ran built chose brought paid put set
 drew held began sought won""".split())
@@ -502,7 +508,7 @@ def _derived(key: str, vague: dict[str, str]) -> str | None:
 
 _DERIVED = 6
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
-                     "future", "day", "others", "leader"})
+                     "future", "day", "others", "leader", "unranked"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -546,8 +552,11 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             if deed == done or (len(done) >= _DEED_STEM and deed.startswith(done)):
                 return "agent", phrase
     if question.ordinals and fact.words.isdisjoint(question.ordinals):
-        # "The second free trade zone" of a fact about "the first".
+        # "The second free trade zone" of a fact about "the first" ...
         ranks = sorted(fact.words & ORDINALS)
         if ranks:
             return "rank", ranks[0]
+        # ... or "the first sanctions" of a fact that ranks nothing.
+        if question.ranked:
+            return "unranked", question.ranked
     return None

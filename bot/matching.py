@@ -56,6 +56,8 @@ if TYPE_CHECKING:
     from bot.index import Ints
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
+# A scope is a place too: "China's national trade" is not the region's.
+SCOPE_STEMS = frozenset(stem(w) for w in "national nationwide countrywide worldwide".split())
 # People ask with the same words again and again: each is stemmed once.
 _stem = lru_cache(maxsize=1 << 16)(stem)
 
@@ -88,11 +90,19 @@ class Query:
     singles_out: Asks = NOTHING
     # "Will the West lift ...?": asks what will happen, which the article must say in words.
     prediction: bool = False
+    # "Which specific products", "what exactly ...": every word is the point.
+    precise: bool = False
 
     @property
     def specific(self) -> frozenset[str]:
         """Words a fact must explain to answer at all: names, places, the attribute asked for."""
         return self.names | self.places | self.asked | self.things
+
+    @property
+    def vetoing(self) -> frozenset[str]:
+        """The words a fact must explain to answer at all (`specific`), or, asked precisely,
+        every word."""
+        return self.specific | frozenset(self.content) if self.precise else self.specific
 
     def weight(self, index: Index, word: str) -> float:
         if word in self.names:
@@ -208,7 +218,7 @@ def analyse(index: Index, question: str) -> Query:
         names=frozenset(
             s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
         ),
-        places=frozenset(s for s in content if s in PLACE_STEMS),
+        places=frozenset(s for s in content if s in PLACE_STEMS or s in SCOPE_STEMS),
         judgement=asks_judgement(written),
         # ... and the things it asks which ones are ("what crops", "which countries").
         asked=frozenset(_stem(w) for w in asked_for(corrected)).union(
@@ -223,7 +233,14 @@ def analyse(index: Index, question: str) -> Query:
         things=index.things.intersection(content),
         singles_out=singles_out,
         prediction=_predicts(written),
+        precise=len(written) <= _PRECISE_WORDS and not _PRECISELY.isdisjoint(written),
     )
+
+
+# "Which specific ...", "... exactly?", in a question, not in a story around it ("I'm trying
+# to remember it exactly for a post").
+_PRECISELY = frozenset("specific specifically precisely exactly particular".split())
+_PRECISE_WORDS = 16
 
 
 # Units a figure is measured in (as stemmed, after aliases): a figure in another unit, or a

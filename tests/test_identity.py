@@ -212,6 +212,9 @@ def test_a_fact_that_does_not_speak_of_the_kind_asked_is_declined(engine: Engine
     ("Who runs the ferry line?", "The line carried 12,000 passengers.", "leader"),
     ("Who heads the town council?", "The council is chaired by Ann Mayor.", None),
     ("Who runs the town?", "Ann Mayor, the town's top official, said so.", None),
+    # An ordinal before a thing, of a fact that ranks nothing.
+    ("When were the first tickets sold?", "Tickets were sold in May.", "unranked"),
+    ("Was it the first time tickets were sold?", "Tickets were sold in May.", None),
 ])
 def test_what_is_to_come_who_did_it_and_which_rank(question: str, quote: str,
                                                    reason: str | None) -> None:

@@ -20,7 +20,7 @@ from bot.language import detect, focus, split_questions
 from bot.loader import knowledge_files
 from bot.matching import analyse, asked_for, asks_amount, asks_count, asks_judgement
 from bot.model import Kind, KnowledgeBase
-from bot.normalize import tokens
+from bot.normalize import stem, tokens
 from bot.semantic import Vector
 
 ENGLISH = frozenset("how big is the what when did it open people use grew crew about zone do here".split())
@@ -657,6 +657,25 @@ def test_how_many_asks_for_a_count_unless_a_unit_follows(
     assert asks_count(tokens(question)) is count
     # As the engine reads it: aliases ("sq km") must not hide the unit.
     assert analyse(tiny_engine.index, question).asks_count is count
+
+
+@pytest.mark.parametrize(("question", "answered"), [
+    ("how many passengers did the ferry line carry", True),
+    # Asked precisely, every word is the point: one the fact does not explain is another
+    # question, not padding.
+    ("which specific passengers did the ferry line carry", False),
+    ("how many passengers exactly did the ferry line carry", True),
+])
+def test_a_word_asked_precisely_must_be_explained(
+        tiny_engine: Engine, question: str, answered: bool) -> None:
+    assert tiny_engine.answer(question).answered is answered
+
+
+def test_a_scope_is_a_place(tiny_engine: Engine) -> None:
+    # The nation's passengers are not the line's, even where the knowledge base knows the word.
+    asked = analyse(tiny_engine.index, "how many passengers did the national network carry")
+    assert stem("national") in asked.specific
+    assert stem("nationally") not in analyse(tiny_engine.index, "ranked nationally").specific
 
 
 def test_a_figure_asked_in_another_unit_is_declined(tiny_engine: Engine) -> None:
