@@ -16,7 +16,15 @@ from rapidfuzz import fuzz, process
 from bot import compose, decision, identity
 from bot.decision import Considered
 from bot.index import PUBLISHER, Index
-from bot.language import ENGLISH, FOREIGN_QUANTITY, POINTERS, detect, focus, split_questions
+from bot.language import (
+    ENGLISH,
+    FOREIGN_QUANTITY,
+    FOREIGN_SINGLING_OUT,
+    POINTERS,
+    detect,
+    focus,
+    split_questions,
+)
 from bot.matching import Match, Query, analyse, numbers_unexplained, score
 from bot.model import Kind, KnowledgeBase, Reply
 from bot.normalize import stem, tokens, word_role
@@ -440,7 +448,8 @@ class Engine:
         lead = similarity - max((c.similarity or 0.0 for c in considered if c is not best),
                                 default=0.0)
         if similarity >= t.foreign_answer_similarity and lead >= t.foreign_answer_lead \
-                and not self._english_unexplained(question, best.match):
+                and not self._english_unexplained(question, best.match) \
+                and FOREIGN_SINGLING_OUT.search(question) is None:
             return compose.answer(self.kb, question, best.match.fact,
                                   score=round(100 * similarity, 1))
         if similarity >= t.foreign_suggest_similarity:

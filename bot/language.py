@@ -40,7 +40,17 @@ _LATIN_MARKERS: dict[str, frozenset[str]] = {
 # "How many" / "how much" in other languages: a figure asked, which a fact must give.
 FOREIGN_QUANTITY = re.compile(
     r"\b(?:wie ?viele?|combien|cu[aá]nt[oa]s?|quant[ioae]s?|quantos|quantas|сколько|скільки|"
-    r"qancha|necha|berapa|kaç|қанша|چند|كم)\b|多少|几个|幾つ|何人|何個|몇",
+    r"qancha|necha|berapa|kaç|ne kadar|қанша|چند|كم)\b|多少|几个|幾つ|何人|何個|どのくらい|"
+    r"どれくらい|いくら|몇|얼마",
+    re.IGNORECASE)
+# "Which (ones)" in the plural and "exactly" in other languages: the question asks the fact to
+# single things out, which only the English words can check (bot/identity.py), so a fact near
+# in meaning is offered, not answered ("Welche westlichen Länder ...?" of "some Western
+# countries").
+FOREIGN_SINGLING_OUT = re.compile(
+    r"\b(?:welche[nmrs]?|какие|каких|каким|какими|quels|quelles|cu[aá]les|quali|quais|genau|"
+    r"именно|конкретно|exactement|précisément|exactamente|esattamente|exatamente|"
+    r"precisamente|konkret)\b|哪些|具体|具體|正確に|정확히",
     re.IGNORECASE)
 _ANY_MARKER = frozenset().union(*_LATIN_MARKERS.values())
 _LATIN_WORD = re.compile(r"[^\W\d_]+")

@@ -774,3 +774,16 @@ def test_it_is_not_the_region_every_fact_speaks_of(shipped_engine: Engine) -> No
 def test_an_everyday_word_is_the_point_of_a_short_question(shipped_engine: Engine,
                                                            question: str) -> None:
     assert not shipped_engine.answer(question).answered
+
+
+def test_another_language_asking_which_ones_exactly_is_offered_not_answered(
+        semantic_engine: Engine) -> None:
+    """Only the English words can tell whether a fact singles out what is asked ("which
+    ones", "exactly"): in another language such a question gets the fact as a suggestion."""
+    plain = semantic_engine.answer("Сколько пассажиров перевёз паром?")
+    assert plain.answered
+    assert plain.fact is not None
+    assert plain.fact.id == "ferry-passengers"
+    precise = semantic_engine.answer("Каких именно пассажиров перевёз паром?")
+    assert not precise.answered
+    assert "ferry-passengers" in [s.fact for s in precise.suggestions]
