@@ -23,6 +23,7 @@ from bot.language import (
     POINTERS,
     detect,
     focus,
+    foreign_cues,
     split_questions,
 )
 from bot.matching import Match, Query, analyse, numbers_unexplained, score
@@ -312,7 +313,8 @@ class Engine:
             # Capitals mark nouns in German and every word in some scripts: not names there.
             query = replace(query, names=frozenset(),
                             asks_quantity=query.asks_quantity
-                            or FOREIGN_QUANTITY.search(question) is not None)
+                            or FOREIGN_QUANTITY.search(question) is not None,
+                            cues=query.cues | foreign_cues(question))
         considered = self._weigh(query, None)
         reply = self._decide(question, query, considered, language)
         # The words alone answer it: the meaning is not weighed (the model's time is saved).

@@ -43,6 +43,22 @@ FOREIGN_QUANTITY = re.compile(
     r"qancha|necha|berapa|kaç|ne kadar|қанша|چند|كم)\b|多少|几个|幾つ|何人|何個|どのくらい|"
     r"どれくらい|いくら|몇|얼마",
     re.IGNORECASE)
+# "Why" and "when" in other languages: a reason or a time asked, which a fact must give.
+_FOREIGN_CUES = (
+    ("why", re.compile(
+        r"\b(?:warum|weshalb|wieso|pourquoi|por qu[eé]|porque|perch[eé]|почему|зачем|neden|"
+        r"nega|mengapa|kenapa|неге|لماذا)\b|为什么|為什麼|为何|なぜ|どうして|왜", re.IGNORECASE)),
+    ("when", re.compile(
+        r"\b(?:wann|quand|cu[aá]ndo|quando|когда|ne zaman|qachon|kapan|қашан|متى)\b|什么时候|"
+        r"何时|何時|いつ|언제", re.IGNORECASE)),
+)
+
+
+def foreign_cues(text: str) -> frozenset[str]:
+    """The typed cues ("why", "when") a question in another language asks."""
+    return frozenset(cue for cue, pattern in _FOREIGN_CUES if pattern.search(text))
+
+
 # "Which (ones)" in the plural and "exactly" in other languages: the question asks the fact to
 # single things out, which only the English words can check (bot/identity.py), so a fact near
 # in meaning is offered, not answered ("Welche westlichen Länder ...?" of "some Western

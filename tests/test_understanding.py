@@ -16,7 +16,7 @@ from bot.embeddings import cache_dir, load_semantic
 from bot.engine import FOREIGN_NOTE, Engine
 from bot.evaluation.fit import _logistic
 from bot.index import counts_things, measures_things, rates_only
-from bot.language import detect, focus, split_questions
+from bot.language import detect, focus, foreign_cues, split_questions
 from bot.loader import knowledge_files
 from bot.matching import analyse, asked_for, asks_amount, asks_count, asks_judgement
 from bot.model import Kind, KnowledgeBase
@@ -787,3 +787,14 @@ def test_another_language_asking_which_ones_exactly_is_offered_not_answered(
     precise = semantic_engine.answer("Каких именно пассажиров перевёз паром?")
     assert not precise.answered
     assert "ferry-passengers" in [s.fact for s in precise.suggestions]
+
+
+@pytest.mark.parametrize(("question", "cues"), [
+    ("Warum hat der Westen Sanktionen verhängt?", {"why"}),
+    ("为什么新疆欢迎外国游客？", {"why"}),
+    ("¿Cuándo empezó a funcionar la zona?", {"when"}),
+    ("Когда открылась зона?", {"when"}),
+    ("Где он дал это интервью?", set()),
+])
+def test_why_and_when_are_read_in_other_languages(question: str, cues: set[str]) -> None:
+    assert foreign_cues(question) == cues
