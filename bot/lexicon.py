@@ -16,6 +16,10 @@ whats hows wheres whens many
 """.split())
 
 # Conversational padding: how people wrap a question in a chat, never what it asks.
+# How the answer should look: padding, and never the subject even of a question made of padding.
+FORM_WORDS = frozenset("""
+quote quotes quoted quoting direct verbatim exact sentence sentences couple nutshell fill
+""".split())
 FILLERS = frozenset("""
 actually again ah anybody anyone anything article bot briefly btw buddy bro chat cheers
 clarify could curious dear detail details do explain fact facts find folks friend give go
@@ -34,8 +38,7 @@ seen simply so somehow someone sometimes somewhat stuff suppose supposed suppose
 tho though thought totally true try trying understand us use used wait way ways
 whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
 stated apparently allegedly send provide gimme gonna wanna gotta
-quote quotes quoted quoting direct verbatim exact sentence sentences couple nutshell fill
-""".split())
+""".split()) | FORM_WORDS
 
 # Questions that ask for a figure: the fact that answers them must contain one.
 QUANTITY_CUES = (

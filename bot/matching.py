@@ -164,6 +164,12 @@ def _expand_abbreviation(match: re.Match[str]) -> str:
     return " usa " if letters in ("US", "USA") else f" {letters.lower()} "
 
 
+_NUMBER_VALUES = {w: str(i) for i, w in enumerate("""zero one two three four five six seven
+eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen
+twenty""".split())} | {w: str(10 * i) for i, w in enumerate(
+    "thirty forty fifty sixty seventy eighty ninety".split(), start=3)}
+
+
 def analyse(index: Index, question: str) -> Query:
     words: list[str] = []
     corrections: list[tuple[str, str]] = []
@@ -175,6 +181,9 @@ def analyse(index: Index, question: str) -> Query:
     names = _names(question)
     written = tokens(question)
     for word in written:
+        if word in _NUMBER_VALUES and not index.knows(word) \
+                and index.knows(_NUMBER_VALUES[word]):
+            word = _NUMBER_VALUES[word]  # "eighteen" of a fact that says "18"
         meant = None if word in PLACES else index.speller.correct(word)
         if meant is not None:
             corrections.append((word, meant))

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 
-from bot.lexicon import FILLERS, NUMBER_WORDS, STOPWORDS
+from bot.lexicon import FILLERS, FORM_WORDS, NUMBER_WORDS, STOPWORDS
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
@@ -46,11 +46,27 @@ def normalize(text: str) -> str:
     if "th" in text:
         text = _COMPASS.sub(r"\1\2", text)  # "north-western" is "northwestern"
     if "'" in text:
+        text = _SHORT_YEAR.sub(_full_year, text)  # "in '23" is 2023
         text = _POSSESSIVE.sub("", text).replace("'", "")
+    if "st" in text or "nd" in text or "rd" in text or "th" in text:
+        text = _NUMBERED_ORDINAL.sub(lambda m: _ORDINAL_WORDS[int(m.group(1)) - 1], text)
     text = _NOT_WORD.sub(" ", text)
     if "." in text:
         text = _LONE_DOT.sub(" ", text)
     return " ".join(text.split())
+
+
+_SHORT_YEAR = re.compile(r"(?<![\w'])'(\d\d)\b")
+_NUMBERED_ORDINAL = re.compile(r"\b(10|[1-9])(?:st|nd|rd|th)\b")
+_ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+
+
+def _full_year(match: re.Match[str]) -> str:
+    short = int(match.group(1))
+    return str(2000 + short if short < _CENTURY_TURN else 1900 + short)
+
+
+_CENTURY_TURN = 50  # "'23" is 2023, "'98" is 1998
 
 
 def tokens(text: str) -> list[str]:
@@ -96,6 +112,8 @@ def is_number(token: str) -> bool:
 
 
 _PADDING_STEMS = frozenset(stem(w) for w in FILLERS)
+# How the answer should look ("in a nutshell", "a direct quote"): never what it is about.
+_FORM_STEMS = frozenset(stem(w) for w in FORM_WORDS)
 # Nouns that share a stem with a filler ("stated"): "member states" is what is asked.
 _NOT_PADDING = frozenset("state states".split())
 
@@ -117,9 +135,10 @@ def content_stems(words: Iterable[str], *, stem_of: Callable[[str], str] = stem)
 
 def content_of(seen: Iterable[str], padding: Iterable[str]) -> list[str]:
     """The content stems, from the stems that are not padding and those that are: padding
-    only when there is nothing else, and then not an adverb ("basically", "briefly"), which is
-    never what a question is about."""
-    return list(seen) or [w for w in padding if not w.endswith("ly")] or list(padding)
+    only when there is nothing else, and then not an adverb ("basically", "briefly") nor how
+    the answer should look ("nutshell"), which are never what a question is about."""
+    return list(seen) or [w for w in padding if not w.endswith("ly") and w not in _FORM_STEMS] \
+        or list(padding)
 
 
 def word_role(word: str, *, stem_of: Callable[[str], str] = stem) -> tuple[str, bool] | None:

@@ -100,7 +100,7 @@ def test_the_engine_weighs_the_matches_as_before(real_engine: Engine) -> None:
                             content: tuple[str, ...] = query.content) -> str | None:
                 return real_engine._singled_out(asks, m, content)
 
-            expected = considered(matches, similarities, runner_up, query.specific,
+            expected = considered(matches, similarities, runner_up, query.vetoing,
                                   query.judgement, singled_out if asks else None)
             # Only the best few matches (and the nearest in meaning) are weighed.
             kept = {m.fact.id for m in score(index, query, limit=real_engine.candidate_limit,

@@ -18,6 +18,10 @@ from bot.normalize import normalize, stem
         ("ｆｕｌｌ－ｗｉｄｔｈ", "full width"),  # NFKC
         ("free-trade zone 🇨🇳🤔", "free trade zone"),
         ("e.g. Dec. 19", "e g dec 19"),
+        # A year written short, a rank written with digits.
+        ("trade in '23 vs '98", "trade in 2023 vs 1998"),
+        ("the 1st zone, the 2nd and 10th; the 21st", "the first zone the second and tenth the 21st"),
+        ("rock 'n' roll", "rock n roll"),
     ],
 )
 def test_normalize(raw: str, normal: str) -> None:
@@ -66,3 +70,13 @@ def test_swapped_letters_in_short_words_are_fixed(tiny_engine: Engine, typed: st
 def test_a_three_letter_word_is_not_lengthened(tiny_engine: Engine) -> None:
     # "old" is a word of its own, not a typo of "told" or "bold".
     assert analyse(tiny_engine.index, "how old is the ferry").corrections == ()
+
+
+def test_a_number_in_words_is_read_as_the_facts_write_it(tiny_engine: Engine) -> None:
+    # The ticket fact says "5 dollars": "five" the knowledge base does not know, "5" it does.
+    assert "5" in analyse(tiny_engine.index, "a ticket costs five dollars").content
+    assert "first" in analyse(tiny_engine.index, "the 1st month").content
+
+
+def test_how_the_answer_should_look_is_never_the_subject(tiny_engine: Engine) -> None:
+    assert analyse(tiny_engine.index, "the article, in a nutshell?").content == ("articl",)
