@@ -51,11 +51,17 @@ def normalize(text: str) -> str:
     if "st" in text or "nd" in text or "rd" in text or "th" in text:
         text = _NUMBERED_ORDINAL.sub(lambda m: _ORDINAL_WORDS[int(m.group(1)) - 1], text)
     text = _NOT_WORD.sub(" ", text)
+    if "up" in text:
+        text = _GONE_UP.sub("increased", text)  # "went up", "up by": a rise, not a stopword
     if "." in text:
         text = _LONE_DOT.sub(" ", text)
     return " ".join(text.split())
 
 
+_GONE_UP = re.compile(
+    r"\b(?:(?:go|goes|went|gone|going|is|was|are|were|been)\s+up"
+    r"|up(?=\s+by\s+(?:how|what|about|around|nearly|almost|[\d.]+\s+percent\b)))"
+    r"(?!\s+to\b)")
 _SHORT_YEAR = re.compile(r"(?<![\w'])'(\d\d)\b")
 _NUMBERED_ORDINAL = re.compile(r"\b(10|[1-9])(?:st|nd|rd|th)\b")
 _ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()

@@ -22,6 +22,10 @@ from bot.normalize import normalize, stem
         ("trade in '23 vs '98", "trade in 2023 vs 1998"),
         ("the 1st zone, the 2nd and 10th; the 21st", "the first zone the second and tenth the 21st"),
         ("rock 'n' roll", "rock n roll"),
+        # A rise is no stopword; a phrasal verb and "up to" are left alone.
+        ("trade went up by how much", "trade increased by how much"),
+        ("up by 53%", "increased by 53 percent"),
+        ("set up by 2023, up to them", "set up by 2023 up to them"),
     ],
 )
 def test_normalize(raw: str, normal: str) -> None:
