@@ -78,6 +78,8 @@ def decline(
         reason = "The article does not give a reason for that."
     elif cue_missing == "when":
         reason = "The article does not say when."
+    elif cue_missing == "means":
+        reason = "The article does not say how."
     elif cue_missing == "judgement":
         reason = ("I don't judge whether a claim is true or good; I can tell you what the "
                   "article and the people in it say.")

@@ -409,7 +409,7 @@ class Engine:
             question,
             unexplained=unknown if reason in (None, "name", "number") else [],
             figure_missing=reason == "figure",
-            cue_missing=reason if reason in ("why", "when", "judgement") else None,
+            cue_missing=reason if reason in ("why", "when", "means", "judgement") else None,
             not_singled_out=singled,
             nearest=nearest,
             guide=self.guide,

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from itertools import accumulate, pairwise
+from itertools import accumulate, pairwise, takewhile
 from typing import TYPE_CHECKING, Any
 
 from bot.lexicon import FILLERS, NUMBER_WORDS, ORDINALS, STOPWORDS, SYNONYMS, UNITS
@@ -36,7 +36,7 @@ CUE_WORDS = frozenset({"how", "much", "many", "when", "where", "who", "why", "wh
 # A word in more facts than this (or 2% of them) is too common to find candidates by.
 COMMON_POSTINGS = 500
 # Question words that ask for a kind of answer a fact may not have: a reason, a time.
-TYPED_CUES = frozenset({"why", "when"})
+TYPED_CUES = frozenset({"why", "when", "means"})  # "means": how it was done (asks_means)
 # Up to this many facts, each is also kept as Python sets and dicts (`FactWords`): a question's
 # few candidates are then found and scored in plain Python, faster than with arrays whose cost
 # per call outweighs the work at this size. (No word is common, see COMMON_POSTINGS.)
@@ -685,6 +685,8 @@ def build_tables(kb: KnowledgeBase) -> Tables:
                 if w in CUE_WORDS:
                     stems[word_id(w)] = None
                     bits |= CUE_BITS.get(w, 0)
+            if "how" in written and asks_means(written):
+                bits |= CUE_BITS["means"]
             alternate_words.extend(stems)
             alternate_of.extend([n] * len(stems))
             # Sorted once here: rapidfuzz's token_sort_ratio is ratio() of sorted words.
@@ -971,6 +973,39 @@ _UNIT_ALIASES = frozenset({"sqkm", "yoy", "usd", "percent", "yuan", "billion"})
 
 # Written before the figure (normalize.tokens turns "$" into "dollar").
 _CURRENCIES = frozenset("dollar dollars usd us".split())
+
+
+def asks_means(words: Sequence[str]) -> bool:
+    """How something was done, which a fact must say ("how were the visitors selected", "how
+    do they count the land ports", "by what means"), not how someone described it or what it
+    did ("how does he describe ...", "how will the zone help ...")."""
+    text = " ".join(words)
+    if any(phrase in text for phrase in _MEANS_PHRASES):
+        return True
+    for i, word in enumerate(words[:-2]):
+        if word != "how" or words[i + 1] not in _HOW_AUXILIARIES:
+            continue
+        clause = list(takewhile(lambda w: w not in _CLAUSE_LINKS, words[i + 2 :]))
+        if words[i + 1] in _BE and len(clause) >= 2 and clause[-1].endswith("ed") \
+                and clause[-1] not in _NOT_DONE:
+            return True  # "how was the boundary decided"
+        if not _MEANS_VERBS.isdisjoint(clause[:_MEANS_REACH]):
+            return True
+    return False
+
+
+_HOW_AUXILIARIES = frozenset("did do does was were is are will would can could".split())
+_BE = frozenset("was were is are".split())
+_CLAUSE_LINKS = frozenset("and or but so if".split())
+# Past participles that end such a question without a deed done ("how is it connected").
+_NOT_DONE = frozenset("""connected related linked involved concerned affected expected
+supposed meant described viewed seen""".split())
+_MEANS_VERBS = frozenset("""count counted calculate calculated measure measured select selected
+choose chose chosen decide decided fund funded finance financed pay paid build built organise
+organize organised organized manage managed achieve achieved enforce enforced implement
+implemented verify verified monitor monitored recruit recruited""".split())
+_MEANS_REACH = 4
+_MEANS_PHRASES = ("by what means", "get around", "got around", "go about", "went about")
 
 
 def counts_things(words: list[str]) -> bool:

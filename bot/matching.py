@@ -32,6 +32,7 @@ from bot.index import (
     TYPED_CUES,
     FactWords,
     Index,
+    asks_means,
 )
 from bot.lexicon import (
     COUNT_CUES,
@@ -219,7 +220,8 @@ def analyse(index: Index, question: str) -> Query:
         text=" ".join(words),
         words=tuple(words),
         content=tuple(content),
-        cues=CUE_WORDS.intersection(words),
+        cues=CUE_WORDS.intersection(words).union(("means",) if "how" in words
+                                                  and asks_means(words) else ()),
         corrections=tuple(corrections),
         asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,

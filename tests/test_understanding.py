@@ -15,7 +15,7 @@ from conftest import write_kb
 from bot.embeddings import cache_dir, load_semantic
 from bot.engine import FOREIGN_NOTE, Engine
 from bot.evaluation.fit import _logistic
-from bot.index import counts_things, measures_things, rates_only
+from bot.index import asks_means, counts_things, measures_things, rates_only
 from bot.language import detect, focus, foreign_cues, split_questions
 from bot.loader import knowledge_files
 from bot.matching import analyse, asked_for, asks_amount, asks_count, asks_judgement
@@ -798,3 +798,23 @@ def test_another_language_asking_which_ones_exactly_is_offered_not_answered(
 ])
 def test_why_and_when_are_read_in_other_languages(question: str, cues: set[str]) -> None:
     assert foreign_cues(question) == cues
+
+
+@pytest.mark.parametrize(("question", "means"), [
+    ("How were the passengers selected?", True),
+    ("how do they count the passengers", True),
+    ("by what means was the line built", True),
+    ("How did the line get around the rules?", True),
+    ("How does the paper describe the line?", False),
+    ("How is the ferry expected to help the islands?", False),
+    ("how is it connected to the islands", False),
+    ("how many passengers were counted", False),
+])
+def test_how_it_was_done_is_asked(question: str, means: bool) -> None:
+    assert asks_means(tokens(question)) is means
+
+
+def test_how_it_was_done_is_declined_of_a_fact_that_does_not_say(tiny_engine: Engine) -> None:
+    reply = tiny_engine.answer("How were the ferry passengers counted?")
+    assert not reply.answered
+    assert "does not say how" in reply.text
