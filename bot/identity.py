@@ -47,8 +47,13 @@ _CLAUSE_ENDS = frozenset(";.:!?")
 _AUXILIARIES = frozenset("""is are was were be been do does did has have had will would can
 could should shall may might must""".split())
 _KIND_OF = frozenset("kind type sort".split())
+# Who or what did something, asked by kind in the singular ("which company built", "which
+# official signed off"): a fact that names one speaks of its kind ("which agency": "the news
+# agency Xinhua"), unlike "which city", which a name answers alone.
+_ENTITY_KINDS = frozenset("""company firm official ministry department body agency organisation
+organization bank minister person individual contractor authority institution""".split())
 # Words without which `_which` finds nothing.
-_WHICH_WORDS = frozenset("which what name names who".split())
+_WHICH_WORDS = frozenset("which what name names list who".split())
 # Verbs that follow the thing asked ("which city serves as ..."): not its plural.
 _VERBS = frozenset("""serves includes contains covers hosts holds houses leads ranks lies sits
 plays accounts shares receives gets makes takes gives sends buys sells exports imports
@@ -111,12 +116,13 @@ class Asks:
     who_is: tuple[str, ...] = ()  # stems of "who is the X ...": a person's X, asked
     others: tuple[str, ...] = ()  # stems of things asked besides the one named ("which other")
     leader: str = ""  # as typed: who leads something is asked ("who runs the zone")
+    compares: str = ""  # as typed: a comparison asked ("bigger than")
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
                     or self.part_of or self.stems or self.ordinals or self.future
                     or self.agent or self.voice or self.day or self.others or self.who_is
-                    or self.leader)
+                    or self.leader or self.compares)
 
 
 NOTHING = Asks()
@@ -135,6 +141,11 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     who_is = tuple(stem(w) for phrase, how in phrases if how == "who" for w in phrase)
     kinds = tuple(stem(phrase[-1]) for phrase, how in phrases
                   if phrase and (how == "name" or (how == "which" and _plural(phrase[-1]))))
+    # The phrase may run on into its verb ("which company built the ports").
+    kinds += tuple(stem(w) for phrase, how in phrases if how == "which"
+                   for w in phrase[:-1] if w in _ENTITY_KINDS)
+    kinds += tuple(stem(phrase[-1]) for phrase, how in phrases if how == "which" and phrase
+                   and phrase[-1] in _ENTITY_KINDS)
     superlatives = tuple(w for i, w in enumerate(typed) if w in SUPERLATIVES
                          and typed[i + 1 : i + 2] != ["of"]  # "most of the trade": a share
                          and typed[i - 1 : i] != ["at"]  # "at most": a bound
@@ -170,13 +181,17 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                    for w in _phrase(typed, i + 1)) if "other" in present else ()
     leader = next((deed for word, deed in pairwise(typed)
                    if word == "who" and deed in _LEADS), "") if "who" in present else ""
+    compares = next((f"{a} than" for a, b in pairwise(typed) if b == "than" and (
+        a in _COMPARING or (len(a) > 4 and a.endswith("er") and a not in _NOT_COMPARATIVE))),
+        "") if "than" in present else ""
     if not (which or superlatives or relations or every or part_of or ordinals or future
-            or agent or voice or day or others or leader) and stems.isdisjoint(totalled):
+            or agent or voice or day or others or leader or compares) \
+            and stems.isdisjoint(totalled):
         return NOTHING
     return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
                 every=every, part_of=part_of, stems=stems, kinds=kinds, ordinals=ordinals,
                 ranked=ranked, future=future, agent=agent, agent_of=agent_of, voice=voice, day=day,
-                others=others, who_is=who_is, leader=leader)
+                others=others, who_is=who_is, leader=leader, compares=compares)
 
 
 # "What date" is loose (a month may do); "what day", "the exact date" are not.
@@ -198,7 +213,7 @@ def _future(typed: Sequence[str], present: frozenset[str]) -> bool:
     return not set(pairwise(typed)).isdisjoint(_FUTURE_PAIRS)
 
 
-_FUTURE_ASKED = frozenset("future upcoming".split())
+_FUTURE_ASKED = frozenset("future upcoming soon".split())
 _WILL = frozenset("will gonna".split())
 # A yes/no question about what will be may be answered by a stance stated now ("will
 # foreigners be welcome?": "he welcomes them").
@@ -216,9 +231,16 @@ def _agent(typed: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     """ "Who invited the diplomats?", "who sent out the invitations?": the deed whose doer is
     asked (a verb in the past), and the stems of the content words after it."""
     for i, (word, deed) in enumerate(pairwise(typed)):
-        if word == "who" and deed not in _AUXILIARIES and (
-                (len(deed) > 4 and deed.endswith("ed")) or deed in _IRREGULAR_PAST):
-            after = typed[i + 2 : i + 2 + _AGENT_REACH]
+        if word != "who":
+            continue
+        at = i + 1
+        if deed in _BE and i + 2 < len(typed) and typed[i + 2].endswith("ing") \
+                and len(typed[i + 2]) > 5:
+            at, deed = i + 2, typed[i + 2]  # "who is funding ..."
+        if deed not in _AUXILIARIES and (
+                (len(deed) > 4 and deed.endswith(("ed", "ing"))) or deed in _IRREGULAR_PAST
+                or deed in _PAYS):
+            after = typed[at + 1 : at + 1 + _AGENT_REACH]
             return stem(deed), tuple(stem(w) for w in after
                                      if w not in STOPWORDS and w not in _PHRASE_ENDS)
     return "", ()
@@ -230,6 +252,21 @@ _LEADS = frozenset("""runs run ran heads headed leads led chairs chaired governs
 managed oversees oversaw directs directed controls controlled""".split())
 LEADERS = frozenset(stem(w) for w in """chairman chairwoman chair head leader leads led official
 governor director manager president secretary boss chief premier mayor minister""".split())
+
+# "Bigger than", "more than": a comparison, which a fact must make. Not "other than", "rather
+# than", nor a figure's bound ("more than 50 countries" follows a number).
+_COMPARING = frozenset("more less fewer".split())
+_NOT_COMPARATIVE = frozenset("other rather whether either neither".split())
+# A change over time compares with before ("rose 45.9 percent": "higher than in 2022?").
+_COMPARES = frozenset("""than compared comparison versus yoy rose risen increased increase grew
+grown growth fell fallen decreased decline declined record""".split()) | SUPERLATIVES
+
+# Paying for something: who did it is asked of a fact that speaks of money or no one.
+_PAYS = frozenset("""pays paid paying funds funded funding finances financed financing sponsors
+sponsored sponsoring bankrolled bankrolls""".split())
+_PAY_STEMS = frozenset(stem(w) for w in _PAYS)
+_MONEY = frozenset(stem(w) for w in """pay paid fund funds finance financed investment invest
+invested budget cost costs sponsor money""".split())
 
 _AGENT_REACH = 6
 # "The first time", "the first half": when, not which thing of a rank.
@@ -283,15 +320,29 @@ def _which(typed: Sequence[str]) -> list[tuple[list[str], str]]:
             out.append((_phrase(typed, i + 1), "which"))
         elif word == "what" and i + 1 < len(typed):
             nxt = typed[i + 1]
-            # "What countries": a plural asks which ones; "what role" asks what it is like.
-            if nxt not in _KIND_OF and _plural(nxt):
+            # "What countries": a plural asks which ones; "what role" asks what it is like,
+            # "what kind of exhibits" which ones again.
+            if nxt in _KIND_OF and typed[i + 2 : i + 3] == ["of"] \
+                    and _plural(typed[i + 3] if i + 3 < len(typed) else ""):
+                out.append((_phrase(typed, i + 3), "which"))
+            elif nxt not in _KIND_OF and _plural(nxt):
                 out.append((_phrase(typed, i + 1), "which"))
         elif word in ("name", "names") and typed[i + 1 : i + 2] == ["of"]:
             out.append((_phrase(typed, i + 2), "name"))
-        elif word == "who" and typed[i + 1 : i + 3] in (["is", "the"], ["was", "the"],
-                                                      ["are", "the"], ["were", "the"]):
-            out.append((_phrase(typed, i + 3), "who"))
+        elif word in ("name", "list") and (i == 0 or typed[i - 1] in _ASKING) \
+                and typed[i + 1 : i + 2] != ["of"]:
+            out.append((_phrase(typed, i + 1), "name"))  # "can you name the 18 ports"
+        elif word == "who":
+            rest = [w for w in typed[i + 1 : i + 5] if w not in _EMPHASIS]
+            if rest[:2] in (["is", "the"], ["was", "the"], ["are", "the"], ["were", "the"]):
+                start = typed.index(rest[1], i + 1) + 1
+                out.append((_phrase(typed, start), "who"))
     return out
+
+
+# Before an imperative "name"/"list": the question starts there ("can you name ...").
+_ASKING = frozenset("you please pls plz".split())
+_EMPHASIS = frozenset("exactly actually really precisely".split())
 
 
 def _phrase(typed: Sequence[str], start: int) -> list[str]:
@@ -508,7 +559,8 @@ def _derived(key: str, vague: dict[str, str]) -> str | None:
 
 _DERIVED = 6
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
-                     "future", "day", "others", "leader", "unranked"})
+                     "future", "day", "others", "leader", "unranked", "payer",
+                     "comparison"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -543,9 +595,19 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             and not fact.words.isdisjoint(question.others):
         # "Which other regional leaders ...?" of a fact that names only the one.
         return "others", ""
+    if question.compares and fact.words.isdisjoint(_COMPARES):
+        # "Is Horgos bigger than Kashgar?" of a fact that names both and compares nothing.
+        return "comparison", question.compares
     if question.leader and fact.words.isdisjoint(LEADERS):
         # "Who runs the zone?" of a fact that names no one who leads anything.
         return "leader", question.leader
+    if question.agent in _PAY_STEMS and fact.words.isdisjoint(_MONEY):
+        # "Who paid for the trips?" of a fact that speaks of no money.
+        return "payer", ""
+    if question.agent and fact.passive and question.agent not in fact.words:
+        # "Who organised the visits?" of a fact that tells only that people "were invited":
+        # neither that deed nor its doer is given.
+        return "agent", next(iter(fact.passive.values()))
     for deed in (question.agent, *question.agent_of) if question.agent else ():
         for done, phrase in fact.passive.items():
             # The deed or a word made from it: "invitations" of "were invited".

@@ -258,7 +258,8 @@ _PRECISE_WORDS = 16
 # count, does not answer "how long ... in km".
 _MEASURES = frozenset(stem(w) for w in """percent yuan usd rmb euro euros km kilometer
 kilometers kilometre kilometres sqkm meter meters metre metres mile miles hectare hectares acre
-acres ton tons tonne tonnes kg""".split())
+acres ton tons tonne tonnes kg ruble rubles rouble roubles pound pounds sterling yen rupee
+rupees tenge lira francs""".split())
 
 
 def asks_amount(typed: list[str]) -> bool:

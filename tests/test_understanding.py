@@ -683,6 +683,7 @@ def test_a_figure_asked_in_another_unit_is_declined(tiny_engine: Engine) -> None
     assert tiny_engine.answer("how much is the ticket price in dollars").answered
     assert not tiny_engine.answer("how much is the ticket price in euros").answered
     assert not tiny_engine.answer("what is the ticket price in euros").answered
+    assert not tiny_engine.answer("whats the ticket price in rubles").answered
     assert analyse(tiny_engine.index, "what is the ticket price in 2024").asked == frozenset()
 
 
