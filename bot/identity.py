@@ -165,7 +165,9 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     # A half of a total is looked for in a question, not in a pasted text.
     stems = frozenset(map(_stem, typed)) if totalled and len(typed) <= _QUESTION_WORDS \
         else frozenset()
-    ordinals = tuple(w for w in typed if w in ORDINALS) \
+    # The ranks asked, after the last question word: "X came second, so who was first?"
+    asking = max((i for i, w in enumerate(typed) if w in _WH), default=0)
+    ordinals = tuple(w for w in typed[asking:] if w in ORDINALS) \
         if not present.isdisjoint(ORDINALS) else ()
     ranked = next((f"{w} {nxt}" for i, (w, nxt) in enumerate(pairwise(typed))
                    if w in ORDINALS and typed[i - 1 : i] == ["the"] and nxt not in STOPWORDS
@@ -340,6 +342,7 @@ def _which(typed: Sequence[str]) -> list[tuple[list[str], str]]:
     return out
 
 
+_WH = frozenset("who whom whose which what when where why how".split())
 # Before an imperative "name"/"list": the question starts there ("can you name ...").
 _ASKING = frozenset("you please pls plz".split())
 _EMPHASIS = frozenset("exactly actually really precisely".split())
@@ -383,6 +386,9 @@ class Profile:
 
     # Whether it gives a day of a month ("Dec 19, 2023", "7 March 2024").
     dated: bool = False
+    # The ranks the article's own words give ("second highest"): not the operator's answer,
+    # which may say "the article does not say which was first".
+    ranks: frozenset[str] = frozenset()
 
     @property
     def future(self) -> bool:
@@ -432,10 +438,11 @@ def profile(answer: str, quotes: Sequence[str], *,
             if lower[i - 1] in _BE and word.endswith("ed") and "by" not in lower[i + 1 : i + 5]:
                 passive.setdefault(stem(word), f"{lower[i - 1]} {word}")
     dated = any(_dated(tokens(text)) for text in (answer, *quotes))
+    ranks = frozenset(w for text in quotes for w in tokens(text) if w in ORDINALS)
     # A thing listed in part is named in part: "which countries" gets the list.
     return Profile(frozenset(words), {k: v for k, v in vague.items()
                                       if k not in named and k not in partial},
-                   partial, totals, passive, dated)
+                   partial, totals, passive, dated, ranks)
 
 
 def _generic(lower: Sequence[str], i: int, ubiquitous: frozenset[str]) -> int | None:
@@ -613,9 +620,9 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             # The deed or a word made from it: "invitations" of "were invited".
             if deed == done or (len(done) >= _DEED_STEM and deed.startswith(done)):
                 return "agent", phrase
-    if question.ordinals and fact.words.isdisjoint(question.ordinals):
+    if question.ordinals and fact.ranks.isdisjoint(question.ordinals):
         # "The second free trade zone" of a fact about "the first" ...
-        ranks = sorted(fact.words & ORDINALS)
+        ranks = sorted(fact.ranks)
         if ranks:
             return "rank", ranks[0]
         # ... or "the first sanctions" of a fact that ranks nothing.

@@ -18,7 +18,8 @@ whats hows wheres whens many
 # Conversational padding: how people wrap a question in a chat, never what it asks.
 # How the answer should look: padding, and never the subject even of a question made of padding.
 FORM_WORDS = frozenset("""
-quote quotes quoted quoting direct verbatim exact sentence sentences couple nutshell fill
+quote quotes quoted quoting direct verbatim exact actual sentence sentences couple nutshell fill
+paragraph paragraphs bullet bullets
 """.split())
 FILLERS = frozenset("""
 actually again ah anybody anyone anything article bot briefly btw buddy bro chat cheers

@@ -36,6 +36,7 @@ from bot.index import (
 )
 from bot.lexicon import (
     COUNT_CUES,
+    FORM_WORDS,
     JUDGEMENT_WORDS,
     MEASURE_CUES,
     NUMBER_WORDS,
@@ -46,7 +47,7 @@ from bot.lexicon import (
     YES_NO_STARTS,
 )
 from bot.model import Fact
-from bot.normalize import content_of, is_number, stem, tokens, word_role
+from bot.normalize import content_of, is_figure, is_number, stem, tokens, word_role
 from bot.thresholds import Thresholds
 
 if TYPE_CHECKING:
@@ -171,6 +172,13 @@ twenty""".split())} | {w: str(10 * i) for i, w in enumerate(
     "thirty forty fifty sixty seventy eighty ninety".split(), start=3)}
 
 
+def _no_form_figures(words: list[str]) -> list[str]:
+    """Without the figures that say how long the answer should be ("in a sentence or two",
+    "in 3 bullet points"): they are not figures asked about."""
+    return [w for i, w in enumerate(words)
+            if not (is_figure(w) and not FORM_WORDS.isdisjoint(words[max(0, i - 2) : i + 3]))]
+
+
 def analyse(index: Index, question: str) -> Query:
     words: list[str] = []
     corrections: list[tuple[str, str]] = []
@@ -181,6 +189,8 @@ def analyse(index: Index, question: str) -> Query:
         question = _ABBREVIATIONS.sub(_expand_abbreviation, question)
     names = _names(question)
     written = tokens(question)
+    if not FORM_WORDS.isdisjoint(written):
+        written = _no_form_figures(written)
     for word in written:
         if word in _NUMBER_VALUES and not index.knows(word) \
                 and index.knows(_NUMBER_VALUES[word]):

@@ -51,6 +51,8 @@ def normalize(text: str) -> str:
     if "st" in text or "nd" in text or "rd" in text or "th" in text:
         text = _NUMBERED_ORDINAL.sub(lambda m: _ORDINAL_WORDS[int(m.group(1)) - 1], text)
     text = _NOT_WORD.sub(" ", text)
+    if "number" in text:
+        text = _NUMBER_RANK.sub(lambda m: _RANKS[m.group(1)], text)  # "number 1" is first
     if "up" in text:
         text = _GONE_UP.sub("increased", text)  # "went up", "up by": a rise, not a stopword
     if "." in text:
@@ -62,6 +64,9 @@ _GONE_UP = re.compile(
     r"\b(?:(?:go|goes|went|gone|going|is|was|are|were|been)\s+up"
     r"|up(?=\s+by\s+(?:how|what|about|around|nearly|almost|[\d.]+\s+percent\b)))"
     r"(?!\s+to\b)")
+_NUMBER_RANK = re.compile(r"\bnumber (1|one|2|two|3|three)\b(?! of\b)")
+_RANKS = {"1": "first", "one": "first", "2": "second", "two": "second", "3": "third",
+          "three": "third"}
 _SHORT_YEAR = re.compile(r"(?<![\w'])'(\d\d)\b")
 _NUMBERED_ORDINAL = re.compile(r"\b(10|[1-9])(?:st|nd|rd|th)\b")
 _ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()

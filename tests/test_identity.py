@@ -229,6 +229,10 @@ def test_a_fact_that_does_not_speak_of_the_kind_asked_is_declined(engine: Engine
     ("Will the line be extended soon?", "The line carried 12,000 passengers.", "future"),
     # "Who exactly were the ...": which of those the fact mentions only indefinitely.
     ("Who exactly were the people invited?", "Many people were invited.", "which"),
+    # The rank asked is the one after the question word; the article's words give the rank,
+    # not the operator's answer.
+    ("Gull Island came first, so which island is second?", "Gull Island is the first stop.",
+     "rank"),
     # An ordinal before a thing, of a fact that ranks nothing.
     ("When were the first tickets sold?", "Tickets were sold in May.", "unranked"),
     ("Was it the first time tickets were sold?", "Tickets were sold in May.", None),
@@ -353,3 +357,10 @@ def test_a_bare_plural_names_none_of_its_kind(quote: str, vague: dict[str, str])
 ])
 def test_the_kind_of_thing_asked_for_by_verb_or_in_the_singular(question: str, kinds: tuple[str, ...]) -> None:
     assert identity.asks(tokens(question)).kinds == kinds
+
+
+def test_a_rank_is_the_articles_own_word() -> None:
+    profile = identity.profile("Gull Island is second; the article does not say which is first.",
+                               ["Gull Island is the second stop."])
+    assert identity.veto(identity.asks(tokens("which island is first")), profile) \
+        == ("rank", "second")

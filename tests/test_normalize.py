@@ -26,6 +26,8 @@ from bot.normalize import normalize, stem
         ("trade went up by how much", "trade increased by how much"),
         ("up by 53%", "increased by 53 percent"),
         ("set up by 2023, up to them", "set up by 2023 up to them"),
+        ("was it number 1 or number two", "was it first or second"),
+        ("the number of ports", "the number of ports"),
     ],
 )
 def test_normalize(raw: str, normal: str) -> None:
@@ -84,3 +86,7 @@ def test_a_number_in_words_is_read_as_the_facts_write_it(tiny_engine: Engine) ->
 
 def test_how_the_answer_should_look_is_never_the_subject(tiny_engine: Engine) -> None:
     assert analyse(tiny_engine.index, "the article, in a nutshell?").content == ("articl",)
+    # Nor is how long it should be a figure asked.
+    assert "2" not in analyse(tiny_engine.index, "the ferry in a sentence or 2").content
+    assert "3" not in analyse(tiny_engine.index, "the ferry in 3 bullet points").content
+    assert "3" in analyse(tiny_engine.index, "the ferry in 3 ports").content
