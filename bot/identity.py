@@ -166,9 +166,9 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     stems = frozenset(map(_stem, typed)) if totalled and len(typed) <= _QUESTION_WORDS \
         else frozenset()
     # The ranks asked, after the last question word: "X came second, so who was first?"
-    asking = max((i for i, w in enumerate(typed) if w in _WH), default=0)
-    ordinals = tuple(w for w in typed[asking:] if w in ORDINALS) \
-        if not present.isdisjoint(ORDINALS) else ()
+    ordinals = () if present.isdisjoint(ORDINALS) else tuple(
+        w for w in typed[max((i for i, w in enumerate(typed) if w in _WH), default=0):]
+        if w in ORDINALS)
     ranked = next((f"{w} {nxt}" for i, (w, nxt) in enumerate(pairwise(typed))
                    if w in ORDINALS and typed[i - 1 : i] == ["the"] and nxt not in STOPWORDS
                    and nxt not in _RANK_NOT_THING), "") if ordinals else ""

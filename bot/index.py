@@ -979,8 +979,8 @@ def asks_means(words: Sequence[str]) -> bool:
     """How something was done, which a fact must say ("how were the visitors selected", "how
     do they count the land ports", "by what means"), not how someone described it or what it
     did ("how does he describe ...", "how will the zone help ...")."""
-    text = " ".join(words)
-    if any(phrase in text for phrase in _MEANS_PHRASES):
+    if not _MEANS_PHRASE_ENDS.isdisjoint(words) and any(
+            phrase in " ".join(words) for phrase in _MEANS_PHRASES):
         return True
     for i, word in enumerate(words[:-2]):
         if word != "how" or words[i + 1] not in _HOW_AUXILIARIES:
@@ -1006,6 +1006,7 @@ organize organised organized manage managed achieve achieved enforce enforced im
 implemented verify verified monitor monitored recruit recruited""".split())
 _MEANS_REACH = 4
 _MEANS_PHRASES = ("by what means", "get around", "got around", "go about", "went about")
+_MEANS_PHRASE_ENDS = frozenset(phrase.rsplit(" ", 1)[1] for phrase in _MEANS_PHRASES)
 
 
 def counts_things(words: list[str]) -> bool:

@@ -48,8 +48,7 @@ def normalize(text: str) -> str:
     if "'" in text:
         text = _SHORT_YEAR.sub(_full_year, text)  # "in '23" is 2023
         text = _POSSESSIVE.sub("", text).replace("'", "")
-    if "st" in text or "nd" in text or "rd" in text or "th" in text:
-        text = _NUMBERED_ORDINAL.sub(lambda m: _ORDINAL_WORDS[int(m.group(1)) - 1], text)
+    text = _NUMBERED_ORDINAL.sub(_ordinal_word, text)
     text = _NOT_WORD.sub(" ", text)
     if "number" in text:
         text = _NUMBER_RANK.sub(lambda m: _RANKS[m.group(1)], text)  # "number 1" is first
@@ -70,6 +69,10 @@ _RANKS = {"1": "first", "one": "first", "2": "second", "two": "second", "3": "th
 _SHORT_YEAR = re.compile(r"(?<![\w'])'(\d\d)\b")
 _NUMBERED_ORDINAL = re.compile(r"\b(10|[1-9])(?:st|nd|rd|th)\b")
 _ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+
+
+def _ordinal_word(match: re.Match[str]) -> str:
+    return _ORDINAL_WORDS[int(match.group(1)) - 1]
 
 
 def _full_year(match: re.Match[str]) -> str:
