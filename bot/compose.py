@@ -51,6 +51,7 @@ _NOT_SINGLED_OUT = {
     "part": "The article gives only the whole, {}, not that part of it.",
     "rank": "The article speaks only of the \u201c{}\u201d.",
     "agent": "The article does not say who: it says only \u201c{}\u201d.",
+    "entity": "The article does not say which {}.",
     "comparison": "The article makes no such comparison (\u201c{}\u201d).",
     "payer": "The article does not say who pays for it.{}",
     "future": "The article does not say what will happen.{}",

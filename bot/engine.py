@@ -26,7 +26,7 @@ from bot.language import (
     foreign_cues,
     split_questions,
 )
-from bot.matching import Match, Query, analyse, numbers_unexplained, score
+from bot.matching import PRECISE_STEMS, Match, Query, analyse, numbers_unexplained, score
 from bot.model import Kind, KnowledgeBase, Reply
 from bot.normalize import stem, tokens, word_role
 from bot.thresholds import DEFAULT, Thresholds
@@ -193,6 +193,12 @@ class Engine:
         return frozenset(words | (_PUBLISHER_WORDS if fact.speaker == PUBLISHER else set()))
 
     @cached_property
+    def _people(self) -> frozenset[str]:
+        """The words of people's names, not of the papers that speak ("China Daily")."""
+        papers = {w for source in self.kb.sources for w in tokens(source.publisher)}
+        return self.index.people - papers
+
+    @cached_property
     def _titles(self) -> dict[str, list[tuple[str, str, str]]]:
         from bot.index import speaker_titles
 
@@ -204,7 +210,8 @@ class Engine:
         if found is None:
             fact = self.kb.facts[position]
             found = identity.profile(fact.answer, [c.quote for c in fact.citations],
-                                     ubiquitous=self.index.ubiquitous)
+                                     ubiquitous=self.index.ubiquitous,
+                                     people=self._people)
             self._profiles[position] = found
         return found
 
@@ -399,7 +406,8 @@ class Engine:
         # Only words that no fact explains are named: "nothing about 'chairman'" would be
         # false when another fact is about the chairman.
         unknown = [query.surface.get(w, w) for w in lexical.unexplained
-                   if not self.index.knows(w)] if language == ENGLISH else []
+                   if not self.index.knows(w) and w not in PRECISE_STEMS] \
+            if language == ENGLISH else []
         nearest = [c.match.fact for c in considered[: t.max_suggestions]
                    if c.confidence >= t.nearest_confidence]
         singled = identity.veto(query.singles_out, self._profile(top.position)) \

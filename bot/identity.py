@@ -47,11 +47,15 @@ _CLAUSE_ENDS = frozenset(";.:!?")
 _AUXILIARIES = frozenset("""is are was were be been do does did has have had will would can
 could should shall may might must""".split())
 _KIND_OF = frozenset("kind type sort".split())
-# Who or what did something, asked by kind in the singular ("which company built", "which
-# official signed off"): a fact that names one speaks of its kind ("which agency": "the news
-# agency Xinhua"), unlike "which city", which a name answers alone.
-_ENTITY_KINDS = frozenset("""company firm official ministry department body agency organisation
-organization bank minister person individual contractor authority institution""".split())
+# Who or what did something, asked by kind in the singular ("which official signed off",
+# "which company built"): a fact must name a person, or a body ("Xinhua", "the central
+# government"), or speak of the kind; "which city" a name answers alone, whatever it is.
+_PERSON_KINDS = frozenset("official person individual minister".split())
+_BODY_KINDS = frozenset("""company firm ministry department body agency organisation
+organization bank contractor authority institution""".split())
+# Words that make a phrase a body without a capital ("the central government").
+_BODY_WORDS = frozenset(stem(w) for w in """government ministry council congress committee
+party agency company department bureau commission administration""".split())
 # Words without which `_which` finds nothing.
 _WHICH_WORDS = frozenset("which what name names list who".split())
 # Verbs that follow the thing asked ("which city serves as ..."): not its plural.
@@ -117,12 +121,13 @@ class Asks:
     others: tuple[str, ...] = ()  # stems of things asked besides the one named ("which other")
     leader: str = ""  # as typed: who leads something is asked ("who runs the zone")
     compares: str = ""  # as typed: a comparison asked ("bigger than")
+    entity: str = ""  # as typed: a person or body asked for by kind ("which official")
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
                     or self.part_of or self.stems or self.ordinals or self.future
                     or self.agent or self.voice or self.day or self.others or self.who_is
-                    or self.leader or self.compares)
+                    or self.leader or self.compares or self.entity)
 
 
 NOTHING = Asks()
@@ -141,11 +146,10 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     who_is = tuple(stem(w) for phrase, how in phrases if how == "who" for w in phrase)
     kinds = tuple(stem(phrase[-1]) for phrase, how in phrases
                   if phrase and (how == "name" or (how == "which" and _plural(phrase[-1]))))
-    # The phrase may run on into its verb ("which company built the ports").
-    kinds += tuple(stem(w) for phrase, how in phrases if how == "which"
-                   for w in phrase[:-1] if w in _ENTITY_KINDS)
-    kinds += tuple(stem(phrase[-1]) for phrase, how in phrases if how == "which" and phrase
-                   and phrase[-1] in _ENTITY_KINDS)
+    # Who or what did it, asked by kind in the singular; the phrase may run on into its verb
+    # ("which company built the ports").
+    entity = next((w for phrase, how in phrases if how == "which" for w in phrase
+                   if w in _PERSON_KINDS or w in _BODY_KINDS), "")
     superlatives = tuple(w for i, w in enumerate(typed) if w in SUPERLATIVES
                          and typed[i + 1 : i + 2] != ["of"]  # "most of the trade": a share
                          and typed[i - 1 : i] != ["at"]  # "at most": a bound
@@ -183,17 +187,20 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                    for w in _phrase(typed, i + 1)) if "other" in present else ()
     leader = next((deed for word, deed in pairwise(typed)
                    if word == "who" and deed in _LEADS), "") if "who" in present else ""
-    compares = next((f"{a} than" for a, b in pairwise(typed) if b == "than" and (
-        a in _COMPARING or (len(a) > 4 and a.endswith("er") and a not in _NOT_COMPARATIVE))),
-        "") if "than" in present else ""
+    compares = next((f"{a} than" for i, (a, b) in enumerate(pairwise(typed)) if b == "than"
+                     and (a in _COMPARING or (len(a) > 4 and a.endswith("er")
+                                             and a not in _NOT_COMPARATIVE))
+                     # "more than one city", "more than a dozen": a bound, not a comparison
+                     and not _bound(typed[i + 2 : i + 3])), "") if "than" in present else ""
     if not (which or superlatives or relations or every or part_of or ordinals or future
-            or agent or voice or day or others or leader or compares) \
+            or agent or voice or day or others or leader or compares or entity) \
             and stems.isdisjoint(totalled):
         return NOTHING
     return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
                 every=every, part_of=part_of, stems=stems, kinds=kinds, ordinals=ordinals,
                 ranked=ranked, future=future, agent=agent, agent_of=agent_of, voice=voice, day=day,
-                others=others, who_is=who_is, leader=leader, compares=compares)
+                others=others, who_is=who_is, leader=leader, compares=compares,
+                entity=entity)
 
 
 # "What date" is loose (a month may do); "what day", "the exact date" are not.
@@ -202,11 +209,18 @@ _DAY_ASKED = frozenset({("what", "day"), ("which", "day"), ("exact", "day"), ("e
                         ("precise", "date"), ("precise", "day")})
 
 
+def _soon(typed: Sequence[str]) -> bool:
+    """ "Soon" of what is to come, not "as soon as" nor "soon after"."""
+    return any(w == "soon" and typed[i - 1 : i] != ["as"] and typed[i + 1 : i + 2] not in (
+        ["after"], ["as"], ["before"]) for i, w in enumerate(typed))
+
+
 def _future(typed: Sequence[str], present: frozenset[str]) -> bool:
     """ "What will happen to trade", "what does Xinjiang plan to add", "again next year": what
     is to come, which a fact must speak of (Profile.future). Not a yes/no "will ...?" alone:
     "will foreigners be welcome?" is answered by "he welcomes them"."""
-    if not present.isdisjoint(_FUTURE_ASKED):
+    if not present.isdisjoint(_FUTURE_ASKED) and ("soon" not in present or _soon(typed)
+                                                  or not present.isdisjoint(_FUTURE_WORDS)):
         return True
     if not present.isdisjoint(_WILL) and typed and typed[0] not in _YES_NO_FUTURE:
         return True  # "what will happen to trade?", not "will foreigners be welcome?"
@@ -216,6 +230,7 @@ def _future(typed: Sequence[str], present: frozenset[str]) -> bool:
 
 
 _FUTURE_ASKED = frozenset("future upcoming soon".split())
+_FUTURE_WORDS = frozenset("future upcoming".split())
 _WILL = frozenset("will gonna".split())
 # A yes/no question about what will be may be answered by a stance stated now ("will
 # foreigners be welcome?": "he welcomes them").
@@ -239,6 +254,9 @@ def _agent(typed: Sequence[str]) -> tuple[str, tuple[str, ...]]:
         if deed in _BE and i + 2 < len(typed) and typed[i + 2].endswith("ing") \
                 and len(typed[i + 2]) > 5:
             at, deed = i + 2, typed[i + 2]  # "who is funding ..."
+        if (deed in _PAYS and typed[at + 1 : at + 2] and typed[at + 1] in _PAID_IDIOMS) \
+                or deed in _SAYING:
+            continue  # "who paid a visit"; "who stated that people were invited": the speaker
         if deed not in _AUXILIARIES and (
                 (len(deed) > 4 and deed.endswith(("ed", "ing"))) or deed in _IRREGULAR_PAST
                 or deed in _PAYS):
@@ -263,12 +281,26 @@ _NOT_COMPARATIVE = frozenset("other rather whether either neither".split())
 _COMPARES = frozenset("""than compared comparison versus yoy rose risen increased increase grew
 grown growth fell fallen decreased decline declined record""".split()) | SUPERLATIVES
 
+def _bound(after: Sequence[str]) -> bool:
+    return bool(after) and (_number(after[0]) or after[0] in ("a", "an", "half", "double"))
+
+
 # Paying for something: who did it is asked of a fact that speaks of money or no one.
 _PAYS = frozenset("""pays paid paying funds funded funding finances financed financing sponsors
 sponsored sponsoring bankrolled bankrolls""".split())
+# "Paid a visit", "paid attention": no money.
+_PAID_IDIOMS = frozenset("a an attention tribute homage respects heed visit visits".split())
 _PAY_STEMS = frozenset(stem(w) for w in _PAYS)
 _MONEY = frozenset(stem(w) for w in """pay paid fund funds finance financed investment invest
 invested budget cost costs sponsor money""".split())
+
+# Deeds that bring about what a passive tells ("were invited"): whoever did them is its doer.
+_ARRANGING = frozenset(stem(w) for w in """organised organized arranged planned selected chose
+chosen sent hosted coordinated approved authorised authorized ordered initiated decided
+picked""".split()) | frozenset(stem(w) for w in _PAYS)
+
+_SAYING = frozenset("""said stated claimed mentioned reported told noted announced explained
+added argued wrote described called""".split())
 
 _AGENT_REACH = 6
 # "The first time", "the first half": when, not which thing of a rank.
@@ -322,12 +354,9 @@ def _which(typed: Sequence[str]) -> list[tuple[list[str], str]]:
             out.append((_phrase(typed, i + 1), "which"))
         elif word == "what" and i + 1 < len(typed):
             nxt = typed[i + 1]
-            # "What countries": a plural asks which ones; "what role" asks what it is like,
-            # "what kind of exhibits" which ones again.
-            if nxt in _KIND_OF and typed[i + 2 : i + 3] == ["of"] \
-                    and _plural(typed[i + 3] if i + 3 < len(typed) else ""):
-                out.append((_phrase(typed, i + 3), "which"))
-            elif nxt not in _KIND_OF and _plural(nxt):
+            # "What countries": a plural asks which ones; "what role" or "what kind of
+            # ports" asks what it is like, which a modifier may say ("land ports").
+            if nxt not in _KIND_OF and _plural(nxt):
                 out.append((_phrase(typed, i + 1), "which"))
         elif word in ("name", "names") and typed[i + 1 : i + 2] == ["of"]:
             out.append((_phrase(typed, i + 2), "name"))
@@ -389,6 +418,10 @@ class Profile:
     # The ranks the article's own words give ("second highest"): not the operator's answer,
     # which may say "the article does not say which was first".
     ranks: frozenset[str] = frozenset()
+    # Whether its words name a person ("Erkin Tuniyaz") or a body ("Xinhua", "the central
+    # government"): who or which organisation did something.
+    names_person: bool = False
+    names_body: bool = False
 
     @property
     def future(self) -> bool:
@@ -397,7 +430,8 @@ class Profile:
 
 
 def profile(answer: str, quotes: Sequence[str], *,
-            ubiquitous: frozenset[str] = frozenset()) -> Profile:
+            ubiquitous: frozenset[str] = frozenset(),
+            people: frozenset[str] = frozenset()) -> Profile:
     """Vagueness from the article's own words (the quotes): the operator's answer may say
     "the article does not say which region", which names nothing. `ubiquitous`: the stems of
     the words of half the facts or more ("xinjiang"), which single nothing out: in a bare
@@ -439,10 +473,14 @@ def profile(answer: str, quotes: Sequence[str], *,
                 passive.setdefault(stem(word), f"{lower[i - 1]} {word}")
     dated = any(_dated(tokens(text)) for text in (answer, *quotes))
     ranks = frozenset(w for text in quotes for w in tokens(text) if w in ORDINALS)
+    names_person = not words.isdisjoint(people)
+    # In the article's own words: the operator's answer names the paper ("According to ...").
+    names_body = not words.isdisjoint(_BODY_WORDS) or any(
+        _capitalised_name(text, ubiquitous | people) for text in quotes)
     # A thing listed in part is named in part: "which countries" gets the list.
     return Profile(frozenset(words), {k: v for k, v in vague.items()
                                       if k not in named and k not in partial},
-                   partial, totals, passive, dated, ranks)
+                   partial, totals, passive, dated, ranks, names_person, names_body)
 
 
 def _generic(lower: Sequence[str], i: int, ubiquitous: frozenset[str]) -> int | None:
@@ -464,10 +502,26 @@ def _generic(lower: Sequence[str], i: int, ubiquitous: frozenset[str]) -> int | 
     return None
 
 
-_PREPOSITIONS = frozenset("""on of in for to with about from at against over under among between
+# Not "of": "a series of sanctions" is counted by the phrase before it.
+_PREPOSITIONS = frozenset("""on in for to with about from at against over under among between
 into onto""".split())
 # Modifiers that do not narrow a kind of thing ("related products", "relevant departments").
 _SAYS_NOTHING = frozenset("related relevant certain various different such other".split())
+
+
+def _capitalised_name(text: str, known: frozenset[str]) -> bool:
+    """A word written as a name, not first in its sentence, that is not the knowledge base's
+    own subject nor a person: "Xinhua", "Daily", not "Xinjiang", "March"."""
+    for match in _NAME_WORD.finditer(text):
+        if match.start() == 0 or text[: match.start()].rstrip()[-1:] in ".!?\"":
+            continue
+        word = match.group().lower()
+        if word not in known and stem(word) not in known and word not in _MONTHS:
+            return True
+    return False
+
+
+_NAME_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 
 
 def _dated(words: Sequence[str]) -> bool:
@@ -567,7 +621,7 @@ def _derived(key: str, vague: dict[str, str]) -> str | None:
 _DERIVED = 6
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
                      "future", "day", "others", "leader", "unranked", "payer",
-                     "comparison"})
+                     "comparison", "entity"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -602,18 +656,24 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             and not fact.words.isdisjoint(question.others):
         # "Which other regional leaders ...?" of a fact that names only the one.
         return "others", ""
+    if question.entity and stem(question.entity) not in fact.words and not (
+            fact.names_person if question.entity in _PERSON_KINDS else fact.names_body):
+        # "Which company built the land ports?" of a fact that names no one.
+        return "entity", question.entity
     if question.compares and fact.words.isdisjoint(_COMPARES):
         # "Is Horgos bigger than Kashgar?" of a fact that names both and compares nothing.
         return "comparison", question.compares
-    if question.leader and fact.words.isdisjoint(LEADERS):
-        # "Who runs the zone?" of a fact that names no one who leads anything.
+    if question.leader and fact.words.isdisjoint(LEADERS) \
+            and stem(question.leader) not in fact.words:
+        # "Who runs the zone?" of a fact that names no one who leads anything (but "who runs
+        # the campaigns" of one in which forces "run smear campaigns" may say who).
         return "leader", question.leader
     if question.agent in _PAY_STEMS and fact.words.isdisjoint(_MONEY):
         # "Who paid for the trips?" of a fact that speaks of no money.
         return "payer", ""
-    if question.agent and fact.passive and question.agent not in fact.words:
+    if question.agent in _ARRANGING and fact.passive and question.agent not in fact.words:
         # "Who organised the visits?" of a fact that tells only that people "were invited":
-        # neither that deed nor its doer is given.
+        # neither that deed nor its doer is given (not "who attended": those it may name).
         return "agent", next(iter(fact.passive.values()))
     for deed in (question.agent, *question.agent_of) if question.agent else ():
         for done, phrase in fact.passive.items():

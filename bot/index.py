@@ -979,17 +979,17 @@ def asks_means(words: Sequence[str]) -> bool:
     """How something was done, which a fact must say ("how were the visitors selected", "how
     do they count the land ports", "by what means"), not how someone described it or what it
     did ("how does he describe ...", "how will the zone help ...")."""
-    if not _MEANS_PHRASE_ENDS.isdisjoint(words) and any(
-            phrase in " ".join(words) for phrase in _MEANS_PHRASES):
+    if "means" in words and any(words[i : i + 3] == ["by", "what", "means"]
+                                for i in range(len(words))):
         return True
     for i, word in enumerate(words[:-2]):
         if word != "how" or words[i + 1] not in _HOW_AUXILIARIES:
             continue
         clause = list(takewhile(lambda w: w not in _CLAUSE_LINKS, words[i + 2 :]))
-        if words[i + 1] in _BE and len(clause) >= 2 and clause[-1].endswith("ed") \
-                and clause[-1] not in _NOT_DONE:
+        if words[i + 1] in _BE and len(clause) >= 2 and clause[-1] in _MEANS_VERBS:
             return True  # "how was the boundary decided"
-        if not _MEANS_VERBS.isdisjoint(clause[:_MEANS_REACH]):
+        if not _MEANS_VERBS.isdisjoint(clause[:_MEANS_REACH]) or any(
+                pair in _GETTING_ROUND for pair in pairwise(clause[:_MEANS_REACH + 1])):
             return True
     return False
 
@@ -997,16 +997,13 @@ def asks_means(words: Sequence[str]) -> bool:
 _HOW_AUXILIARIES = frozenset("did do does was were is are will would can could".split())
 _BE = frozenset("was were is are".split())
 _CLAUSE_LINKS = frozenset("and or but so if".split())
-# Past participles that end such a question without a deed done ("how is it connected").
-_NOT_DONE = frozenset("""connected related linked involved concerned affected expected
-supposed meant described viewed seen""".split())
 _MEANS_VERBS = frozenset("""count counted calculate calculated measure measured select selected
 choose chose chosen decide decided fund funded finance financed pay paid build built organise
 organize organised organized manage managed achieve achieved enforce enforced implement
 implemented verify verified monitor monitored recruit recruited""".split())
 _MEANS_REACH = 4
-_MEANS_PHRASES = ("by what means", "get around", "got around", "go about", "went about")
-_MEANS_PHRASE_ENDS = frozenset(phrase.rsplit(" ", 1)[1] for phrase in _MEANS_PHRASES)
+_GETTING_ROUND = frozenset({("get", "around"), ("got", "around"), ("get", "round"),
+                            ("got", "round")})
 
 
 def counts_things(words: list[str]) -> bool:

@@ -46,7 +46,7 @@ FOREIGN_QUANTITY = re.compile(
 # "Why" and "when" in other languages: a reason or a time asked, which a fact must give.
 _FOREIGN_CUES = (
     ("why", re.compile(
-        r"\b(?:warum|weshalb|wieso|pourquoi|por qu[eé]|porque|perch[eé]|почему|зачем|neden|"
+        r"\b(?:warum|weshalb|wieso|pourquoi|por qu[eé]|почему|зачем|neden|"
         r"nega|mengapa|kenapa|неге|لماذا)\b|为什么|為什麼|为何|なぜ|どうして|왜", re.IGNORECASE)),
     ("when", re.compile(
         r"\b(?:wann|quand|cu[aá]ndo|quando|когда|ne zaman|qachon|kapan|қашан|متى)\b|什么时候|"
@@ -64,7 +64,7 @@ def foreign_cues(text: str) -> frozenset[str]:
 # in meaning is offered, not answered ("Welche westlichen Länder ...?" of "some Western
 # countries").
 FOREIGN_SINGLING_OUT = re.compile(
-    r"\b(?:welche[nmrs]?|какие|каких|каким|какими|quels|quelles|cu[aá]les|quali|quais|genau|"
+    r"\b(?:welche|welchen|какие|каких|каким|какими|quels|quelles|cu[aá]les|quali|quais|"
     r"именно|конкретно|exactement|précisément|exactamente|esattamente|exatamente|"
     r"precisamente|konkret)\b|哪些|具体|具體|正確に|정확히",
     re.IGNORECASE)

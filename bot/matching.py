@@ -58,8 +58,16 @@ if TYPE_CHECKING:
     from bot.index import Ints
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
-# A scope is a place too: "China's national trade" is not the region's.
-SCOPE_STEMS = frozenset(stem(w) for w in "national nationwide countrywide worldwide".split())
+# A scope is a place too: "China's national trade" is not the region's; but a region's
+# "national ranking" is its place in the nation, and the "National People's Congress" a name.
+_NOT_SCOPED = frozenset("""rank ranking ranked ranks level scale position standing stage people
+peoples congress legislature average""".split())
+
+
+def _scopes(typed: Sequence[str]) -> tuple[str, ...]:
+    return tuple("national" for i, w in enumerate(typed) if w == "national"
+                 and typed[i + 1 : i + 2] and typed[i + 1] not in _NOT_SCOPED) \
+        if "national" in typed else ()
 # People ask with the same words again and again: each is stemmed once.
 _stem = lru_cache(maxsize=1 << 16)(stem)
 
@@ -104,7 +112,9 @@ class Query:
     def vetoing(self) -> frozenset[str]:
         """The words a fact must explain to answer at all (`specific`), or, asked precisely,
         every word."""
-        return self.specific | frozenset(self.content) if self.precise else self.specific
+        if not self.precise:
+            return self.specific
+        return self.specific | frozenset(w for w in self.content if w not in PRECISE_STEMS)
 
     def weight(self, index: Index, word: str) -> float:
         if word in self.names:
@@ -239,7 +249,7 @@ def analyse(index: Index, question: str) -> Query:
         names=frozenset(
             s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
         ),
-        places=frozenset(s for s in content if s in PLACE_STEMS or s in SCOPE_STEMS),
+        places=frozenset(s for s in content if s in PLACE_STEMS).union(_scopes(written)),
         judgement=asks_judgement(written),
         # ... and the things it asks which ones are ("what crops", "which countries").
         asked=frozenset(_stem(w) for w in asked_for(corrected)).union(
@@ -261,6 +271,7 @@ def analyse(index: Index, question: str) -> Query:
 # "Which specific ...", "... exactly?", in a question, not in a story around it ("I'm trying
 # to remember it exactly for a post").
 _PRECISELY = frozenset("specific specifically precisely exactly particular".split())
+PRECISE_STEMS = frozenset(stem(w) for w in _PRECISELY)  # the asking, not what is asked
 _PRECISE_WORDS = 16
 
 

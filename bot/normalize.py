@@ -46,7 +46,7 @@ def normalize(text: str) -> str:
     if "th" in text:
         text = _COMPASS.sub(r"\1\2", text)  # "north-western" is "northwestern"
     if "'" in text:
-        text = _SHORT_YEAR.sub(_full_year, text)  # "in '23" is 2023
+        text = _SHORT_YEAR.sub(_full_year, text)  # "in '23" is 2023, not "'18 land ports'"
         text = _POSSESSIVE.sub("", text).replace("'", "")
     text = _NUMBERED_ORDINAL.sub(_ordinal_word, text)
     text = _NOT_WORD.sub(" ", text)
@@ -66,7 +66,8 @@ _GONE_UP = re.compile(
 _NUMBER_RANK = re.compile(r"\bnumber (1|one|2|two|3|three)\b(?! of\b)")
 _RANKS = {"1": "first", "one": "first", "2": "second", "two": "second", "3": "third",
           "three": "third"}
-_SHORT_YEAR = re.compile(r"(?<![\w'])'(\d\d)\b")
+_SHORT_YEAR = re.compile(r"\b(in|since|from|by|until|till|of|during|for|year|summer|winter|"
+                         r"spring|autumn|fall) '(\d\d)\b(?![.,]?\d|')")
 _NUMBERED_ORDINAL = re.compile(r"\b(10|[1-9])(?:st|nd|rd|th)\b")
 _ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 
@@ -76,8 +77,8 @@ def _ordinal_word(match: re.Match[str]) -> str:
 
 
 def _full_year(match: re.Match[str]) -> str:
-    short = int(match.group(1))
-    return str(2000 + short if short < _CENTURY_TURN else 1900 + short)
+    short = int(match.group(2))
+    return f"{match.group(1)} {2000 + short if short < _CENTURY_TURN else 1900 + short}"
 
 
 _CENTURY_TURN = 50  # "'23" is 2023, "'98" is 1998

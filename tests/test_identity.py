@@ -349,14 +349,28 @@ def test_a_bare_plural_names_none_of_its_kind(quote: str, vague: dict[str, str])
 @pytest.mark.parametrize(("question", "kinds"), [
     ("Can you name the ferry stops?", ("stop",)),
     ("list the islands", ("island",)),
-    ("what kind of goods are sold on board", ("good",)),
-    ("Which company built the ferry?", ("company",)),
-    ("Which official signed off on the line?", ("official",)),
+    ("what kind of goods are sold on board", ()),  # what they are like: a modifier may say
     ("Which city is the port in?", ()),  # a name answers it without the word
     ("what's in a name", ()),
 ])
-def test_the_kind_of_thing_asked_for_by_verb_or_in_the_singular(question: str, kinds: tuple[str, ...]) -> None:
+def test_the_kind_of_thing_asked_for_by_verb(question: str, kinds: tuple[str, ...]) -> None:
     assert identity.asks(tokens(question)).kinds == kinds
+
+
+@pytest.mark.parametrize(("question", "quote", "reason"), [
+    # Who or which body did it, asked by kind: a fact must name one, or speak of the kind.
+    ("Which company built the ferry?", "The ferry was built in 2020.", "entity"),
+    ("Which company built the ferry?", "The ferry was built by Gull Shipyards.", None),
+    ("Which company built the ferry?", "A company built the ferry.", "which"),  # only "a"
+    ("Which official opened the line?", "The line opened in May.", "entity"),
+    ("Which official opened the line?", "Ann Mayor opened the line.", None),
+    ("Which authority approved the line?", "The town council approved the line.", None),
+])
+def test_a_person_or_body_asked_for_by_kind(question: str, quote: str,
+                                            reason: str | None) -> None:
+    profile = identity.profile("", [quote], people=frozenset({"ann", "mayor"}))
+    found = identity.veto(identity.asks(tokens(question)), profile)
+    assert (found and found[0]) == reason
 
 
 def test_a_rank_is_the_articles_own_word() -> None:
@@ -364,3 +378,33 @@ def test_a_rank_is_the_articles_own_word() -> None:
                                ["Gull Island is the second stop."])
     assert identity.veto(identity.asks(tokens("which island is first")), profile) \
         == ("rank", "second")
+
+
+# Fair questions a review found declined by the first form of these rules, and near misses
+# they must still decline: on the shipped engine, as a reader meets it.
+@pytest.mark.parametrize(("question", "fact"), [
+    ("who attended the regional sessions in january", "sco-diplomats-sessions"),
+    ("who stated that people were invited last year", "visits-last-year"),
+    ("which specific countries border xinjiang", "borders"),
+    ("how big, specifically, is the ftz", "ftz-area"),
+    ("the article says '18 land ports' - what are they for", "land-ports"),
+    ("what was xinjiang's national ranking in trade growth", "trade-growth-rank"),
+    ("how was the photo credited", "photo-credit"),
+    ("what happens as soon as people visit xinjiang in person", "lies-collapse"),
+    ("does the ftz cover more than one city", "ftz-areas-covered"),
+    ("which company took the photo", "photo-credit"),
+    ("what kind of ports does xinjiang have", "land-ports"),
+    ("what sanctions did the west impose", "sanctions"),
+    ("who paid a visit to xinjiang last year", "visits-last-year"),
+    ("who organised last year's visits to xinjiang", None),
+    ("which company built the land ports", None),
+    ("who runs the land ports", None),
+    ("is horgos bigger than kashgar", None),
+    ("how do they count the 18 land ports", None),
+    ("what was china's national trade growth in 2023", None),
+    ("who paid for the trips of the people invited last year", None),
+])
+def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
+                                                    fact: str | None) -> None:
+    reply = shipped_engine.answer(question)
+    assert (reply.fact.id if reply.answered and reply.fact else None) == fact, reply.text

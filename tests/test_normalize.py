@@ -19,7 +19,8 @@ from bot.normalize import normalize, stem
         ("free-trade zone 🇨🇳🤔", "free trade zone"),
         ("e.g. Dec. 19", "e g dec 19"),
         # A year written short, a rank written with digits.
-        ("trade in '23 vs '98", "trade in 2023 vs 1998"),
+        ("trade in '23, since '98", "trade in 2023 since 1998"),
+        ("the '18 land ports' and '45.9 percent'", "the 18 land ports and 45.9 percent"),
         ("the 1st zone, the 2nd and 10th; the 21st", "the first zone the second and tenth the 21st"),
         ("rock 'n' roll", "rock n roll"),
         # A rise is no stopword; a phrasal verb and "up to" are left alone.

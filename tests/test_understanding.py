@@ -660,15 +660,19 @@ def test_how_many_asks_for_a_count_unless_a_unit_follows(
 
 
 @pytest.mark.parametrize(("question", "answered"), [
-    ("how many passengers did the ferry line carry", True),
+    ("how many passengers did the ferry line carry in the busy month", True),
     # Asked precisely, every word is the point: one the fact does not explain is another
-    # question, not padding.
-    ("which specific passengers did the ferry line carry", False),
+    # question, not padding; the asking itself ("specific") is not.
+    ("how many passengers exactly did the ferry line carry in the busy month", False),
+    ("which specific passengers did the ferry line carry on its busy first month", False),
     ("how many passengers exactly did the ferry line carry", True),
+    ("which specific passengers did the ferry line carry", True),
 ])
 def test_a_word_asked_precisely_must_be_explained(
         tiny_engine: Engine, question: str, answered: bool) -> None:
-    assert tiny_engine.answer(question).answered is answered
+    reply = tiny_engine.answer(question)
+    assert reply.answered is answered
+    assert "specific" not in reply.text
 
 
 def test_a_scope_is_a_place(tiny_engine: Engine) -> None:
@@ -796,6 +800,7 @@ def test_another_language_asking_which_ones_exactly_is_offered_not_answered(
     ("¿Cuándo empezó a funcionar la zona?", {"when"}),
     ("Когда открылась зона?", {"when"}),
     ("Где он дал это интервью?", set()),
+    ("Quiero saber cuántos puertos tiene porque voy a viajar", set()),  # "because"
 ])
 def test_why_and_when_are_read_in_other_languages(question: str, cues: set[str]) -> None:
     assert foreign_cues(question) == cues
