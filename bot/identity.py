@@ -134,22 +134,28 @@ NOTHING = Asks()
 
 
 def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
-         totalled: frozenset[str] = frozenset()) -> Asks:
+         totalled: frozenset[str] = frozenset(), present: frozenset[str] | None = None) -> Asks:
     """`typed`: the question's words as typed (lower case, before spelling and aliases).
     `people`: the words of the names of people the knowledge base speaks of; `totalled`: the
-    stems of the halves of its totals (`totals_in`)."""
+    stems of the halves of its totals (`totals_in`); `present`: the set of `typed`, if made.
+    """
     # Each way of asking is looked for only when a word it needs is there: most questions
     # have none of them, and this runs for every question.
-    present = frozenset(typed)
+    present = frozenset(typed) if present is None else present
     phrases = _which(typed) if not present.isdisjoint(_WHICH_WORDS) else []
-    which = tuple(stem(w) for phrase, _ in phrases for w in phrase)
-    who_is = tuple(stem(w) for phrase, how in phrases if how == "who" for w in phrase)
-    kinds = tuple(stem(phrase[-1]) for phrase, how in phrases
-                  if phrase and (how == "name" or (how == "which" and _plural(phrase[-1]))))
-    # Who or what did it, asked by kind in the singular; the phrase may run on into its verb
-    # ("which company built the ports").
-    entity = next((w for phrase, how in phrases if how == "which" for w in phrase
-                   if w in _PERSON_KINDS or w in _BODY_KINDS), "")
+    which: tuple[str, ...] = ()
+    who_is: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    entity = ""
+    if phrases:
+        which = tuple(stem(w) for phrase, _ in phrases for w in phrase)
+        who_is = tuple(stem(w) for phrase, how in phrases if how == "who" for w in phrase)
+        kinds = tuple(stem(phrase[-1]) for phrase, how in phrases if phrase and (
+            how == "name" or (how == "which" and _plural(phrase[-1]))))
+        # Who or what did it, asked by kind in the singular; the phrase may run on into its
+        # verb ("which company built the ports").
+        entity = next((w for phrase, how in phrases if how == "which" for w in phrase
+                       if w in _PERSON_KINDS or w in _BODY_KINDS), "")
     superlatives = tuple(w for i, w in enumerate(typed) if w in SUPERLATIVES
                          and typed[i + 1 : i + 2] != ["of"]  # "most of the trade": a share
                          and typed[i - 1 : i] != ["at"]  # "at most": a bound

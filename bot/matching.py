@@ -66,8 +66,7 @@ peoples congress legislature average""".split())
 
 def _scopes(typed: Sequence[str]) -> tuple[str, ...]:
     return tuple("national" for i, w in enumerate(typed) if w == "national"
-                 and typed[i + 1 : i + 2] and typed[i + 1] not in _NOT_SCOPED) \
-        if "national" in typed else ()
+                 and typed[i + 1 : i + 2] and typed[i + 1] not in _NOT_SCOPED)
 # People ask with the same words again and again: each is stemmed once.
 _stem = lru_cache(maxsize=1 << 16)(stem)
 
@@ -199,10 +198,13 @@ def analyse(index: Index, question: str) -> Query:
         question = _ABBREVIATIONS.sub(_expand_abbreviation, question)
     names = _names(question)
     written = tokens(question)
-    if not FORM_WORDS.isdisjoint(written):
+    present = frozenset(written)
+    if not present.isdisjoint(FORM_WORDS):
         written = _no_form_figures(written)
+        present = frozenset(written)
+    numbers = not present.isdisjoint(NUMBER_WORDS)
     for word in written:
-        if word in _NUMBER_VALUES and not index.knows(word) \
+        if numbers and word in _NUMBER_VALUES and not index.knows(word) \
                 and index.knows(_NUMBER_VALUES[word]):
             word = _NUMBER_VALUES[word]  # "eighteen" of a fact that says "18"
         meant = None if word in PLACES else index.speller.correct(word)
@@ -225,7 +227,8 @@ def analyse(index: Index, question: str) -> Query:
             surface.setdefault(role[0], typed.get(w, w))
     stems = content_of(seen, padding)
     content = [s for s in stems if s not in index.small_talk_words]
-    singles_out = identity.asks(written, people=index.people, totalled=index.totalled)
+    singles_out = identity.asks(written, people=index.people, totalled=index.totalled,
+                                present=present)
     if singles_out.voice:
         # Compared with a fact's words, as the content is: "towns" is "cities" there.
         roles = (_role(w) for w in index.aliases.rewrite(list(singles_out.voice)))
@@ -240,8 +243,8 @@ def analyse(index: Index, question: str) -> Query:
         text=" ".join(words),
         words=tuple(words),
         content=tuple(content),
-        cues=CUE_WORDS.intersection(words).union(("means",) if "how" in words
-                                                  and asks_means(words) else ()),
+        cues=CUE_WORDS.intersection(words).union(("means",)) if "how" in present
+        and asks_means(words) else CUE_WORDS.intersection(words),
         corrections=tuple(corrections),
         asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
@@ -249,7 +252,8 @@ def analyse(index: Index, question: str) -> Query:
         names=frozenset(
             s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
         ),
-        places=frozenset(s for s in content if s in PLACE_STEMS).union(_scopes(written)),
+        places=frozenset(s for s in content if s in PLACE_STEMS).union(_scopes(written))
+        if "national" in present else frozenset(s for s in content if s in PLACE_STEMS),
         judgement=asks_judgement(written),
         # ... and the things it asks which ones are ("what crops", "which countries").
         asked=frozenset(_stem(w) for w in asked_for(corrected)).union(
@@ -257,14 +261,15 @@ def analyse(index: Index, question: str) -> Query:
             # ... and the unit of the figure asked ("how long ... in km").
             (s for s in content if s in _MEASURES) if not pairs.isdisjoint(QUANTITY_CUES)
             # ... or named as the unit to give it in ("the total in euros").
-            else (s for a, b in pairs if a == "in" for s in (_stem(b),) if s in _MEASURES)),
+            else (s for a, b in pairs if a == "in" for s in (_stem(b),) if s in _MEASURES)
+            if not present.isdisjoint(_MEASURE_WORDS) else ()),
         asks_count=asks_count(written),
         asks_measure=not pairs.isdisjoint(MEASURE_CUES),
         asks_amount=asks_amount(written),
         things=index.things.intersection(content),
         singles_out=singles_out,
         prediction=_predicts(written),
-        precise=len(written) <= _PRECISE_WORDS and not _PRECISELY.isdisjoint(written),
+        precise=len(written) <= _PRECISE_WORDS and not present.isdisjoint(_PRECISELY),
     )
 
 
@@ -277,10 +282,11 @@ _PRECISE_WORDS = 16
 
 # Units a figure is measured in (as stemmed, after aliases): a figure in another unit, or a
 # count, does not answer "how long ... in km".
-_MEASURES = frozenset(stem(w) for w in """percent yuan usd rmb euro euros km kilometer
-kilometers kilometre kilometres sqkm meter meters metre metres mile miles hectare hectares acre
-acres ton tons tonne tonnes kg ruble rubles rouble roubles pound pounds sterling yen rupee
-rupees tenge lira francs""".split())
+_MEASURE_WORDS = frozenset("""percent yuan usd rmb euro euros km kilometer kilometers kilometre
+kilometres sqkm meter meters metre metres mile miles hectare hectares acre acres ton tons tonne
+tonnes kg ruble rubles rouble roubles pound pounds sterling yen rupee rupees tenge lira
+francs""".split())
+_MEASURES = frozenset(map(stem, _MEASURE_WORDS))
 
 
 def asks_amount(typed: list[str]) -> bool:

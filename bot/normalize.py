@@ -48,26 +48,24 @@ def normalize(text: str) -> str:
     if "'" in text:
         text = _SHORT_YEAR.sub(_full_year, text)  # "in '23" is 2023, not "'18 land ports'"
         text = _POSSESSIVE.sub("", text).replace("'", "")
-    text = _NUMBERED_ORDINAL.sub(_ordinal_word, text)
+    if _DIGIT.search(text):
+        text = _NUMBERED_ORDINAL.sub(_ordinal_word, text)
     text = _NOT_WORD.sub(" ", text)
     if "number" in text:
         text = _NUMBER_RANK.sub(lambda m: _RANKS[m.group(1)], text)  # "number 1" is first
-    if "up" in text:
-        text = _GONE_UP.sub("increased", text)  # "went up", "up by": a rise, not a stopword
     if "." in text:
         text = _LONE_DOT.sub(" ", text)
     return " ".join(text.split())
 
 
-_GONE_UP = re.compile(
-    r"\b(?:(?:go|goes|went|gone|going|is|was|are|were|been)\s+up"
-    r"|up(?=\s+by\s+(?:how|what|about|around|nearly|almost|[\d.]+\s+percent\b)))"
-    r"(?!\s+to\b)")
+_DIGIT = re.compile(r"\d")
 _NUMBER_RANK = re.compile(r"\bnumber (1|one|2|two|3|three)\b(?! of\b)")
 _RANKS = {"1": "first", "one": "first", "2": "second", "two": "second", "3": "third",
           "three": "third"}
-_SHORT_YEAR = re.compile(r"\b(in|since|from|by|until|till|of|during|for|year|summer|winter|"
-                         r"spring|autumn|fall) '(\d\d)\b(?![.,]?\d|')")
+_SHORT_YEAR = re.compile(r"'(\d\d)\b(?![.,]?\d|')")
+# A short year only after one of these: "in '23", not "'18 land ports'".
+_BEFORE_YEAR = [[w] for w in """in since from by until till of during for year summer winter
+spring autumn fall""".split()]
 _NUMBERED_ORDINAL = re.compile(r"\b(10|[1-9])(?:st|nd|rd|th)\b")
 _ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 
@@ -77,15 +75,40 @@ def _ordinal_word(match: re.Match[str]) -> str:
 
 
 def _full_year(match: re.Match[str]) -> str:
-    short = int(match.group(2))
-    return f"{match.group(1)} {2000 + short if short < _CENTURY_TURN else 1900 + short}"
+    if match.string[: match.start()].split()[-1:] not in _BEFORE_YEAR:
+        return match.group()
+    short = int(match.group(1))
+    return str(2000 + short if short < _CENTURY_TURN else 1900 + short)
 
 
 _CENTURY_TURN = 50  # "'23" is 2023, "'98" is 1998
 
 
 def tokens(text: str) -> list[str]:
-    return normalize(text).split()
+    words = normalize(text).split()
+    return _rises(words) if "up" in words else words
+
+
+def _rises(words: list[str]) -> list[str]:
+    """ "Went up", "up by how much": a rise ("increased"), not a stopword; not "set up", nor
+    "up to"."""
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if word == "up" and words[i + 1 : i + 2] != ["to"]:
+            if out and out[-1] in _GOING:
+                out[-1] = "increased"
+                continue
+            if words[i + 1 : i + 2] == ["by"] and i + 2 < len(words) and (
+                    words[i + 2] in _ABOUT or (is_number(words[i + 2])
+                                               and words[i + 3 : i + 4] == ["percent"])):
+                out.append("increased")
+                continue
+        out.append(word)
+    return out
+
+
+_GOING = frozenset("go goes went gone going is was are were been".split())
+_ABOUT = frozenset("how what about around nearly almost".split())
 
 
 # British spellings keyed as American ones ("kilometres", "centre", "labour", "organise"):
