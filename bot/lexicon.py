@@ -125,7 +125,11 @@ SYNONYMS = (
     ("author", "writer", "journalist", "reporter", "correspondent", "journo"),
     ("authors", "writers", "journalists", "reporters", "correspondents", "journos"),
     ("newspaper", "paper", "outlet", "publication", "newspapers"),
-    ("published", "released", "printed", "appeared"),
+    ("published", "released", "printed", "appeared", "posted", "put online", "went online",
+     "go out", "went out", "come out", "came out"),
+    # A paper's interview, as readers put it.
+    ("interview", "sit down with", "sat down with", "sitting down with"),
+    ("sanctioned", "penalised", "penalized", "punished"),
     ("tourist", "tourists", "sightseer", "sightseers", "holidaymaker", "holidaymakers"),
     ("investor", "investors", "businessman", "businessmen", "businesspeople"),
     ("chairman", "chairperson"),
