@@ -3,8 +3,9 @@ and off, on the built-in knowledge base. Prints one Markdown report and writes i
 bench/understanding.md, which the README quotes (tests/test_readme_numbers.py holds it to that).
 
 Quality: every question set under tests/, per part (the dev set's tune and holdout parts; the
-probe sets: probe, probe2, probe4, probe6 and probe8 never tuned on, probe3, probe5, probe7 and
-probe9 tuned on; other languages apart). Speed: each question answered once after
+probe sets: probe, probe2, probe4, probe6, probe8 and probe10 never tuned on, probe3, probe5,
+probe7, probe9, probe11 and probe12 tuned on; other languages apart). Speed: each question
+answered once after
 a warm-up, in one process. Start-up and memory: `citebot ask` as a whole process, five runs.
 """
 
