@@ -191,11 +191,12 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     others = tuple(stem(w) for i, w in enumerate(typed) if w in ("other", "else")
                    and typed[i - 1 : i] in (["which"], ["what"], ["any"])
                    for w in _phrase(typed, i + 1)) if "other" in present else ()
-    leader = next((deed for word, deed in pairwise(typed)
-                   if word == "who" and deed in _LEADS), "") if "who" in present else ""
+    leader = next((deed for i, (word, deed) in enumerate(pairwise(typed))
+                   if word == "who" and deed in _LEADS
+                   and _NOT_LED.isdisjoint(typed[i + 2 : i + 4])), "") \
+        if "who" in present else ""
     compares = next((f"{a} than" for i, (a, b) in enumerate(pairwise(typed)) if b == "than"
-                     and (a in _COMPARING or (len(a) > 4 and a.endswith("er")
-                                             and a not in _NOT_COMPARATIVE))
+                     and a in _COMPARING
                      # "more than one city", "more than a dozen": a bound, not a comparison
                      and not _bound(typed[i + 2 : i + 3])), "") if "than" in present else ""
     if not (which or superlatives or relations or every or part_of or ordinals or future
@@ -225,9 +226,9 @@ def _future(typed: Sequence[str], present: frozenset[str]) -> bool:
     """ "What will happen to trade", "what does Xinjiang plan to add", "again next year": what
     is to come, which a fact must speak of (Profile.future). Not a yes/no "will ...?" alone:
     "will foreigners be welcome?" is answered by "he welcomes them"."""
-    if not present.isdisjoint(_FUTURE_ASKED) and ("soon" not in present or _soon(typed)
-                                                  or not present.isdisjoint(_FUTURE_WORDS)):
-        return True
+    if not present.isdisjoint(_FUTURE_WORDS) or ("soon" in present and _soon(typed)
+                                                 and typed[0] not in _YES_NO_FUTURE):
+        return True  # "what is coming soon", not "is the zone opening soon?"
     if not present.isdisjoint(_WILL) and typed and typed[0] not in _YES_NO_FUTURE:
         return True  # "what will happen to trade?", not "will foreigners be welcome?"
     if present.isdisjoint(_FUTURE_FIRSTS):
@@ -240,7 +241,7 @@ _FUTURE_WORDS = frozenset("future upcoming".split())
 _WILL = frozenset("will gonna".split())
 # A yes/no question about what will be may be answered by a stance stated now ("will
 # foreigners be welcome?": "he welcomes them").
-_YES_NO_FUTURE = frozenset("will would gonna is are".split())
+_YES_NO_FUTURE = frozenset("will would gonna is are does do did has have".split())
 _FUTURE_QUESTION_WORDS = 16
 
 
@@ -274,18 +275,22 @@ def _agent(typed: Sequence[str]) -> tuple[str, tuple[str, ...]]:
 
 # "Who runs/heads/chairs ...": asks for whoever leads it, which a fact gives only with a word
 # for a leader ("chairman", "top official").
-_LEADS = frozenset("""runs run ran heads headed leads led chairs chaired governs governed manages
+_LEADS = frozenset("""runs run heads headed leads led chairs chaired governs governed manages
 managed oversees oversaw directs directed controls controlled""".split())
+# "Who runs this story": a paper runs a story; that is not leading it.
+_NOT_LED = frozenset("story stories article articles piece it this report news".split())
 LEADERS = frozenset(stem(w) for w in """chairman chairwoman chair head leader leads led official
 governor director manager president secretary boss chief premier mayor minister""".split())
 
 # "Bigger than", "more than": a comparison, which a fact must make. Not "other than", "rather
 # than", nor a figure's bound ("more than 50 countries" follows a number).
-_COMPARING = frozenset("more less fewer".split())
-_NOT_COMPARATIVE = frozenset("other rather whether either neither".split())
+_COMPARING = frozenset("""more less fewer bigger larger smaller higher lower greater faster
+slower earlier later older newer longer shorter wider richer poorer busier cheaper better worse
+closer farther further biger""".split())
 # A change over time compares with before ("rose 45.9 percent": "higher than in 2022?").
 _COMPARES = frozenset("""than compared comparison versus yoy rose risen increased increase grew
-grown growth fell fallen decreased decline declined record""".split()) | SUPERLATIVES
+grown growth fell fallen decreased decline declined record share accounts first""".split()) \
+    | SUPERLATIVES
 
 def _bound(after: Sequence[str]) -> bool:
     return bool(after) and (_number(after[0]) or after[0] in ("a", "an", "half", "double"))
@@ -306,7 +311,7 @@ chosen sent hosted coordinated approved authorised authorized ordered initiated 
 picked""".split()) | frozenset(stem(w) for w in _PAYS)
 
 _SAYING = frozenset("""said stated claimed mentioned reported told noted announced explained
-added argued wrote described called""".split())
+added argued wrote described called talked spoke discussed referred commented""".split())
 
 _AGENT_REACH = 6
 # "The first time", "the first half": when, not which thing of a rank.
@@ -368,7 +373,7 @@ def _which(typed: Sequence[str]) -> list[tuple[list[str], str]]:
             out.append((_phrase(typed, i + 2), "name"))
         elif word in ("name", "list") and (i == 0 or typed[i - 1] in _ASKING) \
                 and typed[i + 1 : i + 2] != ["of"]:
-            out.append((_phrase(typed, i + 1), "name"))  # "can you name the 18 ports"
+            out.append((_phrase(typed, i + 1), "which"))  # "can you name the 18 ports"
         elif word == "who":
             rest = [w for w in typed[i + 1 : i + 5] if w not in _EMPHASIS]
             if rest[:2] in (["is", "the"], ["was", "the"], ["are", "the"], ["were", "the"]):

@@ -997,10 +997,12 @@ def asks_means(words: Sequence[str]) -> bool:
 _HOW_AUXILIARIES = frozenset("did do does was were is are will would can could".split())
 _BE = frozenset("was were is are".split())
 _CLAUSE_LINKS = frozenset("and or but so if".split())
+# Deeds of a procedure, not of a goal a fact may name the means of ("how will it achieve",
+# "how did it manage to", "how will it build the channel").
 _MEANS_VERBS = frozenset("""count counted calculate calculated measure measured select selected
-choose chose chosen decide decided fund funded finance financed pay paid build built organise
-organize organised organized manage managed achieve achieved enforce enforced implement
-implemented verify verified monitor monitored recruit recruited""".split())
+choose chose chosen decide decided fund funded finance financed pay paid organise organize
+organised organized enforce enforced verify verified monitor monitored recruit
+recruited""".split())
 _MEANS_REACH = 4
 _GETTING_ROUND = frozenset({("get", "around"), ("got", "around"), ("get", "round"),
                             ("got", "round")})

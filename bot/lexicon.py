@@ -38,7 +38,7 @@ pretty probably put puts rather recall recently remember roughly saw seem seems
 seen simply so somehow someone sometimes somewhat stuff suppose supposed supposedly
 tho though thought totally true try trying understand us use used wait way ways
 whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
-stated apparently allegedly send provide gimme gonna wanna gotta
+stated apparently allegedly send provide gimme gonna wanna gotta list
 """.split()) | FORM_WORDS
 
 # Questions that ask for a figure: the fact that answers them must contain one.

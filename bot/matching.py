@@ -61,12 +61,12 @@ PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 # A scope is a place too: "China's national trade" is not the region's; but a region's
 # "national ranking" is its place in the nation, and the "National People's Congress" a name.
 _NOT_SCOPED = frozenset("""rank ranking ranked ranks level scale position standing stage people
-peoples congress legislature average""".split())
+peoples congress legislature average importance significance interest security""".split())
 
 
 def _scopes(typed: Sequence[str]) -> tuple[str, ...]:
     return tuple("national" for i, w in enumerate(typed) if w == "national"
-                 and typed[i + 1 : i + 2] and typed[i + 1] not in _NOT_SCOPED)
+                 and typed[i + 1 : i + 2] and _NOT_SCOPED.isdisjoint(typed[i + 1 : i + 4]))
 # People ask with the same words again and again: each is stemmed once.
 _stem = lru_cache(maxsize=1 << 16)(stem)
 
@@ -99,8 +99,9 @@ class Query:
     singles_out: Asks = NOTHING
     # "Will the West lift ...?": asks what will happen, which the article must say in words.
     prediction: bool = False
-    # "Which specific products", "what exactly ...": every word is the point.
-    precise: bool = False
+    # "Which specific products", "what exactly ...": every word is the point, but the asking
+    # itself and everyday words ("today", "current").
+    precisely: frozenset[str] = frozenset()
 
     @property
     def specific(self) -> frozenset[str]:
@@ -109,11 +110,9 @@ class Query:
 
     @property
     def vetoing(self) -> frozenset[str]:
-        """The words a fact must explain to answer at all (`specific`), or, asked precisely,
-        every word."""
-        if not self.precise:
-            return self.specific
-        return self.specific | frozenset(w for w in self.content if w not in PRECISE_STEMS)
+        """The words a fact must explain to answer at all (`specific`), and, asked precisely,
+        `precisely`."""
+        return self.specific | self.precisely if self.precisely else self.specific
 
     def weight(self, index: Index, word: str) -> float:
         if word in self.names:
@@ -269,7 +268,10 @@ def analyse(index: Index, question: str) -> Query:
         things=index.things.intersection(content),
         singles_out=singles_out,
         prediction=_predicts(written),
-        precise=len(written) <= _PRECISE_WORDS and not present.isdisjoint(_PRECISELY),
+        precisely=frozenset(
+            s for s in content if s not in PRECISE_STEMS and len(s) > 2
+            and surface.get(s, s) not in index.common and s not in _NOW)
+        if len(written) <= _PRECISE_WORDS and not present.isdisjoint(_PRECISELY) else frozenset(),
     )
 
 
@@ -277,6 +279,7 @@ def analyse(index: Index, question: str) -> Query:
 # to remember it exactly for a post").
 _PRECISELY = frozenset("specific specifically precisely exactly particular".split())
 PRECISE_STEMS = frozenset(stem(w) for w in _PRECISELY)  # the asking, not what is asked
+_NOW = frozenset(stem(w) for w in "today nowadays currently current now present".split())
 _PRECISE_WORDS = 16
 
 

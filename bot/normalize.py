@@ -46,37 +46,46 @@ def normalize(text: str) -> str:
     if "th" in text:
         text = _COMPASS.sub(r"\1\2", text)  # "north-western" is "northwestern"
     if "'" in text:
-        text = _SHORT_YEAR.sub(_full_year, text)  # "in '23" is 2023, not "'18 land ports'"
-        text = _POSSESSIVE.sub("", text).replace("'", "")
+        text = _POSSESSIVE.sub("", text)
+        text = _SHORT_YEAR.sub(_full_year, text).replace("'", "")  # "in '23" is 2023
     if _DIGIT.search(text):
         text = _NUMBERED_ORDINAL.sub(_ordinal_word, text)
     text = _NOT_WORD.sub(" ", text)
     if "number" in text:
-        text = _NUMBER_RANK.sub(lambda m: _RANKS[m.group(1)], text)  # "number 1" is first
+        # "Number 1" is first, but the "number one official" is the top one.
+        text = _TOP_PERSON.sub(r"top \1", text)
+        text = _NUMBER_RANK.sub(lambda m: _RANKS[m.group(1)], text)
     if "." in text:
         text = _LONE_DOT.sub(" ", text)
     return " ".join(text.split())
 
 
 _DIGIT = re.compile(r"\d")
+_TOP_PERSON = re.compile(r"\bnumber (?:1|one) (official|leader|boss|man|woman|person|guy)\b")
 _NUMBER_RANK = re.compile(r"\bnumber (1|one|2|two|3|three)\b(?! of\b)")
 _RANKS = {"1": "first", "one": "first", "2": "second", "two": "second", "3": "third",
           "three": "third"}
 _SHORT_YEAR = re.compile(r"'(\d\d)\b(?![.,]?\d|')")
-# A short year only after one of these: "in '23", not "'18 land ports'".
-_BEFORE_YEAR = [[w] for w in """in since from by until till of during for year summer winter
-spring autumn fall""".split()]
+# A quote closed after a word ("ports'"), not a contraction ("don't").
+_CLOSING_QUOTE = re.compile(r"\w'(?!\w)")
 _NUMBERED_ORDINAL = re.compile(r"\b(10|[1-9])(?:st|nd|rd|th)\b")
 _ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 
 
 def _ordinal_word(match: re.Match[str]) -> str:
+    """ "1st" is "first", but "nov 1st", "the 5th of march" are days."""
+    around = match.string[max(0, match.start() - 12) : match.end() + 12].split()
+    if any(w[:3] in _MONTH_PREFIXES for w in around):
+        return match.group()
     return _ORDINAL_WORDS[int(match.group(1)) - 1]
 
 
+_MONTH_PREFIXES = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+
+
 def _full_year(match: re.Match[str]) -> str:
-    if match.string[: match.start()].split()[-1:] not in _BEFORE_YEAR:
-        return match.group()
+    if _CLOSING_QUOTE.search(match.string, match.end()):
+        return match.group()  # a number quoted: "'18 land ports'"
     short = int(match.group(1))
     return str(2000 + short if short < _CENTURY_TURN else 1900 + short)
 
@@ -90,11 +99,12 @@ def tokens(text: str) -> list[str]:
 
 
 def _rises(words: list[str]) -> list[str]:
-    """ "Went up", "up by how much": a rise ("increased"), not a stopword; not "set up", nor
-    "up to"."""
+    """ "Went up", "up by how much": a rise ("increased"), not a stopword; not "set up",
+    "up to" nor "what is up"."""
     out: list[str] = []
     for i, word in enumerate(words):
-        if word == "up" and words[i + 1 : i + 2] != ["to"]:
+        if word == "up" and words[i + 1 : i + 2] != ["to"] \
+                and words[max(0, i - 2) : i] not in (["what", "is"], ["whats"]):
             if out and out[-1] in _GOING:
                 out[-1] = "increased"
                 continue

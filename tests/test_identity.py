@@ -225,8 +225,11 @@ def test_a_fact_that_does_not_speak_of_the_kind_asked_is_declined(engine: Engine
     ("Was the line busier than last year?", "Traffic rose 5 percent.", None),
     ("Is it more than rather small?", "The line is small.", "comparison"),
     ("Is it other than small?", "The line is small.", None),
-    # What is to come, named by "soon" even in a yes/no question.
-    ("Will the line be extended soon?", "The line carried 12,000 passengers.", "future"),
+    # What is to come, named by "soon" in a question of what will be; a yes/no "soon?" may be
+    # answered by what is so now ("is the line opening soon?": it opened in May).
+    ("What will be extended soon?", "The line carried 12,000 passengers.", "future"),
+    ("Will the line be extended soon?", "The line carried 12,000 passengers.", None),
+    ("What happens as soon as the line opens?", "The line carried 12,000 passengers.", None),
     # "Who exactly were the ...": which of those the fact mentions only indefinitely.
     ("Who exactly were the people invited?", "Many people were invited.", "which"),
     # The rank asked is the one after the question word; the article's words give the rank,
@@ -396,6 +399,19 @@ def test_a_rank_is_the_articles_own_word() -> None:
     ("what kind of ports does xinjiang have", "land-ports"),
     ("what sanctions did the west impose", "sanctions"),
     ("who paid a visit to xinjiang last year", "visits-last-year"),
+    # ... and a second review's
+    ("who ran this story", "article-publisher"),
+    ("how did xinjiang achieve its place in the forefront of opening up", "bri-ftz-forefront"),
+    ("is the xinjiang ftz opening soon", "ftz-launch"),
+    ("I'd like to know exactly how big the ftz is", "ftz-area"),
+    ("what exactly is the current number of land ports", "land-ports"),
+    ("is central asia a bigger trade partner than the rest of the world for xinjiang",
+     "central-asia-trade-share"),
+    ("name the city where the photo was taken", "photo-caption"),
+    ("what is up with the ftz", "ftz-overview"),
+    ("who is the number one official in xinjiang", "erkin-tuniyaz-role"),
+    ("what were xinjiang's '23 trade figures", "trade-total-2023"),
+    ("did the ftz open on nov 1st", None),
     ("who organised last year's visits to xinjiang", None),
     ("which company built the land ports", None),
     ("who runs the land ports", None),

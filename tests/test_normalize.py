@@ -21,6 +21,9 @@ from bot.normalize import normalize, stem, tokens
         # A year written short, a rank written with digits.
         ("trade in '23, since '98", "trade in 2023 since 1998"),
         ("the '18 land ports' and '45.9 percent'", "the 18 land ports and 45.9 percent"),
+        ("xinjiang's '23 figures, dec '23", "xinjiang 2023 figures dec 2023"),
+        ("open on nov 1st or the 2nd of may", "open on nov 1st or the 2nd of may"),
+        ("the number one official", "the top official"),
         ("the 1st zone, the 2nd and 10th; the 21st", "the first zone the second and tenth the 21st"),
         ("rock 'n' roll", "rock n roll"),
         ("was it number 1 or number two", "was it first or second"),
