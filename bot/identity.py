@@ -226,9 +226,10 @@ def _future(typed: Sequence[str], present: frozenset[str]) -> bool:
     """ "What will happen to trade", "what does Xinjiang plan to add", "again next year": what
     is to come, which a fact must speak of (Profile.future). Not a yes/no "will ...?" alone:
     "will foreigners be welcome?" is answered by "he welcomes them"."""
-    if not present.isdisjoint(_FUTURE_WORDS) or ("soon" in present and _soon(typed)
-                                                 and typed[0] not in _YES_NO_FUTURE):
-        return True  # "what is coming soon", not "is the zone opening soon?"
+    if not present.isdisjoint(_FUTURE_WORDS) or (
+            "soon" in present and _soon(typed) and typed[0] not in _YES_NO_FUTURE
+            and not present.isdisjoint(_WH)):
+        return True  # "what is coming soon", not "is the zone opening soon?", "ftz open soon?"
     if not present.isdisjoint(_WILL) and typed and typed[0] not in _YES_NO_FUTURE:
         return True  # "what will happen to trade?", not "will foreigners be welcome?"
     if present.isdisjoint(_FUTURE_FIRSTS):
@@ -241,7 +242,7 @@ _FUTURE_WORDS = frozenset("future upcoming".split())
 _WILL = frozenset("will gonna".split())
 # A yes/no question about what will be may be answered by a stance stated now ("will
 # foreigners be welcome?": "he welcomes them").
-_YES_NO_FUTURE = frozenset("will would gonna is are does do did has have".split())
+_YES_NO_FUTURE = frozenset("will would gonna is are does do did has have can could".split())
 _FUTURE_QUESTION_WORDS = 16
 
 
@@ -289,7 +290,8 @@ slower earlier later older newer longer shorter wider richer poorer busier cheap
 closer farther further biger""".split())
 # A change over time compares with before ("rose 45.9 percent": "higher than in 2022?").
 _COMPARES = frozenset("""than compared comparison versus yoy rose risen increased increase grew
-grown growth fell fallen decreased decline declined record share accounts first""".split()) \
+grown growth fell fallen decreased decline declined record share accounts first progress
+improved improve improvement""".split()) \
     | SUPERLATIVES
 
 def _bound(after: Sequence[str]) -> bool:
@@ -307,7 +309,7 @@ invested budget cost costs sponsor money""".split())
 
 # Deeds that bring about what a passive tells ("were invited"): whoever did them is its doer.
 _ARRANGING = frozenset(stem(w) for w in """organised organized arranged planned selected chose
-chosen sent hosted coordinated approved authorised authorized ordered initiated decided
+chosen sent coordinated approved authorised authorized ordered initiated decided
 picked""".split()) | frozenset(stem(w) for w in _PAYS)
 
 _SAYING = frozenset("""said stated claimed mentioned reported told noted announced explained
@@ -324,6 +326,7 @@ drew held began sought won""".split())
 def _voice(typed: Sequence[str]) -> tuple[str, ...]:
     """ "What did the diplomats say/think ...", "how did the West react": whose words or
     view are asked (the content words between the auxiliary and the verb)."""
+    typed = [w for w in typed if w not in _EMPHASIS]  # "what exactly did they say"
     for i, word in enumerate(typed):
         if word in ("what", "how") and typed[i + 1 : i + 2] in (["did"], ["do"], ["does"]):
             for j in range(i + 2, min(i + 2 + _VOICE_REACH, len(typed))):
@@ -373,7 +376,7 @@ def _which(typed: Sequence[str]) -> list[tuple[list[str], str]]:
             out.append((_phrase(typed, i + 2), "name"))
         elif word in ("name", "list") and (i == 0 or typed[i - 1] in _ASKING) \
                 and typed[i + 1 : i + 2] != ["of"]:
-            out.append((_phrase(typed, i + 1), "which"))  # "can you name the 18 ports"
+            out.append((_phrase(typed, i + 1), "list"))  # "can you name the 18 ports"
         elif word == "who":
             rest = [w for w in typed[i + 1 : i + 5] if w not in _EMPHASIS]
             if rest[:2] in (["is", "the"], ["was", "the"], ["are", "the"], ["were", "the"]):

@@ -58,15 +58,19 @@ if TYPE_CHECKING:
     from bot.index import Ints
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
-# A scope is a place too: "China's national trade" is not the region's; but a region's
-# "national ranking" is its place in the nation, and the "National People's Congress" a name.
-_NOT_SCOPED = frozenset("""rank ranking ranked ranks level scale position standing stage people
-peoples congress legislature average importance significance interest security""".split())
+# A scope is a place too: "China's national trade" is not the region's. Only of a figure: a
+# "national newspaper", "national borders" or a region's "national ranking" are not the
+# nation's own, and the "National People's Congress" is a name.
+_SCOPED = frozenset("""trade growth total exports imports gdp economy output income population
+figures figure data statistics budget investment""".split())
+_NOT_SCOPED = frozenset("""rank ranking rankings ranked ranks level position standing list table
+people peoples congress legislature""".split())
 
 
 def _scopes(typed: Sequence[str]) -> tuple[str, ...]:
     return tuple("national" for i, w in enumerate(typed) if w == "national"
-                 and typed[i + 1 : i + 2] and _NOT_SCOPED.isdisjoint(typed[i + 1 : i + 4]))
+                 and not _SCOPED.isdisjoint(typed[i + 1 : i + 4])
+                 and _NOT_SCOPED.isdisjoint(typed[i + 1 : i + 4]))
 # People ask with the same words again and again: each is stemmed once.
 _stem = lru_cache(maxsize=1 << 16)(stem)
 
@@ -268,13 +272,24 @@ def analyse(index: Index, question: str) -> Query:
         things=index.things.intersection(content),
         singles_out=singles_out,
         prediction=_predicts(written),
-        precisely=frozenset(
-            s for s in content if s not in PRECISE_STEMS and len(s) > 2
-            and surface.get(s, s) not in index.common and s not in _NOW)
+        precisely=_singled_precisely(written, singles_out, content, index)
         if len(written) <= _PRECISE_WORDS and not present.isdisjoint(_PRECISELY) else frozenset(),
     )
 
 
+def _singled_precisely(written: list[str], asks: Asks, content: Sequence[str],
+                       index: Index) -> frozenset[str]:
+    """What a question asked precisely singles out, which a fact must then explain: the thing
+    after "specific" or "particular" ("which specific products"), or asked by "which"; not
+    every word of it ("which cities exactly does the zone stretch across")."""
+    wanted = {stem(w) for i, m in enumerate(written) if m in _SINGLING
+              for w in [w for w in written[i + 1 : i + 4] if w not in STOPWORDS][:1]}
+    wanted.update(asks.which)
+    return frozenset(s for s in content if s in wanted and s not in PRECISE_STEMS
+                     and s not in _NOW and s not in index.common)
+
+
+_SINGLING = frozenset("specific particular".split())
 # "Which specific ...", "... exactly?", in a question, not in a story around it ("I'm trying
 # to remember it exactly for a post").
 _PRECISELY = frozenset("specific specifically precisely exactly particular".split())
