@@ -191,6 +191,32 @@ def _no_form_figures(words: list[str]) -> list[str]:
             if not (is_figure(w) and not FORM_WORDS.isdisjoint(words[max(0, i - 2) : i + 3]))]
 
 
+def _no_bounds(words: list[str]) -> list[str]:
+    """Without a figure given as a bound ("more than 150 square km", "over 350 billion"):
+    the fact's own figure answers whether it is above or below, so the bound is not a figure
+    the fact must give."""
+    out: list[str] = []
+    bounded = False
+    for i, word in enumerate(words):
+        if is_figure(word) and word not in NUMBER_WORDS and (
+                (words[i - 1 : i] == ["than"] and words[i - 2 : i - 1]
+                 and words[i - 2] in _BOUNDING) or words[i - 1 : i] in _BOUND_BEFORE):
+            bounded = True
+            continue
+        if bounded and word in _SCALES:
+            continue  # "350 billion": the scale goes with its figure
+        bounded = False
+        out.append(word)
+    return out
+
+
+_BOUNDING = frozenset("""more less fewer larger bigger smaller higher lower greater faster
+slower over under above below""".split())
+_BOUNDS = frozenset("over under above below exceed exceeds exceeded".split())
+_BOUND_BEFORE = [[w] for w in _BOUNDS]
+_SCALES = frozenset("thousand million billion trillion".split())
+
+
 def analyse(index: Index, question: str) -> Query:
     words: list[str] = []
     corrections: list[tuple[str, str]] = []
@@ -204,6 +230,11 @@ def analyse(index: Index, question: str) -> Query:
     present = frozenset(written)
     if not present.isdisjoint(FORM_WORDS):
         written = _no_form_figures(written)
+        present = frozenset(written)
+    # What the question singles out is read with its bounds ("more than 15" is no comparison).
+    asked_words, asked_present = written, present
+    if "than" in present or not present.isdisjoint(_BOUNDS):
+        written = _no_bounds(written)
         present = frozenset(written)
     numbers = not present.isdisjoint(NUMBER_WORDS)
     for word in written:
@@ -230,8 +261,8 @@ def analyse(index: Index, question: str) -> Query:
             surface.setdefault(role[0], typed.get(w, w))
     stems = content_of(seen, padding)
     content = [s for s in stems if s not in index.small_talk_words]
-    singles_out = identity.asks(written, people=index.people, totalled=index.totalled,
-                                present=present)
+    singles_out = identity.asks(asked_words, people=index.people, totalled=index.totalled,
+                                present=asked_present)
     if singles_out.voice:
         # Compared with a fact's words, as the content is: "towns" is "cities" there.
         roles = (_role(w) for w in index.aliases.rewrite(list(singles_out.voice)))

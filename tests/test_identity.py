@@ -425,6 +425,11 @@ def test_a_rank_is_the_articles_own_word() -> None:
     ("has human rights in xinjiang gotten better than before according to him",
      "human-rights-progress"),
     ("what exactly did the diplomats say after the sessions", None),
+    # A bound is not a figure to give: the fact's own figure says whether it is above.
+    ("is the ftz larger than 150 square km", "ftz-area"),
+    ("does xinjiang have more than 15 land ports", "land-ports"),
+    ("is xinjiang's trade over 350 billion yuan", "trade-total-2023"),
+    ("did more than 100 companies join the ftz", None),
     ("did the ftz open on nov 1st", None),
     ("who organised last year's visits to xinjiang", None),
     ("which company built the land ports", None),

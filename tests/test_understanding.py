@@ -683,6 +683,13 @@ def test_a_scope_is_a_place(tiny_engine: Engine) -> None:
     assert stem("nationally") not in analyse(tiny_engine.index, "ranked nationally").specific
 
 
+def test_a_bound_is_not_a_figure_asked(tiny_engine: Engine) -> None:
+    assert "3" not in analyse(tiny_engine.index, "is a ticket more than 3 dollars").content
+    assert "3" not in analyse(tiny_engine.index, "is a ticket over 3 dollars").content
+    assert "3" in analyse(tiny_engine.index, "is a ticket 3 dollars").content
+    assert tiny_engine.answer("does a ferry ticket cost more than 3 dollars").answered
+
+
 def test_a_figure_asked_in_another_unit_is_declined(tiny_engine: Engine) -> None:
     # The fare is given in dollars: not in euros, however the question asks it.
     assert tiny_engine.answer("how much is the ticket price in dollars").answered
