@@ -9,6 +9,8 @@ from functools import cache
 
 from bot.lexicon import FILLERS, FORM_WORDS, NUMBER_WORDS, STOPWORDS
 
+_ASCII_NOT_WORD = {c: " " for c in range(128)
+                   if not (chr(c).isalnum() or chr(c) == ".")}
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
@@ -33,7 +35,9 @@ def _script_edge() -> re.Pattern[str]:
 
 def normalize(text: str) -> str:
     """NFKC, case-folded, punctuation and emoji gone, numbers kept whole ("49.6", "357000")."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii() or "`" in text:
+        text = text.translate(_APOSTROPHES)
     # A step is taken only where its character can occur: most find nothing in a question,
     # and a regular expression costs a pass over the text even then.
     if "," in text:
@@ -43,14 +47,15 @@ def normalize(text: str) -> str:
     text = text.replace("%", " percent ").replace("$", " dollar ")
     if "tl" in text:
         text = _TLDR.sub("tldr", text)
-    if "th" in text:
+    if "north" in text or "south" in text:
         text = _COMPASS.sub(r"\1\2", text)  # "north-western" is "northwestern"
     if "'" in text:
         text = _POSSESSIVE.sub("", text)
         text = _SHORT_YEAR.sub(_full_year, text).replace("'", "")  # "in '23" is 2023
     if _DIGIT.search(text):
         text = _NUMBERED_ORDINAL.sub(_ordinal_word, text)
-    text = _NOT_WORD.sub(" ", text)
+    # The same as _NOT_WORD, as one table look-up per character where the text is ASCII.
+    text = text.translate(_ASCII_NOT_WORD) if text.isascii() else _NOT_WORD.sub(" ", text)
     if "number" in text:
         # "Number 1" is first, but the "number one official" is the top one.
         text = _TOP_PERSON.sub(r"top \1", text)
