@@ -58,7 +58,7 @@ _MONTHS = frozenset(
 )
 _MONTHS_SHORT = frozenset(m[:3] for m in _MONTHS)
 _NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
-_SCALES = frozenset("hundred thousand million billion trillion".split())
+SCALES = frozenset("hundred thousand million billion trillion".split())
 
 if TYPE_CHECKING:
     # numpy is imported where arrays are made (a large knowledge base, the compiled .npz
@@ -951,9 +951,9 @@ def measures_things(words: list[str]) -> bool:
         if not is_figure(word) or not (word in NUMBER_WORDS or _NUMERAL.fullmatch(word)):
             continue
         after = words[i + 1 : i + 2]
-        if (after and after[0] in _SCALES) or (i > 0 and words[i - 1] in _CURRENCIES):
+        if (after and after[0] in SCALES) or (i > 0 and words[i - 1] in _CURRENCIES):
             return True
-        rest = [w for w in words[i + 1 : i + 4] if w not in _SCALES]
+        rest = [w for w in words[i + 1 : i + 4] if w not in SCALES]
         if rest and rest[0] in UNITS:
             return True
     return False
@@ -1014,7 +1014,7 @@ def counts_things(words: list[str]) -> bool:
     for i, word in enumerate(words):
         if not is_figure(word) or not (word in NUMBER_WORDS or _NUMERAL.fullmatch(word)):
             continue
-        rest = [w for w in words[i + 1 : i + 4] if w not in _SCALES]
+        rest = [w for w in words[i + 1 : i + 4] if w not in SCALES]
         thing = rest[0] if rest else ""
         if thing.isalpha() and thing not in UNITS and thing not in _MONTHS \
                 and thing not in _MONTHS_SHORT and thing not in STOPWORDS \

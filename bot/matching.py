@@ -29,6 +29,7 @@ from bot.index import (
     CUE_WORDS,
     MEASURE_BIT,
     RATE_ONLY_BIT,
+    SCALES,
     TYPED_CUES,
     FactWords,
     Index,
@@ -203,7 +204,7 @@ def _no_bounds(words: list[str]) -> list[str]:
                  and words[i - 2] in _BOUNDING) or words[i - 1 : i] in _BOUND_BEFORE):
             bounded = True
             continue
-        if bounded and word in _SCALES:
+        if bounded and word in SCALES:
             continue  # "350 billion": the scale goes with its figure
         bounded = False
         out.append(word)
@@ -214,7 +215,6 @@ _BOUNDING = frozenset("""more less fewer larger bigger smaller higher lower grea
 slower over under above below""".split())
 _BOUNDS = frozenset("over under above below exceed exceeds exceeded".split())
 _BOUND_BEFORE = [[w] for w in _BOUNDS]
-_SCALES = frozenset("thousand million billion trillion".split())
 
 
 def analyse(index: Index, question: str) -> Query:
