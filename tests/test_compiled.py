@@ -40,7 +40,8 @@ QUESTION_FILES = ("dev_questions.yaml", "probe_questions.yaml", "probe2_question
                   "probe5_questions.yaml", "probe6_questions.yaml", "probe7_questions.yaml",
                   "probe8_questions.yaml", "probe9_questions.yaml",
                   "probe10_questions.yaml", "probe11_questions.yaml",
-                  "probe12_questions.yaml")
+                  "probe12_questions.yaml", "probe13_questions.yaml",
+                  "probe14_questions.yaml")
 
 
 def _long_questions(kb: KnowledgeBase) -> list[str]:
