@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot import compose, decision, identity
 from bot.decision import Considered
-from bot.index import PUBLISHER, Index
+from bot.index import PUBLISHER, Index, says_when
 from bot.language import (
     ENGLISH,
     FOREIGN_QUANTITY,
@@ -89,6 +89,8 @@ class Engine:
         self._parting_starts = frozenset(p.text.split()[0] for p in self._partings if p.text)
         self._longest_talk = max(map(len, self.index.small_talk_texts), default=0)
         self._profiles: dict[int, identity.Profile] = {}  # by position, see _profile
+        # By position: each clause's content stems and whether it gives a time (_dated_elsewhere).
+        self._clauses: dict[int, tuple[tuple[frozenset[str], bool], ...]] = {}
 
     @property
     def semantic(self) -> SemanticIndex | None:
@@ -157,14 +159,20 @@ class Engine:
                         top=self.weighed)
         # Features, vetoes and confidences of the matches.
         asks = query.singles_out
+        when = "when" in query.cues
         return decision.weigh(
             matches, similarities=similarities, runner_up=runner_up, names=query.vetoing,
             judgement=query.judgement,
-            singles_out=(lambda m: self._singled_out(asks, m, query.content)) if asks else None)
+            singles_out=(lambda m: self._singled_out(asks, m, query.content, when=when))
+            if asks or when else None)
 
     def _singled_out(self, asks: identity.Asks, match: Match,
-                     content: tuple[str, ...]) -> str | None:
+                     content: tuple[str, ...], *, when: bool = False) -> str | None:
         position = match.position
+        if when and match.cue_missing is None and self._dated_elsewhere(match, content):
+            return "when"
+        if not asks:
+            return None
         profile = self._profile(position)
         # "Who is the chairman of the congress?": the title is what is asked, and a fact that
         # only names the speaker ("Erkin Tuniyaz said") does not say whose chairman he is.
@@ -178,6 +186,26 @@ class Engine:
             return "voice"
         found = identity.veto(asks, profile)
         return None if found is None else found[0]
+
+    def _dated_elsewhere(self, match: Match, content: tuple[str, ...]) -> bool:
+        """"When did the sanctions start?" of a fact whose only date belongs to another of its
+        clauses ("sanctions ... in recent years; despite this, trade reached a record high in
+        2023"): what is asked about is not dated. Clauses are cut at semicolons, not commas
+        ("the FTZ, the first ..., started operations in November")."""
+        clauses = self._clauses.get(match.position)
+        if clauses is None:
+            fact = self.kb.facts[match.position]
+            clauses = self._clauses[match.position] = tuple(
+                (frozenset(r[0] for r in map(word_role, self.index.words(clause))
+                           if r is not None), says_when(tokens(clause)))
+                for text in (fact.answer, *(c.quote for c in fact.citations))
+                for clause in text.split(";"))
+        if not any(d for _, d in clauses) or all(d for _, d in clauses):
+            return False
+        ubiquitous = self.index.ubiquitous
+        asked = [w for w in content if w not in match.unexplained and w not in ubiquitous]
+        return bool(asked) and not any(
+            d and not words.isdisjoint(asked) for words, d in clauses)
 
     def _voices(self, position: int) -> frozenset[str]:
         """The stems that name whose words a fact gives: its speaker's name and title, or,

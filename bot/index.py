@@ -57,6 +57,11 @@ _MONTHS = frozenset(
     .split()
 )
 _MONTHS_SHORT = frozenset(m[:3] for m in _MONTHS)
+
+
+def says_when(words: Iterable[str]) -> bool:
+    """Words (normalize.tokens) that give a time: a month or a year ("in 2023")."""
+    return any(w in _MONTHS or (is_number(w) and not is_figure(w)) for w in words)
 _NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
 SCALES = frozenset("hundred thousand million billion trillion".split())
 
@@ -724,7 +729,7 @@ def build_tables(kb: KnowledgeBase) -> Tables:
             bits |= MEASURE_BIT
         if rates_only(answer_words):
             bits |= RATE_ONLY_BIT
-        if any(w in _MONTHS or (is_number(w) and not is_figure(w)) for w in answer_words):
+        if says_when(answer_words):
             bits |= CUE_BITS["when"]  # a dated answer says when
         answers_to.append(bits)
 

@@ -10,6 +10,7 @@ from conftest import write_kb
 from bot import identity
 from bot.engine import Engine
 from bot.loader import load_knowledge
+from bot.matching import analyse
 from bot.model import Kind
 from bot.normalize import stem, tokens
 
@@ -386,6 +387,34 @@ def test_a_rank_is_the_articles_own_word() -> None:
                                ["Gull Island is the second stop."])
     assert identity.veto(identity.asks(tokens("which island is first")), profile) \
         == ("rank", "second")
+
+
+DATED_FACTS = FACTS + """\
+  - id: protests
+    topic: ferry
+    speaker: article
+    questions: ["Were there protests against the ferry?", "ferry protests", "protests",
+                "did people protest the ferry", "ferry protesters"]
+    answer: >-
+      According to Test Daily, some neighbouring towns have criticised the ferry line in recent
+      years; despite this, the line carried 12,000 passengers in 2023.
+    citations:
+      - {source: daily-2, paragraph: 1, quote: "Some neighbouring towns have criticised the ferry line."}
+"""
+
+
+@pytest.mark.parametrize(("question", "veto"), [
+    ("when did the protests against the ferry start", "when"),  # "in recent years" only
+    ("when did the line carry 12,000 passengers", None),  # the clause that gives the year
+])
+def test_a_time_must_belong_to_what_is_asked(tmp_path: Path, question: str,
+                                             veto: str | None) -> None:
+    engine = Engine(load_knowledge(write_kb(tmp_path / "kb", source=SOURCE, facts=DATED_FACTS)))
+    weighed = {c.match.fact.id: c for c in engine.consider(question, analyse(engine.index,
+                                                                             question))}
+    assert weighed["protests"].veto == veto
+    if veto:
+        assert "does not say when" in engine.answer(question).text
 
 
 # Fair questions a review found declined by the first form of these rules, and near misses
