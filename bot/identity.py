@@ -151,7 +151,8 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
         which = tuple(stem(w) for phrase, _ in phrases for w in phrase)
         who_is = tuple(stem(w) for phrase, how in phrases if how == "who" for w in phrase)
         kinds = tuple(stem(phrase[-1]) for phrase, how in phrases if phrase and (
-            how == "name" or (how == "which" and _plural(phrase[-1]))))
+            how == "name" or (how == "which" and _plural(phrase[-1])
+                              and phrase[-1] not in _ABSTRACT_KINDS)))
         # Who or what did it, asked by kind in the singular; the phrase may run on into its
         # verb ("which company built the ports").
         entity = next((w for phrase, how in phrases if how == "which" for w in phrase
@@ -209,6 +210,14 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                 others=others, who_is=who_is, leader=leader, compares=compares,
                 entity=entity)
 
+
+# Kinds of things a fact gives without naming the kind: "what reasons did he give" of "to
+# come for sightseeing or to invest".
+_ABSTRACT_KINDS = frozenset("""reasons ways things steps measures points ideas factors examples
+details words terms aspects""".split())
+
+# Beside both halves of a total, these ask for them apart ("imports vs exports").
+_APART = frozenset("breakdown split separately respectively versus vs apart".split())
 
 # "What date" is loose (a month may do); "what day", "the exact date" are not.
 _DAY_WORDS = frozenset("day date".split())
@@ -372,6 +381,16 @@ def _which(typed: Sequence[str]) -> list[tuple[list[str], str]]:
             # ports" asks what it is like, which a modifier may say ("land ports").
             if nxt not in _KIND_OF and _plural(nxt):
                 out.append((_phrase(typed, i + 1), "which"))
+            elif nxt not in _KIND_OF and nxt.isalpha():
+                # "What Xinjiang products": modifiers, then the plural that is asked for.
+                phrase = _phrase(typed, i + 1)
+                if len(phrase) > 1 and _plural(phrase[-1]) and phrase[0] == nxt:
+                    # ... a noun, as the word after it tells: "products are", "countries
+                    # imposed"; "what company runs the zone" ends in a verb.
+                    after = typed[i + 1 + typed[i + 1 :].index(phrase[-1]) + 1 :][:1]
+                    if not after or after[0] in _AUXILIARIES or after[0] in _EMPHASIS \
+                            or after[0].endswith("ed"):
+                        out.append((phrase, "which"))
         elif word in ("name", "names") and typed[i + 1 : i + 2] == ["of"]:
             out.append((_phrase(typed, i + 2), "name"))
         elif word in ("name", "list") and (i == 0 or typed[i - 1] in _ASKING) \
@@ -505,8 +524,9 @@ def _generic(lower: Sequence[str], i: int, ubiquitous: frozenset[str]) -> int | 
         return None
     for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
         word = lower[j]
-        if word in _PREPOSITIONS:
-            # After a preposition: a noun, not a verb ("it shares borders").
+        if word in _PREPOSITIONS or lower[j - 2 : j + 1] == ["as", "well", "as"]:
+            # After a preposition: a noun, not a verb ("it shares borders"); so after "as
+            # well as" in a list ("road networks, as well as pipelines").
             return j + 1
         if word in _DEFINITE or word in INDEFINITE or _number(word) or word in STOPWORDS \
                 or not word[0].isalnum():
@@ -656,8 +676,10 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
         if number in fact.words:
             return "part", typed
     for a, b, phrase in fact.totals:
-        # "How much did Xinjiang export?" of "total imports and exports": one half of it.
-        if (a in question.stems) != (b in question.stems):
+        # "How much did Xinjiang export?" of "total imports and exports": one half of it;
+        # "imports vs exports", "a breakdown of imports and exports": the halves apart.
+        if (a in question.stems) != (b in question.stems) or (
+                a in question.stems and not question.stems.isdisjoint(_APART)):
             return "part", f"\u201c{phrase}\u201d"
     for word in question.relations:
         if word not in fact.words:

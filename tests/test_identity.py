@@ -467,6 +467,15 @@ def test_a_time_must_belong_to_what_is_asked(tmp_path: Path, question: str,
     ("how do they count the 18 land ports", None),
     ("what was china's national trade growth in 2023", None),
     ("who paid for the trips of the people invited last year", None),
+    # The seventh session's rules: a plural after modifiers, "as well as" in a list, the
+    # halves of a total apart, and a "what reasons" that needs no word "reason".
+    ("what xinjiang products exactly are under sanctions", None),
+    ("which pipelines with central asia are planned, by name?", None),
+    ("how did imports compare to exports last year - breakdown pls", None),
+    ("what western countries imposed sanctions on xinjiang", None),
+    ("what trade figures did xinjiang post in 2023", "trade-total-2023"),
+    ("what words did he use to describe xinjiang", "welcome-visitors-investors"),
+    ("when did the ftz start", "ftz-launch"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
