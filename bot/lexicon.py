@@ -39,6 +39,7 @@ seen simply so somehow someone sometimes somewhat stuff suppose supposed suppose
 tho though thought totally true try trying understand us use used wait way ways
 whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
 stated apparently allegedly send provide gimme gonna wanna gotta list
+remind check checking essay homework assignment
 """.split()) | FORM_WORDS
 
 # Questions that ask for a figure: the fact that answers them must contain one.
@@ -97,7 +98,7 @@ SYNONYMS = (
     ("when", "wen", "whn"),
     ("what", "wat", "wut", "wht", "wot"),
     ("how", "hw"),
-    ("about", "abt", "bout"),
+    ("about", "abt", "bout", "the deal with", "the story with"),  # "what's the deal with X"
     ("you", "u", "ya"),
     ("are", "r"),
     ("your", "ur"),
@@ -106,10 +107,16 @@ SYNONYMS = (
     ("year", "yr"),
     ("years", "yrs"),
     ("big", "large", "huge", "vast", "sizable", "sizeable"),
+    ("overview", "rundown", "lowdown"),
+    ("check", "double check", "double checking", "double checked", "doublecheck"),
+    ("total", "combined", "altogether"),
+    ("taken", "shot", "snapped"),  # a photo
+    ("usa", "united states of america", "united states"),
     ("start", "begin", "began", "begun", "commence", "kick", "launch", "launched"),
     ("country", "nation"),
-    ("countries", "nations"),
-    ("increase", "rise", "rose", "jump", "jumped", "climb", "climbed", "growth", "grow", "grew"),
+    ("countries", "nations", "states"),
+    ("increase", "rise", "rose", "jump", "jumped", "climb", "climbed", "growth", "grow", "grew",
+     "expand", "expanded", "surge", "surged", "soar", "soared"),
     ("city", "town"),
     ("cities", "towns"),
     ("foreign", "overseas", "international"),
@@ -125,7 +132,7 @@ SYNONYMS = (
     ("author", "writer", "journalist", "reporter", "correspondent", "journo"),
     ("authors", "writers", "journalists", "reporters", "correspondents", "journos"),
     ("newspaper", "paper", "outlet", "publication", "newspapers"),
-    ("published", "released", "printed", "appeared", "posted", "put online", "went online",
+    ("published", "released", "printed", "appeared", "appear", "appears", "posted", "put online", "went online",
      "go out", "went out", "come out", "came out"),
     # A paper's interview, as readers put it.
     ("interview", "sit down with", "sat down with", "sitting down with"),

@@ -107,6 +107,8 @@ class Query:
     # "Which specific products", "what exactly ...": every word is the point, but the asking
     # itself and everyday words ("today", "current").
     precisely: frozenset[str] = frozenset()
+    # Figures offered as a choice ("the 13th or the 14th"): (stem, stem), each either way.
+    either: tuple[tuple[str, str], ...] = ()
 
     @property
     def specific(self) -> frozenset[str]:
@@ -273,6 +275,7 @@ def analyse(index: Index, question: str) -> Query:
         given = {_stem(w) for _, phrase in singles_out.part_of for w in phrase.split()}
         content = [s for s in content if s not in given]
     pairs = set(pairwise(words))
+    either = _either(words) if "or" in present else ()
     return Query(
         text=" ".join(words),
         words=tuple(words),
@@ -305,7 +308,22 @@ def analyse(index: Index, question: str) -> Query:
         prediction=_predicts(written),
         precisely=_singled_precisely(written, singles_out, content, index)
         if len(written) <= _PRECISE_WORDS and not present.isdisjoint(_PRECISELY) else frozenset(),
+        either=either,
     )
+
+
+def _either(words: list[str]) -> tuple[tuple[str, str], ...]:
+    """Figures joined by "or" ("2023 or 2024", "the 13th or the 14th"), both ways round: the
+    fact that gives one of them answers the choice."""
+    out: list[tuple[str, str]] = []
+    for i, word in enumerate(words):
+        if word != "or" or not i:
+            continue
+        after = [w for w in words[i + 1 : i + 3] if w != "the"][:1]
+        before, nxt = _role(words[i - 1]), _role(after[0]) if after else None
+        if before and nxt and _is_figure(before[0]) and _is_figure(nxt[0]):
+            out += [(before[0], nxt[0]), (nxt[0], before[0])]
+    return tuple(out)
 
 
 def _singled_precisely(written: list[str], asks: Asks, content: Sequence[str],
@@ -723,6 +741,10 @@ def _matches(index: Index, query: Query, places: list[int], values: list[float],
             unexplained = tuple(compress(content, outside))
             if asks_figures:
                 numbers = tuple(compress(content, map(and_, outside, figures)))
+                if numbers and query.either:
+                    given = set(compress(content, [not o for o in outside]))
+                    numbers = tuple(n for n in numbers
+                                    if not any(a == n and b in given for a, b in query.either))
         matches.append(Match(facts[place], place, scores[f], coverage[f], unexplained,
                              (asks_quantity and not has_figure[place])
                              or (asks_count and not answers_to[place] & COUNT_BIT)

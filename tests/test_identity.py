@@ -476,6 +476,17 @@ def test_a_time_must_belong_to_what_is_asked(tmp_path: Path, question: str,
     ("what trade figures did xinjiang post in 2023", "trade-total-2023"),
     ("what words did he use to describe xinjiang", "welcome-visitors-investors"),
     ("when did the ftz start", "ftz-launch"),
+    # ... and its words: a choice of figures, everyday synonyms, padding of a request.
+    ("which NPC is it, the 13th or the 14th?", "npc"),
+    ("was it the 12th or the 13th npc", None),
+    ("Give me the rundown on the Xinjiang FTZ.", "ftz-overview"),
+    ("whats the deal with the xinjiang FTZ", "ftz-overview"),
+    ("where was the photo snapped and when", "photo-caption"),
+    ("What was the combined value of the region's exports and imports for 2023?",
+     "trade-total-2023"),
+    ("How many neighbouring states does Xinjiang have?", "borders"),
+    ("does the united states border xinjiang", None),
+    ("I'm double-checking the byline: who are the writers?", "article-authors"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
