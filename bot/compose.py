@@ -60,6 +60,7 @@ _NOT_SINGLED_OUT = {
     "others": "The article names no other.{}",
     "leader": "The article does not say who {} it.",
     "unranked": "The article does not say which was \u201cthe {}\u201d.",
+    "origin": "The article does not say who first {} it.",
 }
 
 

@@ -50,7 +50,8 @@ _KIND_OF = frozenset("kind type sort".split())
 # Who or what did something, asked by kind in the singular ("which official signed off",
 # "which company built"): a fact must name a person, or a body ("Xinhua", "the central
 # government"), or speak of the kind; "which city" a name answers alone, whatever it is.
-_PERSON_KINDS = frozenset("official person individual minister".split())
+_PERSON_KINDS = frozenset("""official person individual minister photographer reporter
+journalist spokesman spokesperson""".split())
 _BODY_KINDS = frozenset("""company firm ministry department body agency organisation
 organization bank contractor authority institution""".split())
 # Words that make a phrase a body without a capital ("the central government").
@@ -122,12 +123,13 @@ class Asks:
     leader: str = ""  # as typed: who leads something is asked ("who runs the zone")
     compares: str = ""  # as typed: a comparison asked ("bigger than")
     entity: str = ""  # as typed: a person or body asked for by kind ("which official")
+    origin: str = ""  # as typed: whose idea something was ("who coined", "who came up with")
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
                     or self.part_of or self.stems or self.ordinals or self.future
                     or self.agent or self.voice or self.day or self.others or self.who_is
-                    or self.leader or self.compares or self.entity)
+                    or self.leader or self.compares or self.entity or self.origin)
 
 
 NOTHING = Asks()
@@ -155,8 +157,8 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                               and phrase[-1] not in _ABSTRACT_KINDS)))
         # Who or what did it, asked by kind in the singular; the phrase may run on into its
         # verb ("which company built the ports").
-        entity = next((w for phrase, how in phrases if how == "which" for w in phrase
-                       if w in _PERSON_KINDS or w in _BODY_KINDS), "")
+        entity = next((w for phrase, how in phrases if how in ("which", "name")
+                       for w in phrase if w in _PERSON_KINDS or w in _BODY_KINDS), "")
     superlatives = tuple(w for i, w in enumerate(typed) if w in SUPERLATIVES
                          and typed[i + 1 : i + 2] != ["of"]  # "most of the trade": a share
                          and typed[i - 1 : i] != ["at"]  # "at most": a bound
@@ -187,6 +189,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     # a trip next year ... how many ports are there?").
     future = _future(typed, present) if len(typed) <= _FUTURE_QUESTION_WORDS else False
     agent, agent_of = _agent(typed) if "who" in present else ("", ())
+    origin = _origin(typed) if "who" in present or "whose" in present else ""
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
     day = not present.isdisjoint(_DAY_WORDS) and not set(pairwise(typed)).isdisjoint(_DAY_ASKED)
     others = tuple(stem(w) for i, w in enumerate(typed) if w in ("other", "else")
@@ -201,14 +204,14 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                      # "more than one city", "more than a dozen": a bound, not a comparison
                      and not _bound(typed[i + 2 : i + 3])), "") if "than" in present else ""
     if not (which or superlatives or relations or every or part_of or ordinals or future
-            or agent or voice or day or others or leader or compares or entity) \
+            or agent or voice or day or others or leader or compares or entity or origin) \
             and stems.isdisjoint(totalled):
         return NOTHING
     return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
                 every=every, part_of=part_of, stems=stems, kinds=kinds, ordinals=ordinals,
                 ranked=ranked, future=future, agent=agent, agent_of=agent_of, voice=voice, day=day,
                 others=others, who_is=who_is, leader=leader, compares=compares,
-                entity=entity)
+                entity=entity, origin=origin)
 
 
 # Kinds of things a fact gives without naming the kind: "what reasons did he give" of "to
@@ -281,6 +284,30 @@ def _agent(typed: Sequence[str]) -> tuple[str, tuple[str, ...]]:
             return stem(deed), tuple(stem(w) for w in after
                                      if w not in STOPWORDS and w not in _PHRASE_ENDS)
     return "", ()
+
+
+def _origin(typed: Sequence[str]) -> str:
+    """ "Who coined the phrase", "who came up with the idea", "whose idea was it": the origin
+    of something, as typed."""
+    for i, word in enumerate(typed):
+        if word not in ("who", "whose"):
+            continue
+        rest = typed[i + 1 : i + 4]
+        if word == "whose" and rest[:1] in (["idea"], ["brainchild"]):
+            return "had the idea for"
+        if rest[:1] and rest[0] in _ORIGINATES:
+            return rest[0]
+        if rest[:3] in (["came", "up", "with"], ["come", "up", "with"], ["thought", "up", "the"],
+                        ["dreamed", "up", "the"]):
+            return " ".join(rest[:2])
+    return ""
+
+
+# Words with which a fact tells whose idea something was.
+_ORIGIN_WORDS = frozenset(stem(w) for w in """coined invented devised originated conceived
+pioneered proposed idea brainchild decision decided""".split())
+_ORIGINATES = frozenset("""coined coins invented invents devised originated conceived
+pioneered""".split())
 
 
 # "Who runs/heads/chairs ...": asks for whoever leads it, which a fact gives only with a word
@@ -655,7 +682,7 @@ def _derived(key: str, vague: dict[str, str]) -> str | None:
 _DERIVED = 6
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
                      "future", "day", "others", "leader", "unranked", "payer",
-                     "comparison", "entity"})
+                     "comparison", "entity", "origin"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -696,6 +723,9 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             fact.names_person if question.entity in _PERSON_KINDS else fact.names_body):
         # "Which company built the land ports?" of a fact that names no one.
         return "entity", question.entity
+    if question.origin and fact.words.isdisjoint(_ORIGIN_WORDS):
+        # "Who coined the phrase 'golden channel'?" of a fact in which someone uses it.
+        return "origin", question.origin
     if question.compares and fact.words.isdisjoint(_COMPARES):
         # "Is Horgos bigger than Kashgar?" of a fact that names both and compares nothing.
         return "comparison", question.compares

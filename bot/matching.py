@@ -70,8 +70,25 @@ people peoples congress legislature""".split())
 
 def _scopes(typed: Sequence[str]) -> tuple[str, ...]:
     return tuple("national" for i, w in enumerate(typed) if w == "national"
-                 and not _SCOPED.isdisjoint(typed[i + 1 : i + 4])
-                 and _NOT_SCOPED.isdisjoint(typed[i + 1 : i + 4]))
+                  and not _SCOPED.isdisjoint(typed[i + 1 : i + 4])
+                  and _NOT_SCOPED.isdisjoint(typed[i + 1 : i + 4]))
+
+
+def _nation_figure(typed: Sequence[str]) -> str:
+    """"China's total foreign trade", "the country's exports", "nationwide growth": the
+    nation's figure (as typed, for messages), the figure's own word next or after its
+    modifiers (not "China (Xinjiang) Pilot Free Trade Zone", nor "trade with China")."""
+    for i, w in enumerate(typed):
+        if w in _NATION and (w != "country" or typed[i - 1 : i] == ["the"]):
+            after = typed[i + 1 : i + 4]
+            n = next((j for j, a in enumerate(after) if a not in _FIGURE_MODIFIERS), len(after))
+            if after[n : n + 1] and after[n] in _SCOPED:
+                return " ".join(typed[i : i + n + 2])
+    return ""
+
+
+_NATION = frozenset("china chinas country nationwide".split())
+_FIGURE_MODIFIERS = frozenset("total overall foreign annual whole entire combined".split())
 # People ask with the same words again and again: each is stemmed once.
 _stem = lru_cache(maxsize=1 << 16)(stem)
 
@@ -263,6 +280,12 @@ def analyse(index: Index, question: str) -> Query:
             surface.setdefault(role[0], typed.get(w, w))
     stems = content_of(seen, padding)
     content = [s for s in stems if s not in index.small_talk_words]
+    nation = _nation_figure(written) if "national" not in present \
+        and not present.isdisjoint(_NATION) else ""
+    if nation:
+        # The nation's scope is a place the fact must name, as "national" is.
+        content.append("national")
+        surface["national"] = nation
     singles_out = identity.asks(asked_words, people=index.people, totalled=index.totalled,
                                 present=asked_present)
     if singles_out.voice:
@@ -290,7 +313,9 @@ def analyse(index: Index, question: str) -> Query:
             s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
         ),
         places=frozenset(s for s in content if s in PLACE_STEMS).union(_scopes(written))
-        if "national" in present else frozenset(s for s in content if s in PLACE_STEMS),
+        if "national" in present
+        else frozenset(s for s in content if s in PLACE_STEMS).union(("national",) if nation
+                                                                     else ()),
         judgement=asks_judgement(written),
         # ... and the things it asks which ones are ("what crops", "which countries").
         asked=frozenset(_stem(w) for w in asked_for(corrected)).union(

@@ -487,6 +487,16 @@ def test_a_time_must_belong_to_what_is_asked(tmp_path: Path, question: str,
     ("How many neighbouring states does Xinjiang have?", "borders"),
     ("does the united states border xinjiang", None),
     ("I'm double-checking the byline: who are the writers?", "article-authors"),
+    # A person asked for by kind, an idea's origin, the nation's figure.
+    ("What's the name of the photographer who took the picture?", None),
+    ("Which photographer took the picture?", None),
+    ("who took the photo", "photo-credit"),
+    ("which reporter wrote the article", "article-authors"),
+    ("Who coined the phrase 'golden channel' between Asia and Europe?", None),
+    ("who came up with the golden channel idea", None),
+    ("What share of China's total foreign trade does Xinjiang account for?", None),
+    ("what is the china xinjiang free trade zone", "ftz-overview"),
+    ("was xinjiang's growth the second highest in china", "trade-growth-rank"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
