@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise, takewhile
 
-from bot.lexicon import FILLERS, NUMBER_WORDS, ORDINALS, PLACES, STOPWORDS
+from bot.lexicon import FILLERS, NUMBER_WORDS, ORDINALS, PLACES, STOPWORDS, SYNONYMS
 from bot.normalize import stem, tokens
 
 INDEFINITE = frozenset("a an some many several certain various numerous other few".split())
@@ -50,6 +50,10 @@ _KIND_OF = frozenset("kind type sort".split())
 # Who or what did something, asked by kind in the singular ("which official signed off",
 # "which company built"): a fact must name a person, or a body ("Xinhua", "the central
 # government"), or speak of the kind; "which city" a name answers alone, whatever it is.
+# Each one-word synonym's first word (bot/lexicon.py), as the facts are read.
+_CANONICAL = {variant: words[0] for words in SYNONYMS if " " not in words[0]
+              for variant in words[1:] if " " not in variant}
+_NAMED = frozenset("name names called".split())
 _PERSON_KINDS = frozenset("""official person individual minister photographer reporter
 journalist spokesman spokesperson""".split())
 _BODY_KINDS = frozenset("""company firm ministry department body agency organisation
@@ -70,7 +74,7 @@ RANKINGS = SUPERLATIVES | frozenset("top first second third record leading chief
 RELATIONS = frozenset("""predecessor predecessors successor successors preceded succeeded
 replaced""".split())
 # Relations only before a role: "the former chairman", not "the previous year".
-_RELATIVE = frozenset("previous former next prior".split())
+_RELATIVE = frozenset("previous former next prior vice deputy".split())
 _TIMES = frozenset("""year years month months week weeks day days time times session sessions
 decade quarter period round edition""".split())
 _RELATION_WORDS = RELATIONS | _RELATIVE | {"before", "after"}
@@ -151,6 +155,13 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     entity = ""
     if phrases:
         which = tuple(stem(w) for phrase, _ in phrases for w in phrase)
+        # Also in the words the facts are read in: "which states" are "which countries" (the
+        # head noun only: "which region's trade grew" asks no "increase").
+        heads = [_CANONICAL.get(phrase[-1], "") if phrase and _plural(phrase[-1]) else ""
+                 for phrase, _ in phrases]
+        which += tuple(stem(h) for h in heads if h)
+        phrases = [(phrase[:-1] + [h] if h else phrase, how)
+                   for h, (phrase, how) in zip(heads, phrases, strict=True)]
         who_is = tuple(stem(w) for phrase, how in phrases if how == "who" for w in phrase)
         kinds = tuple(stem(phrase[-1]) for phrase, how in phrases if phrase and (
             how == "name" or (how == "which" and _plural(phrase[-1])
@@ -159,6 +170,10 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
         # verb ("which company built the ports").
         entity = next((w for phrase, how in phrases if how in ("which", "name")
                        for w in phrase if w in _PERSON_KINDS or w in _BODY_KINDS), "")
+    if not entity and not present.isdisjoint(_NAMED):
+        # "What's the photographer's name", "what is the photographer called".
+        entity = next((w for w, nxt in pairwise(typed) if nxt in _NAMED
+                       and (w in _PERSON_KINDS or w in _BODY_KINDS)), "")
     superlatives = tuple(w for i, w in enumerate(typed) if w in SUPERLATIVES
                          and typed[i + 1 : i + 2] != ["of"]  # "most of the trade": a share
                          and typed[i - 1 : i] != ["at"]  # "at most": a bound
@@ -297,9 +312,10 @@ def _origin(typed: Sequence[str]) -> str:
             return "had the idea for"
         if rest[:1] and rest[0] in _ORIGINATES:
             return rest[0]
-        if rest[:3] in (["came", "up", "with"], ["come", "up", "with"], ["thought", "up", "the"],
-                        ["dreamed", "up", "the"]):
-            return " ".join(rest[:2])
+        if rest[:3] in (["came", "up", "with"], ["come", "up", "with"]):
+            return " ".join(rest[:3])
+        if rest[:2] in (["first", "said"], ["first", "used"], ["first", "proposed"]):
+            return rest[1]
     return ""
 
 
@@ -307,7 +323,7 @@ def _origin(typed: Sequence[str]) -> str:
 _ORIGIN_WORDS = frozenset(stem(w) for w in """coined invented devised originated conceived
 pioneered proposed idea brainchild decision decided""".split())
 _ORIGINATES = frozenset("""coined coins invented invents devised originated conceived
-pioneered""".split())
+pioneered proposed""".split())
 
 
 # "Who runs/heads/chairs ...": asks for whoever leads it, which a fact gives only with a word

@@ -221,7 +221,8 @@ _AFTER_DASH = re.compile(r"\s[-\u2013\u2014]\s+|:\s+")
 
 # A comma before a clause that asks: "..., so what did he say?", "..., could you ...?"
 _ASKING_CLAUSE = re.compile(
-    r",\s+(?:so\s+|but\s+|and\s+|anyway\s+|honestly\s+)?"
+    r",\s+(?:(?:so|but|and|anyway|honestly|roughly|just|basically|like|ok|okay|then|now|lol)"
+    r"\s+)*"
     r"(?=(?:could|can|would|what|whats|how|when|where|who|which|why|does|did|do)\b)",
     re.IGNORECASE)
 
@@ -242,6 +243,16 @@ _INDIRECT = re.compile(
     re.IGNORECASE)
 
 
+def _asks_in_clause(sentence: str) -> bool:
+    """"... class starts in 5 minutes lol, can u sum up the main points": a clause that asks
+    on its own, not one that points back ("..., how much was it": what "it" is lies before)."""
+    clauses = _ASKING_CLAUSE.split(sentence)
+    return len(clauses) > 1 and _POINTING.isdisjoint(re.findall(r"\w+", clauses[-1].casefold()))
+
+
+_POINTING = _PERSONAL | {"it", "its", "that", "this", "those", "these"}
+
+
 def focus(text: str) -> list[str]:
     """In a message with some context before the question ("I'm a student ... What was the
     growth?"), the question: the last sentence that asks something (one ending in a question
@@ -251,7 +262,7 @@ def focus(text: str) -> list[str]:
     sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
     marked = [i for i, s in enumerate(sentences) if s.endswith(("?", "\uff1f"))]
     asking = marked or [i for i, s in enumerate(sentences)
-                        if (_ASKS.match(s) or _INDIRECT.search(s))
+                        if (_ASKS.match(s) or _INDIRECT.search(s) or _asks_in_clause(s))
                         and not s.endswith(("!", "\uff01"))]
     if not asking or (len(sentences) < 2 and not _INDIRECT.search(text)
                       and not _ASKING_CLAUSE.search(text)):

@@ -39,7 +39,7 @@ seen simply so somehow someone sometimes somewhat stuff suppose supposed suppose
 tho though thought totally true try trying understand us use used wait way ways
 whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
 stated apparently allegedly send provide gimme gonna wanna gotta list
-remind check checking essay homework assignment
+remind check checking essay homework assignment rundown lowdown general
 """.split()) | FORM_WORDS
 
 # Questions that ask for a figure: the fact that answers them must contain one.
@@ -107,10 +107,9 @@ SYNONYMS = (
     ("year", "yr"),
     ("years", "yrs"),
     ("big", "large", "huge", "vast", "sizable", "sizeable"),
-    ("overview", "rundown", "lowdown"),
     ("check", "double check", "double checking", "double checked", "doublecheck"),
     ("total", "combined", "altogether"),
-    ("taken", "shot", "snapped"),  # a photo
+    ("taken", "snapped"),  # a photo ("who shot the photo" took it: not "taken")
     ("usa", "united states of america", "united states"),
     ("start", "begin", "began", "begun", "commence", "kick", "launch", "launched"),
     ("country", "nation"),

@@ -79,15 +79,45 @@ def _nation_figure(typed: Sequence[str]) -> str:
     nation's figure (as typed, for messages), the figure's own word next or after its
     modifiers (not "China (Xinjiang) Pilot Free Trade Zone", nor "trade with China")."""
     for i, w in enumerate(typed):
-        if w in _NATION and (w != "country" or typed[i - 1 : i] == ["the"]):
+        if w in _NATION and (w != "country" or typed[i - 1 : i] in (["the"], ["whole"],
+                                                                     ["entire"])):
             after = typed[i + 1 : i + 4]
             n = next((j for j, a in enumerate(after) if a not in _FIGURE_MODIFIERS), len(after))
             if after[n : n + 1] and after[n] in _SCOPED:
                 return " ".join(typed[i : i + n + 2])
+    # "How much foreign trade did China do?": China's own figure, the region unnamed.
+    if "china" in typed and _REGION.isdisjoint(typed) and any(
+            w == "china" and typed[i - 1 : i] and typed[i - 1] in _DOES
+            for i, w in enumerate(typed)):
+        found = next((w for i, w in enumerate(typed) if w in _SCOPED
+                      and typed[i - 1 : i] != ["free"]), "")  # not the free trade zone
+        if found:
+            return f"China's {found}"
+    # "Which countries border China?": the nation's borders, not the region's.
+    if "china" in typed and _REGION.isdisjoint(typed) and any(
+            w == "china" and _borders_china(typed, i) for i, w in enumerate(typed)):
+        return "China's borders"
     return ""
 
 
+def _borders_china(typed: Sequence[str], i: int) -> bool:
+    """"Border China", "China borders": not "northwest China's border areas"."""
+    before = typed[i - 1] if i else ""
+    if before in _BORDERS:
+        return True
+    return typed[i + 1 : i + 2] != [] and typed[i + 1] in _BORDERS and before not in PLACES
+
+
+_BORDERS = frozenset("""border borders bordering neighbour neighbours neighbor neighbors
+neighbouring neighboring surround surrounds surrounding""".split())
+
+
+_DOES = frozenset("did does do has have had is was".split())
+
+
 _NATION = frozenset("china chinas country nationwide".split())
+# Words that name the region itself ("Xinjiang's trade", "the region's exports").
+_REGION = frozenset("xinjiang xinjiangs region regional regions xj uygur uyghur".split())
 _FIGURE_MODIFIERS = frozenset("total overall foreign annual whole entire combined".split())
 # People ask with the same words again and again: each is stemmed once.
 _stem = lru_cache(maxsize=1 << 16)(stem)
@@ -126,6 +156,8 @@ class Query:
     precisely: frozenset[str] = frozenset()
     # Figures offered as a choice ("the 13th or the 14th"): (stem, stem), each either way.
     either: tuple[tuple[str, str], ...] = ()
+    # "Is cotton one of the sanctioned products?": the member asked about must be named.
+    members: frozenset[str] = frozenset()
 
     @property
     def specific(self) -> frozenset[str]:
@@ -136,7 +168,8 @@ class Query:
     def vetoing(self) -> frozenset[str]:
         """The words a fact must explain to answer at all (`specific`), and, asked precisely,
         `precisely`."""
-        return self.specific | self.precisely if self.precisely else self.specific
+        found = self.specific | self.precisely if self.precisely else self.specific
+        return found | self.members if self.members else found
 
     def weight(self, index: Index, word: str) -> float:
         if word in self.names:
@@ -298,13 +331,14 @@ def analyse(index: Index, question: str) -> Query:
         given = {_stem(w) for _, phrase in singles_out.part_of for w in phrase.split()}
         content = [s for s in content if s not in given]
     pairs = set(pairwise(words))
-    either = _either(words) if "or" in present else ()
+    either = _either(words, index) if "or" in present else ()
+    members = _members(written, content) if written[:1] and written[0] in _YES_NO \
+        and not present.isdisjoint(_MEMBERSHIP) else frozenset()
     return Query(
         text=" ".join(words),
         words=tuple(words),
         content=tuple(content),
-        cues=CUE_WORDS.intersection(words).union(("means",)) if "how" in present
-        and asks_means(words) else CUE_WORDS.intersection(words),
+        cues=_cues(words, present, pairs),
         corrections=tuple(corrections),
         asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
@@ -334,21 +368,61 @@ def analyse(index: Index, question: str) -> Query:
         precisely=_singled_precisely(written, singles_out, content, index)
         if len(written) <= _PRECISE_WORDS and not present.isdisjoint(_PRECISELY) else frozenset(),
         either=either,
+        members=members,
     )
 
 
-def _either(words: list[str]) -> tuple[tuple[str, str], ...]:
+def _members(typed: list[str], content: Sequence[str]) -> frozenset[str]:
+    """ "Is cotton one of the products ...?", "are tomatoes among them", "is horgos part of
+    the zone": the words between the verb and "one of" / "among" / "part of", as content."""
+    ends = [i for i, pair in enumerate(pairwise(typed)) if pair in (("one", "of"), ("part", "of"))]
+    ends += [i for i, w in enumerate(typed) if w in ("among", "amongst")]
+    if not ends:
+        return frozenset()
+    stems = {r[0] for w in typed[1 : min(ends)] for r in (_role(w),) if r is not None}
+    return frozenset(s for s in content if s in stems)
+
+
+_YES_NO = frozenset("is are was were does do did".split())
+_MEMBERSHIP = frozenset("one part among amongst".split())
+
+
+def _cues(words: list[str], present: frozenset[str],
+          pairs: set[tuple[str, str]]) -> frozenset[str]:
+    """The question words asked with; "what year", "which date" ask "when", and some "how"s
+    the means (asks_means)."""
+    cues = CUE_WORDS.intersection(words)
+    if "how" in present and asks_means(words):
+        cues = cues | {"means"}
+    if not pairs.isdisjoint(_WHEN_PAIRS):
+        cues = cues | {"when"}
+    return cues
+
+
+_WHEN_PAIRS = frozenset((a, b) for a in ("what", "which") for b in ("year", "date", "month"))
+
+
+def _either(words: list[str], index: Index) -> tuple[tuple[str, str], ...]:
     """Figures joined by "or" ("2023 or 2024", "the 13th or the 14th"), both ways round: the
     fact that gives one of them answers the choice."""
     out: list[tuple[str, str]] = []
     for i, word in enumerate(words):
         if word != "or" or not i:
             continue
-        after = [w for w in words[i + 1 : i + 3] if w != "the"][:1]
-        before, nxt = _role(words[i - 1]), _role(after[0]) if after else None
-        if before and nxt and _is_figure(before[0]) and _is_figure(nxt[0]):
-            out += [(before[0], nxt[0]), (nxt[0], before[0])]
+        before = next((r[0] for w in reversed(words[max(0, i - 3) : i]) for r in (_role(w),)
+                       if r is not None and _offered(r[0], index)), None)
+        after = next((r[0] for w in words[i + 1 : i + 3] for r in (_role(w),)
+                      if r is not None and _offered(r[0], index)), None)
+        if before and after:
+            out += [(before, after), (after, before)]
     return tuple(out)
+
+
+def _offered(word: str, index: Index) -> bool:
+    """A figure, a place or one of the article's named things, which a choice offers: "18
+    or 28", "Urumqi or Kashgar"; or a word no English dictionary knows ("Xinhua or AP")."""
+    return _is_figure(word) or word in PLACE_STEMS or word in index.things \
+        or word not in index.english
 
 
 def _singled_precisely(written: list[str], asks: Asks, content: Sequence[str],
@@ -766,10 +840,13 @@ def _matches(index: Index, query: Query, places: list[int], values: list[float],
             unexplained = tuple(compress(content, outside))
             if asks_figures:
                 numbers = tuple(compress(content, map(and_, outside, figures)))
-                if numbers and query.either:
-                    given = set(compress(content, [not o for o in outside]))
-                    numbers = tuple(n for n in numbers
-                                    if not any(a == n and b in given for a, b in query.either))
+            if query.either:
+                # "Changji or Urumqi?": the one the fact gives answers; the other is no
+                # other subject.
+                given = set(compress(content, [not o for o in outside]))
+                offered = {a for a, b in query.either if b in given}
+                unexplained = tuple(w for w in unexplained if w not in offered)
+                numbers = tuple(n for n in numbers if n not in offered)
         matches.append(Match(facts[place], place, scores[f], coverage[f], unexplained,
                              (asks_quantity and not has_figure[place])
                              or (asks_count and not answers_to[place] & COUNT_BIT)

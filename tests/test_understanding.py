@@ -103,6 +103,13 @@ def test_a_message_is_split_into_the_questions_it_holds(text: str, parts: list[s
          "cost?", []),
         ("my boss sent me this thing and I have like 5 minutes before a call, what did he "
          "say about it?", []),
+        # ... also with no question mark, after "lol" or "but roughly"; not "how much was it".
+        ("my teacher gave us this article for homework and class starts in 5 minutes lol, "
+         "can u sum up the main points for me", ["can u sum up the main points for me"]),
+        ("I know the ferry stops at the islands and I'm guessing it is busy, but roughly "
+         "what share of the passengers go to Gull Island?",
+         ["what share of the passengers go to Gull Island?"]),
+        ("so what's the deal with the ferry's passenger numbers, how much was it", []),
         # One sentence, or nothing asked: nothing narrower.
         ("how much is a ferry ticket", []),
         ("I like the ferry. It is fast.", []),
