@@ -522,9 +522,10 @@ class Engine:
                 # "... and how fast did it grow?": "it" is the previous question's subject:
                 # the place or name it asked about ("Central Asia"), or its topic. One that
                 # half the facts speak of ("Xinjiang") only helps a part not answered alone.
+                # Then the previous question itself: "which countries ...? list all of them"
+                # asks all of those countries (not the topic's other facts).
                 named = self._named(parts[i - 1], common=not reply.answered)
-                topic = self.kb.topic(previous.fact.topic)
-                for subject in (named, topic.title if topic is not None else None):
+                for subject in (named, parts[i - 1].rstrip("?.! ")):
                     again = self._one(f"{part} ({subject})") if subject else reply
                     if again.answered:
                         reply = replace(again, question=part)

@@ -189,6 +189,9 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                       and (nxt in _PERSONS or nxt in people)]
     every = tuple(stem(w) for i, w in enumerate(typed) if w in _EVERY
                   for w in _phrase(typed, i + 1)) if not present.isdisjoint(_EVERY) else ()
+    if "all" in present and kinds and ("all", "them") in set(pairwise(
+            w for w in typed if w != "of")):
+        every += kinds  # "which countries ... list all of them"
     part_of = _part_of(typed) if "of" in present else ()
     # A half of a total is looked for in a question, not in a pasted text.
     stems = frozenset(map(_stem, typed)) if totalled and len(typed) <= _QUESTION_WORDS \

@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import accumulate, chain, compress, pairwise
@@ -235,6 +235,8 @@ _NUMBER_VALUES = {w: str(i) for i, w in enumerate("""zero one two three four fiv
 eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen
 twenty""".split())} | {w: str(10 * i) for i, w in enumerate(
     "thirty forty fifty sixty seventy eighty ninety".split(), start=3)}
+# From 2 up: "1" is often "one" of "which one".
+_NUMBER_NAMES = {v: k for k, v in _NUMBER_VALUES.items() if int(v) > 1}
 
 
 def _no_form_figures(words: list[str]) -> list[str]:
@@ -289,10 +291,14 @@ def analyse(index: Index, question: str) -> Query:
         written = _no_bounds(written)
         present = frozenset(written)
     numbers = not present.isdisjoint(NUMBER_WORDS)
+    digits = not present.isdisjoint(_NUMBER_NAMES)
     for word in written:
         if numbers and word in _NUMBER_VALUES and not index.knows(word) \
                 and index.knows(_NUMBER_VALUES[word]):
             word = _NUMBER_VALUES[word]  # "eighteen" of a fact that says "18"
+        elif digits and word in _NUMBER_NAMES and not index.knows(word) \
+                and index.knows(_NUMBER_NAMES[word]):
+            word = _NUMBER_NAMES[word]  # "8" of a fact that says "eight"
         meant = None if word in PLACES else index.speller.correct(word)
         if meant is not None:
             corrections.append((word, meant))
@@ -331,7 +337,7 @@ def analyse(index: Index, question: str) -> Query:
         given = {_stem(w) for _, phrase in singles_out.part_of for w in phrase.split()}
         content = [s for s in content if s not in given]
     pairs = set(pairwise(words))
-    either = _either(words, index) if "or" in present else ()
+    either = _either(words, index, names) if "or" in present else ()
     members = _members(written, content) if written[:1] and written[0] in _YES_NO \
         and not present.isdisjoint(_MEMBERSHIP) else frozenset()
     return Query(
@@ -402,27 +408,50 @@ def _cues(words: list[str], present: frozenset[str],
 _WHEN_PAIRS = frozenset((a, b) for a in ("what", "which") for b in ("year", "date", "month"))
 
 
-def _either(words: list[str], index: Index) -> tuple[tuple[str, str], ...]:
-    """Figures joined by "or" ("2023 or 2024", "the 13th or the 14th"), both ways round: the
-    fact that gives one of them answers the choice."""
+def _either(words: list[str], index: Index,
+            names: frozenset[str] = frozenset()) -> tuple[tuple[str, str], ...]:
+    """The words of a choice ("2023 or 2024", "the 13th or the 14th", "Cui Jia or Li Wei"),
+    paired both ways round: the fact that gives one side answers it. A choice is between
+    figures, places or names on both sides ("big or small", "2024 or older" are none)."""
     out: list[tuple[str, str]] = []
     for i, word in enumerate(words):
         if word != "or" or not i:
             continue
-        before = next((r[0] for w in reversed(words[max(0, i - 3) : i]) for r in (_role(w),)
-                       if r is not None and _offered(r[0], index)), None)
-        after = next((r[0] for w in words[i + 1 : i + 3] for r in (_role(w),)
-                      if r is not None and _offered(r[0], index)), None)
-        if before and after:
-            out += [(before, after), (after, before)]
+        left = _side(reversed(words[max(0, i - 3) : i]), index, names)
+        right = _side(iter(words[i + 1 : i + 4]), index, names)
+        if left and right and not _offered(left[0], index, names) and _is_figure(right[0]):
+            # "18 land ports or 28": the figure before the thing it counts.
+            left = [r[0] for w in reversed(words[max(0, i - 3) : i]) for r in (_role(w),)
+                    if r is not None and _is_figure(r[0])][:1]
+        if left and right and _offered(left[0], index, names) \
+                and _offered(right[0], index, names):
+            out += [(a, b) for a in left for b in right] + [(b, a) for a in left for b in right]
     return tuple(out)
 
 
-def _offered(word: str, index: Index) -> bool:
+def _side(words: Iterator[str], index: Index, names: frozenset[str]) -> list[str]:
+    """The content stem next to "or" (over "the"), and the one beyond it when both offer a
+    name ("Cui Jia or Li Wei"): "grew 40 or 50 percent" offers 40 or 50, nothing else."""
+    out: list[str] = []
+    for w in words:
+        if w == "the" and not out:
+            continue
+        role = _role(w)
+        if role is None or role[1] or (out and not (_offered(out[0], index, names)
+                                                    and _offered(role[0], index, names))):
+            break
+        out.append(role[0])
+        if len(out) == 2:
+            break
+    return out
+
+
+def _offered(word: str, index: Index, names: frozenset[str] = frozenset()) -> bool:
     """A figure, a place or one of the article's named things, which a choice offers: "18
-    or 28", "Urumqi or Kashgar"; or a word no English dictionary knows ("Xinhua or AP")."""
+    or 28", "Urumqi or Kashgar"; or a name, written as one or no English word ("Cui Jia or
+    Li Wei")."""
     return _is_figure(word) or word in PLACE_STEMS or word in index.things \
-        or word not in index.english
+        or word in names or word not in index.english
 
 
 def _singled_precisely(written: list[str], asks: Asks, content: Sequence[str],
@@ -738,6 +767,8 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
         ratios, list(accumulate(map(len, texts[:-1]), initial=0))).tolist()
     # Per candidate, the weight of each content word its vocabulary has (0.0: not had).
     explained: list[list[float]] = found[:k, vocabulary].T.tolist()
+    if query.either:
+        explained = [_chosen(query, had, weights) for had in explained]
     coverage = [_sum(had) / total for had in explained]
     values = _values(t, coverage, best_overlap, best_ratio)
     return _matches(index, query, places, values, coverage, explained, top=top, also=also)
@@ -765,6 +796,8 @@ def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places
         fact = facts[p]
         vocabulary, alternates, alternate_weights = fact.vocabulary, fact.alternates, fact.weights
         had = [w if word in vocabulary else 0.0 for word, w in asked]
+        if query.either:
+            had = _chosen(query, had, weights)
         explained.append(had)
         coverage.append(_sum(had) / total)
         # The alternates sharing words, grouped by the words they share (each group's weight
@@ -792,6 +825,15 @@ def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places
             for group, shared in groups], default=0.0))
     values = _values(t, coverage, overlaps, best_ratios)
     return _matches(index, query, places, values, coverage, explained, top=top, also=also)
+
+
+def _chosen(query: Query, had: list[float], weights: dict[str, float]) -> list[float]:
+    """`had` (the weight of each content word a fact explains), with a choice it answers
+    ("2023 or 2024" of a fact that gives 2024) as explained: the other is no other subject."""
+    given = {w for w, h in zip(query.content, had, strict=True) if h}
+    offered = {a for a, b in query.either if b in given}
+    return [weights[w] if not h and w in offered else h
+            for w, h in zip(query.content, had, strict=True)]
 
 
 def _sum(values: list[float]) -> float:
@@ -840,13 +882,6 @@ def _matches(index: Index, query: Query, places: list[int], values: list[float],
             unexplained = tuple(compress(content, outside))
             if asks_figures:
                 numbers = tuple(compress(content, map(and_, outside, figures)))
-            if query.either:
-                # "Changji or Urumqi?": the one the fact gives answers; the other is no
-                # other subject.
-                given = set(compress(content, [not o for o in outside]))
-                offered = {a for a, b in query.either if b in given}
-                unexplained = tuple(w for w in unexplained if w not in offered)
-                numbers = tuple(n for n in numbers if n not in offered)
         matches.append(Match(facts[place], place, scores[f], coverage[f], unexplained,
                              (asks_quantity and not has_figure[place])
                              or (asks_count and not answers_to[place] & COUNT_BIT)

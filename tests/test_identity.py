@@ -514,6 +514,10 @@ def test_a_time_must_belong_to_what_is_asked(tmp_path: Path, question: str,
     ("give me the rundown on the sanctions", "sanctions"),
     ("Is cotton one of the Xinjiang products under Western sanctions?", None),
     ("is horgos part of the ftz", "ftz-areas-covered"),
+    ("was the article published in 2023 or 2024", "article-date"),
+    ("did Cui Jia or Li Wei write the article", "article-authors"),
+    ("did trade grow 40 or 50 percent", None),
+    ("does xinjiang border 8 countries", "borders"),
     ("my teacher gave us this china daily article for homework and class starts in 5 minutes "
      "lol, can u sum up the main points for me", "article-summary"),
 ])

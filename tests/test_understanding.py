@@ -199,10 +199,18 @@ def test_one_question_asked_twice_is_one_answer(tiny_engine: Engine) -> None:
     assert reply.fact.id == "ticket-price"
 
 
-def test_a_pronoun_part_takes_the_previous_topic(tiny_engine: Engine) -> None:
+def test_a_pronoun_part_takes_the_previous_question(tiny_engine: Engine) -> None:
     reply = tiny_engine.answer("what does the photo show and what is in it?")
     assert reply.fact is not None
     assert reply.fact.id == "photo"
+
+
+def test_all_of_them_asks_all_of_what_the_previous_part_asked(shipped_engine: Engine) -> None:
+    # Not the topic's other facts ("Foreign trade figures"): all eight countries, which the
+    # article does not name.
+    reply = shipped_engine.answer("which 8 countries does xinjiang border? list all of them pls")
+    assert [(p.kind, p.fact.id if p.fact else None) for p in reply.parts] == [
+        (Kind.ANSWER, "borders"), (Kind.DECLINE, None)]
 
 
 @pytest.mark.parametrize(
