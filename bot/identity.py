@@ -460,15 +460,23 @@ def _phrase(typed: Sequence[str], start: int) -> list[str]:
     """Up to three content words from `start`, to the first plural: "which (of the 18)
     Western countries"."""
     out: list[str] = []
-    for word in typed[start : start + _PHRASE_REACH]:
+    reach = typed[start : start + _PHRASE_REACH]
+    for i, word in enumerate(reach):
         if word in _AUXILIARIES or (out and (word in STOPWORDS or word in _VERBS)):
             break
+        if out and (word in _IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4 and (
+                reach[i + 1 : i + 2] == [] or reach[i + 1] in _AFTER_VERB))):
+            break  # "which government made the decision": its verb, not the thing
         if word in STOPWORDS or word in _DEFINITE or word in INDEFINITE or _number(word):
             continue
         out.append(word)
         if len(out) == _PHRASE_WORDS or _plural(word):  # "which Western countries": the head noun
             break
     return out
+
+
+# After a verb in the past, not after an adjective in -ed ("which sanctioned products").
+_AFTER_VERB = frozenset("the a an by to in on at for with this that it them".split())
 
 
 def _plural(word: str) -> bool:
@@ -707,7 +715,10 @@ REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "ran
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
     """Why the fact cannot answer what the question singles out, and the words to name: a
     reason of REASONS and the fact's phrase or the question's word."""
-    for key in reversed(question.which):  # the head noun comes last
+    # "Which region had the second highest growth?" of the fact that ranks it second: the
+    # rank singles it out, however vaguely the fact names the field.
+    ranked = bool(question.ordinals) and not fact.ranks.isdisjoint(question.ordinals)
+    for key in () if ranked else reversed(question.which):  # the head noun comes last
         found = fact.vague.get(key) or _derived(key, fact.vague)
         if found:
             # The whole phrase: "a provincial-level region", not "a provincial-level".

@@ -1004,7 +1004,8 @@ _BE = frozenset("was were is are".split())
 _CLAUSE_LINKS = frozenset("and or but so if".split())
 # Deeds of a procedure, not of a goal a fact may name the means of ("how will it achieve",
 # "how did it manage to", "how will it build the channel").
-_MEANS_VERBS = frozenset("""count counted calculate calculated measure measured select selected
+_MEANS_VERBS = frozenset("""established establish created formed
+count counted calculate calculated measure measured select selected
 choose chose chosen decide decided fund funded finance financed pay paid organise organize
 organised organized enforce enforced verify verified monitor monitored recruit
 recruited""".split())

@@ -39,7 +39,7 @@ seen simply so somehow someone sometimes somewhat stuff suppose supposed suppose
 tho though thought totally true try trying understand us use used wait way ways
 whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
 stated apparently allegedly send provide gimme gonna wanna gotta list
-remind check checking essay homework assignment rundown lowdown general
+remind check checking essay homework assignment rundown lowdown general state
 """.split()) | FORM_WORDS
 
 # Questions that ask for a figure: the fact that answers them must contain one.
@@ -111,7 +111,8 @@ SYNONYMS = (
     ("total", "combined", "altogether"),
     ("taken", "snapped"),  # a photo ("who shot the photo" took it: not "taken")
     ("usa", "united states of america", "united states"),
-    ("start", "begin", "began", "begun", "commence", "kick", "launch", "launched"),
+    ("start", "established", "establish", "set up", "get going", "got going",
+     "begin", "began", "begun", "commence", "kick", "launch", "launched"),
     ("country", "nation"),
     ("countries", "nations", "states"),
     ("increase", "rise", "rose", "jump", "jumped", "climb", "climbed", "growth", "grow", "grew",
@@ -131,7 +132,7 @@ SYNONYMS = (
     ("author", "writer", "journalist", "reporter", "correspondent", "journo"),
     ("authors", "writers", "journalists", "reporters", "correspondents", "journos"),
     ("newspaper", "paper", "outlet", "publication", "newspapers"),
-    ("published", "released", "printed", "appeared", "appear", "appears", "posted", "put online", "went online",
+    ("published", "released", "printed", "appeared", "posted", "put online", "went online",
      "go out", "went out", "come out", "came out"),
     # A paper's interview, as readers put it.
     ("interview", "sit down with", "sat down with", "sitting down with"),

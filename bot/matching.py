@@ -344,7 +344,7 @@ def analyse(index: Index, question: str) -> Query:
         text=" ".join(words),
         words=tuple(words),
         content=tuple(content),
-        cues=_cues(words, present, pairs),
+        cues=_cues(words, corrected, present, pairs),
         corrections=tuple(corrections),
         asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
@@ -393,12 +393,12 @@ _YES_NO = frozenset("is are was were does do did".split())
 _MEMBERSHIP = frozenset("one part among amongst".split())
 
 
-def _cues(words: list[str], present: frozenset[str],
+def _cues(words: list[str], corrected: list[str], present: frozenset[str],
           pairs: set[tuple[str, str]]) -> frozenset[str]:
     """The question words asked with; "what year", "which date" ask "when", and some "how"s
-    the means (asks_means)."""
+    the means (asks_means, of the words before synonyms: "how was it established")."""
     cues = CUE_WORDS.intersection(words)
-    if "how" in present and asks_means(words):
+    if "how" in present and (asks_means(words) or asks_means(corrected)):
         cues = cues | {"means"}
     if not pairs.isdisjoint(_WHEN_PAIRS):
         cues = cues | {"when"}

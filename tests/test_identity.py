@@ -518,6 +518,13 @@ def test_a_time_must_belong_to_what_is_asked(tmp_path: Path, question: str,
     ("did Cui Jia or Li Wei write the article", "article-authors"),
     ("did trade grow 40 or 50 percent", None),
     ("does xinjiang border 8 countries", "borders"),
+    ("which government made the key decision on the ftz", "ftz-milestone"),
+    ("which region in china had the second highest trade growth", "trade-growth-rank"),
+    ("which region was first in trade growth", None),
+    ("when was the ftz established", "ftz-launch"),
+    ("how was the ftz established", None),
+    ("when was china daily founded", None),
+    ("what does the article state about the free trade zone", "ftz-overview"),
     ("my teacher gave us this china daily article for homework and class starts in 5 minutes "
      "lol, can u sum up the main points for me", "article-summary"),
 ])
