@@ -61,6 +61,7 @@ _NOT_SINGLED_OUT = {
     "leader": "The article does not say who {} it.",
     "unranked": "The article does not say which was \u201cthe {}\u201d.",
     "origin": "The article does not say who first {} it.",
+    "doer": "The article does not say who did that.{}",
 }
 
 

@@ -112,8 +112,9 @@ def weigh(
 ) -> list[Considered]:
     """Every match (best lexical score first) with its features, veto and confidence, most
     confident first. `runner_up`: the two best similarities of all facts (each fact's lead is
-    over the best other one). `singles_out`: a further veto (bot/identity), as `veto` not
-    for the fact's own alternates."""
+    over the best other one). `singles_out`: a further veto (bot/identity), given every
+    match: it decides itself what a question the fact's alternates explain (score 100) may
+    still ask beyond them."""
     if not matches:
         return []
     # A few matches, a few features each: plain floats, cheaper than arrays this small.
@@ -128,8 +129,8 @@ def weigh(
             lexical_top=rank == 0, semantic_top=semantic_top,
         )
         reason = veto(m, names, judgement=judgement)
-        if reason is None and singles_out is not None and m.score < 100:
-            reason = singles_out(m)
+        if reason is None and singles_out is not None:
+            reason = singles_out(m)  # which, of the fact's own alternates, says itself
         out.append(Considered(m.position, m, similarity, values, reason, confidence(values)))
     out.sort(key=lambda c: (-c.confidence, c.match.fact.id))
     return out

@@ -169,6 +169,14 @@ class Engine:
     def _singled_out(self, asks: identity.Asks, match: Match,
                      content: tuple[str, ...], *, when: bool = False) -> str | None:
         position = match.position
+        if match.score >= 100:
+            # Its words are one of the fact's alternates, the operator's choice; only whose
+            # idea it was is asked beyond them ("whose idea was dual circulation").
+            if asks.origin and not asks.which and (
+                    found := identity.veto(identity.Asks(origin=asks.origin),
+                                           self._profile(position))) is not None:
+                return found[0]
+            return None
         if when and match.cue_missing is None and self._dated_elsewhere(match, content):
             return "when"
         if not asks:

@@ -317,6 +317,8 @@ def _origin(typed: Sequence[str]) -> str:
             return rest[0]
         if rest[:3] in (["came", "up", "with"], ["come", "up", "with"]):
             return " ".join(rest[:3])
+        if rest[:2] in (["thought", "up"], ["dreamed", "up"], ["dreamt", "up"]):
+            return " ".join(rest[:2])
         if rest[:2] in (["first", "said"], ["first", "used"], ["first", "proposed"]):
             return rest[1]
     return ""
@@ -326,7 +328,7 @@ def _origin(typed: Sequence[str]) -> str:
 _ORIGIN_WORDS = frozenset(stem(w) for w in """coined invented devised originated conceived
 pioneered proposed idea brainchild decision decided""".split())
 _ORIGINATES = frozenset("""coined coins invented invents devised originated conceived
-pioneered proposed""".split())
+pioneered proposed introduced""".split())
 
 
 # "Who runs/heads/chairs ...": asks for whoever leads it, which a fact gives only with a word
@@ -706,10 +708,17 @@ def _derived(key: str, vague: dict[str, str]) -> str | None:
     return None
 
 
+# A decision tells who approved, chose or ordered it ("a key decision made by the central
+# government": "who approved the FTZ").
+_DECIDING = frozenset(stem(w) for w in """approved authorised authorized ordered decided chose
+chosen picked selected""".split())
+_DECISIONS = frozenset("decision decisions decided decide".split())
 _DERIVED = 6
+# Letters of a deed's stem that a word made from it shares ("decid": "decision").
+_DEED_PREFIX = 4
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
                      "future", "day", "others", "leader", "unranked", "payer",
-                     "comparison", "entity", "origin"})
+                     "comparison", "entity", "origin", "doer"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -771,6 +780,11 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
         # "Who organised the visits?" of a fact that tells only that people "were invited":
         # neither that deed nor its doer is given (not "who attended": those it may name).
         return "agent", next(iter(fact.passive.values()))
+    if question.agent in _ARRANGING and not any(
+            w.startswith(question.agent[:_DEED_PREFIX]) for w in fact.words) and not (
+            question.agent in _DECIDING and not fact.words.isdisjoint(_DECISIONS)):
+        # "Who chose Urumqi as the capital?" of a fact that tells of no choosing at all.
+        return "doer", ""
     for deed in (question.agent, *question.agent_of) if question.agent else ():
         for done, phrase in fact.passive.items():
             # The deed or a word made from it: "invitations" of "were invited".

@@ -78,6 +78,9 @@ def _nation_figure(typed: Sequence[str]) -> str:
     """"China's total foreign trade", "the country's exports", "nationwide growth": the
     nation's figure (as typed, for messages), the figure's own word next or after its
     modifiers (not "China (Xinjiang) Pilot Free Trade Zone", nor "trade with China")."""
+    if ("does", "the", "country") in set(zip(typed, typed[1:], typed[2:])) \
+            and _REGION.isdisjoint(typed) and "how" in typed:
+        return "the country's"  # "how many land ports does the country have"
     for i, w in enumerate(typed):
         if w in _NATION and (w != "country" or typed[i - 1 : i] in (["the"], ["whole"],
                                                                      ["entire"])):
@@ -93,6 +96,8 @@ def _nation_figure(typed: Sequence[str]) -> str:
                       and typed[i - 1 : i] != ["free"]), "")  # not the free trade zone
         if found:
             return f"China's {found}"
+        if "how" in typed and ("many" in typed or "much" in typed):
+            return "China's"  # "how many land ports does China have"
     # "Which countries border China?": the nation's borders, not the region's.
     if "china" in typed and _REGION.isdisjoint(typed) and any(
             w == "china" and _borders_china(typed, i) for i, w in enumerate(typed)):

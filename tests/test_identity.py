@@ -525,6 +525,13 @@ def test_a_time_must_belong_to_what_is_asked(tmp_path: Path, question: str,
     ("how was the ftz established", None),
     ("when was china daily founded", None),
     ("what does the article state about the free trade zone", "ftz-overview"),
+    ("whose idea was dual circulation", None),
+    ("who thought up the golden channel", None),
+    ("who chose urumqi as the regional capital", None),
+    ("who decided to impose sanctions on xinjiang", None),
+    ("who decided to set up the ftz", "ftz-milestone"),
+    ("how many land ports does china have", None),
+    ("how many land ports does xinjiang have", "land-ports"),
     ("my teacher gave us this china daily article for homework and class starts in 5 minutes "
      "lol, can u sum up the main points for me", "article-summary"),
 ])
