@@ -59,6 +59,15 @@ _MONTHS = frozenset(
 _MONTHS_SHORT = frozenset(m[:3] for m in _MONTHS)
 
 
+# A list of names: "Urumqi, Horgos and Kashgar", "Cui Jia and Mao Weihua".
+_NAME = r"[A-Z][\w'-]*(?: [A-Z][\w'-]*)*"
+_NAME_LIST = re.compile(rf"{_NAME}(?:, {_NAME})*,? and {_NAME}")
+_LIST_ITEM = re.compile(rf"{_NAME}")
+_INCLUDING = re.compile(r"\binclud(?:ing|es|e)\s+([^.;]*)")
+_LIST_NAME = re.compile(r"(?<!the )\b[A-Z][\w'-]*")
+_COUNT_WORDS = "zero one two three four five six seven eight nine ten".split()
+
+
 def says_when(words: Iterable[str]) -> bool:
     """Words (normalize.tokens) that give a time: a month or a year ("in 2023")."""
     return any(w in _MONTHS or (is_number(w) and not is_figure(w)) for w in words)
@@ -239,6 +248,7 @@ class Index:
         not given. `common`: the everyday English words (see Thresholds.common_unknown)."""
         self.kb = kb
         self.english = english
+        self._listed: dict[int, frozenset[str]] = {}  # by position, see listed
         self.common = common
         self.thresholds = thresholds
         if tables is None:
@@ -320,6 +330,24 @@ class Index:
                 if alternate[e] >= 0:
                     weights[first + alternate[e]] += word_weight[words[e]]
         return weights
+
+    def listed(self, position: int) -> frozenset[str]:
+        """How many names the fact lists ("Urumqi, Horgos and Kashgar": "3" and "three"), as
+        figure words: "which three areas" counts what it names, not a figure it must give."""
+        found = self._listed.get(position)
+        if found is None:
+            fact = self.kb.facts[position]
+            texts = (fact.answer, *(c.quote for c in fact.citations))
+            sizes = {len(_LIST_ITEM.findall(m.group())) for text in texts
+                     for m in _NAME_LIST.finditer(text)}
+            # "areas including Urumqi, the regional capital, Horgos in the north and ...":
+            # the names after "including", whatever describes them.
+            sizes |= {len(_LIST_NAME.findall(m.group(1))) for text in texts
+                      for m in _INCLUDING.finditer(text)}
+            found = self._listed[position] = frozenset(
+                w for n in sizes if 1 < n < len(_COUNT_WORDS)
+                for w in (str(n), stem(_COUNT_WORDS[n])))
+        return found
 
     @cached_property
     def totalled(self) -> frozenset[str]:

@@ -23,10 +23,10 @@ _LATIN_MARKERS: dict[str, frozenset[str]] = {
                     "con una uno y se su sus está fue como cuando cuanto cuantos donde quien "
                     "quién".split()),
     "fr": frozenset("le la les des du est quel quelle quels quand combien où pour avec une "
-                    "et qui que au aux sont été".split()),
+                    "et qui que au aux sont été quoi parle dans cette cet sur".split()),
     "de": frozenset("der die das den dem des ist wie wann welche welcher welches wo und mit "
                     "von für ein eine sind wurde hat viele wer was warum im zum zur auf nicht "
-                    "auch".split()),
+                    "auch worum geht woher".split()),
     "tr": frozenset("ne nedir nasıl kaç ve bir mi mı mu mü ile için hangi zaman neden "
                     "kadar".split()),
     "pt": frozenset("o os as do da dos das qual quais quando quanto quantos onde é com uma e "

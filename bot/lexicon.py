@@ -107,6 +107,7 @@ SYNONYMS = (
     ("year", "yr"),
     ("years", "yrs"),
     ("big", "large", "huge", "vast", "sizable", "sizeable"),
+    ("position", "his title", "her title", "job title"),  # not the article's title
     ("check", "double check", "double checking", "double checked", "doublecheck"),
     ("total", "combined", "altogether"),
     ("taken", "snapped"),  # a photo ("who shot the photo" took it: not "taken")

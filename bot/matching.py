@@ -63,7 +63,7 @@ PLACE_STEMS = frozenset(stem(p) for p in PLACES)
 # "national newspaper", "national borders" or a region's "national ranking" are not the
 # nation's own, and the "National People's Congress" is a name.
 _SCOPED = frozenset("""trade growth total exports imports gdp economy output income population
-figures figure data statistics budget investment""".split())
+figures figure data statistics budget investment capital president premier""".split())
 _NOT_SCOPED = frozenset("""rank ranking rankings ranked ranks level position standing list table
 people peoples congress legislature""".split())
 
@@ -163,6 +163,9 @@ class Query:
     either: tuple[tuple[str, str], ...] = ()
     # "Is cotton one of the sanctioned products?": the member asked about must be named.
     members: frozenset[str] = frozenset()
+    # "Which three areas", "name the two reporters": a count of the things asked for, which
+    # a fact that lists that many names gives (Index.listed).
+    counts: frozenset[str] = frozenset()
 
     @property
     def specific(self) -> frozenset[str]:
@@ -380,7 +383,16 @@ def analyse(index: Index, question: str) -> Query:
         if len(written) <= _PRECISE_WORDS and not present.isdisjoint(_PRECISELY) else frozenset(),
         either=either,
         members=members,
+        counts=frozenset(_counts(words)) if singles_out.kinds or singles_out.which else
+        frozenset(),
     )
+
+
+def _counts(typed: list[str]) -> list[str]:
+    """The count before what is asked which or named ("which three areas", "the two
+    reporters"), as a content stem."""
+    return [r[0] for w, nxt in pairwise(typed) if (w.isdigit() or w in _NUMBER_VALUES)
+            and nxt.isalpha() and nxt not in UNITS for r in (_role(w),) if r is not None]
 
 
 def _members(typed: list[str], content: Sequence[str]) -> frozenset[str]:
@@ -773,7 +785,10 @@ def _scored(index: Index, query: Query, positions: Ints, weights: dict[str, floa
     # Per candidate, the weight of each content word its vocabulary has (0.0: not had).
     explained: list[list[float]] = found[:k, vocabulary].T.tolist()
     if query.either:
-        explained = [_chosen(query, had, weights) for had in explained]
+        explained = [_chosen(query, had, weights, index.ubiquitous) for had in explained]
+    if query.counts:
+        explained = [_counted(query, had, weights, index.listed(p))
+                     for had, p in zip(explained, places, strict=True)]
     coverage = [_sum(had) / total for had in explained]
     values = _values(t, coverage, best_overlap, best_ratio)
     return _matches(index, query, places, values, coverage, explained, top=top, also=also)
@@ -802,7 +817,9 @@ def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places
         vocabulary, alternates, alternate_weights = fact.vocabulary, fact.alternates, fact.weights
         had = [w if word in vocabulary else 0.0 for word, w in asked]
         if query.either:
-            had = _chosen(query, had, weights)
+            had = _chosen(query, had, weights, index.ubiquitous)
+        if query.counts:
+            had = _counted(query, had, weights, index.listed(p))
         explained.append(had)
         coverage.append(_sum(had) / total)
         # The alternates sharing words, grouped by the words they share (each group's weight
@@ -832,12 +849,24 @@ def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places
     return _matches(index, query, places, values, coverage, explained, top=top, also=also)
 
 
-def _chosen(query: Query, had: list[float], weights: dict[str, float]) -> list[float]:
+def _chosen(query: Query, had: list[float], weights: dict[str, float],
+            ubiquitous: frozenset[str]) -> list[float]:
     """`had` (the weight of each content word a fact explains), with a choice it answers
-    ("2023 or 2024" of a fact that gives 2024) as explained: the other is no other subject."""
-    given = {w for w, h in zip(query.content, had, strict=True) if h}
+    ("2023 or 2024" of a fact that gives 2024) as explained: the other is no other subject.
+    Not by a word half the facts give ("China Daily or Xinhua": every fact cites the paper)."""
+    given = {w for w, h in zip(query.content, had, strict=True) if h and w not in ubiquitous}
     offered = {a for a, b in query.either if b in given}
     return [weights[w] if not h and w in offered else h
+            for w, h in zip(query.content, had, strict=True)]
+
+
+def _counted(query: Query, had: list[float], weights: dict[str, float],
+             listed: frozenset[str]) -> list[float]:
+    """`had`, with a count of things asked for by name ("which three areas", "name the two
+    reporters") as explained by a fact that lists that many names."""
+    if not listed:
+        return had
+    return [weights[w] if not h and w in query.counts and w in listed else h
             for w, h in zip(query.content, had, strict=True)]
 
 

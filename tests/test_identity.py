@@ -532,6 +532,13 @@ def test_a_time_must_belong_to_what_is_asked(tmp_path: Path, question: str,
     ("who decided to set up the ftz", "ftz-milestone"),
     ("how many land ports does china have", None),
     ("how many land ports does xinjiang have", "land-ports"),
+    # The third review's findings: counts of listed names, a title, China's capital.
+    ("which three areas does the ftz include", "ftz-areas-covered"),
+    ("name the two reporters", "article-authors"),
+    ("which four areas does the ftz include", None),
+    ("what is his title", "erkin-tuniyaz-role"),
+    ("what's china's capital?", None),
+    ("is the article from china daily or xinhua", None),
     ("my teacher gave us this china daily article for homework and class starts in 5 minutes "
      "lol, can u sum up the main points for me", "article-summary"),
 ])

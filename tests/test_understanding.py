@@ -42,6 +42,9 @@ ENGLISH = frozenset("how big is the what when did it open people use grew crew a
         ("Wann wurde die Freihandelszone eröffnet?", "de"),
         ("what do I do here", "en"),  # "do" is Portuguese too: proves nothing
         ("Cuando abrio la zona franca?", "es"),  # two Spanish function words, no accents
+        ("De quoi parle l'article ?", "fr"),
+        ("Worum geht es in dem Artikel?", "de"),
+        ("what is the article about, in a nutshell", "en"),
     ],
 )
 def test_language_is_detected(text: str, language: str) -> None:
