@@ -160,7 +160,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
         heads = [_CANONICAL.get(phrase[-1], "") if phrase and _plural(phrase[-1]) else ""
                  for phrase, _ in phrases]
         which += tuple(stem(h) for h in heads if h)
-        phrases = [(phrase[:-1] + [h] if h else phrase, how)
+        phrases = [([*phrase[:-1], h] if h else phrase, how)
                    for h, (phrase, how) in zip(heads, phrases, strict=True)]
         who_is = tuple(stem(w) for phrase, how in phrases if how == "who" for w in phrase)
         kinds = tuple(stem(phrase[-1]) for phrase, how in phrases if phrase and (
@@ -207,7 +207,8 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     # a trip next year ... how many ports are there?").
     future = _future(typed, present) if len(typed) <= _FUTURE_QUESTION_WORDS else False
     agent, agent_of = _agent(typed) if "who" in present else ("", ())
-    origin = _origin(typed) if "who" in present or "whose" in present else ""
+    origin = _origin(typed) if ("who" in present or "whose" in present) \
+        and not present.isdisjoint(_ORIGIN_CUES) else ""
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
     day = not present.isdisjoint(_DAY_WORDS) and not set(pairwise(typed)).isdisjoint(_DAY_ASKED)
     others = tuple(stem(w) for i, w in enumerate(typed) if w in ("other", "else")
@@ -327,6 +328,8 @@ def _origin(typed: Sequence[str]) -> str:
 # Words with which a fact tells whose idea something was.
 _ORIGIN_WORDS = frozenset(stem(w) for w in """coined invented devised originated conceived
 pioneered proposed idea brainchild decision decided""".split())
+_ORIGIN_CUES = frozenset("""idea brainchild came come thought dreamed dreamt first coined
+coins invented invents devised originated conceived pioneered proposed introduced""".split())
 _ORIGINATES = frozenset("""coined coins invented invents devised originated conceived
 pioneered proposed introduced""".split())
 
@@ -429,7 +432,8 @@ def _which(typed: Sequence[str]) -> list[tuple[list[str], str]]:
             # ports" asks what it is like, which a modifier may say ("land ports").
             if nxt not in _KIND_OF and _plural(nxt):
                 out.append((_phrase(typed, i + 1), "which"))
-            elif nxt not in _KIND_OF and nxt.isalpha():
+            elif nxt not in _AUXILIARIES and nxt not in STOPWORDS and nxt not in _KIND_OF \
+                    and nxt.isalpha():
                 # "What Xinjiang products": modifiers, then the plural that is asked for.
                 phrase = _phrase(typed, i + 1)
                 if len(phrase) > 1 and _plural(phrase[-1]) and phrase[0] == nxt:

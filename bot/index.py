@@ -331,6 +331,11 @@ class Index:
                     weights[first + alternate[e]] += word_weight[words[e]]
         return weights
 
+    @property
+    def has_word_list(self) -> bool:
+        """Whether `english` holds a word list (a bare Index, as tests make, has none)."""
+        return not (isinstance(self.english, frozenset) and not self.english)
+
     def listed(self, position: int) -> frozenset[str]:
         """How many names the fact lists ("Urumqi, Horgos and Kashgar": "3" and "three"), as
         figure words: "which three areas" counts what it names, not a figure it must give."""

@@ -106,7 +106,7 @@ def detect(text: str, *, is_english_word: Callable[[str], bool]) -> str:
                 return "ja"
             return code
     # Single letters are elisions ("l'article") or too ambiguous to tell anything.
-    words = [w.casefold() for w in _LATIN_WORD.findall(text) if len(w) > 1]
+    words = [w for w in _LATIN_WORD.findall(text.casefold()) if len(w) > 1]
     if len(words) < 2:
         return ENGLISH
     # Two different function words of one language, or one that English does not have.

@@ -78,7 +78,7 @@ def _nation_figure(typed: Sequence[str]) -> str:
     """"China's total foreign trade", "the country's exports", "nationwide growth": the
     nation's figure (as typed, for messages), the figure's own word next or after its
     modifiers (not "China (Xinjiang) Pilot Free Trade Zone", nor "trade with China")."""
-    if ("does", "the", "country") in set(zip(typed, typed[1:], typed[2:])) \
+    if ("does", "the", "country") in set(zip(typed, typed[1:], typed[2:], strict=False)) \
             and _REGION.isdisjoint(typed) and "how" in typed:
         return "the country's"  # "how many land ports does the country have"
     for i, w in enumerate(typed):
@@ -245,6 +245,8 @@ twenty""".split())} | {w: str(10 * i) for i, w in enumerate(
     "thirty forty fifty sixty seventy eighty ninety".split(), start=3)}
 # From 2 up: "1" is often "one" of "which one".
 _NUMBER_NAMES = {v: k for k, v in _NUMBER_VALUES.items() if int(v) > 1}
+_DIGITS_NAMED = frozenset(_NUMBER_NAMES)
+_NONE: frozenset[str] = frozenset()
 
 
 def _no_form_figures(words: list[str]) -> list[str]:
@@ -299,7 +301,7 @@ def analyse(index: Index, question: str) -> Query:
         written = _no_bounds(written)
         present = frozenset(written)
     numbers = not present.isdisjoint(NUMBER_WORDS)
-    digits = not present.isdisjoint(_NUMBER_NAMES)
+    digits = not present.isdisjoint(_DIGITS_NAMED)
     for word in written:
         if numbers and word in _NUMBER_VALUES and not index.knows(word) \
                 and index.knows(_NUMBER_VALUES[word]):
@@ -346,13 +348,14 @@ def analyse(index: Index, question: str) -> Query:
         content = [s for s in content if s not in given]
     pairs = set(pairwise(words))
     either = _either(words, index, names) if "or" in present else ()
-    members = _members(written, content) if written[:1] and written[0] in _YES_NO \
-        and not present.isdisjoint(_MEMBERSHIP) else frozenset()
+    members = _members(written, content) if written and written[0] in _YES_NO \
+        and not present.isdisjoint(_MEMBERSHIP) else _NONE
     return Query(
         text=" ".join(words),
         words=tuple(words),
         content=tuple(content),
-        cues=_cues(words, corrected, present, pairs),
+        cues=CUE_WORDS.intersection(words) if "how" not in present
+        and present.isdisjoint(_WHEN_WORDS) else _cues(words, corrected, present, pairs),
         corrections=tuple(corrections),
         asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
@@ -383,8 +386,7 @@ def analyse(index: Index, question: str) -> Query:
         if len(written) <= _PRECISE_WORDS and not present.isdisjoint(_PRECISELY) else frozenset(),
         either=either,
         members=members,
-        counts=frozenset(_counts(words)) if singles_out.kinds or singles_out.which else
-        frozenset(),
+        counts=frozenset(_counts(words)) if singles_out.kinds or singles_out.which else _NONE,
     )
 
 
@@ -415,14 +417,16 @@ def _cues(words: list[str], corrected: list[str], present: frozenset[str],
     """The question words asked with; "what year", "which date" ask "when", and some "how"s
     the means (asks_means, of the words before synonyms: "how was it established")."""
     cues = CUE_WORDS.intersection(words)
-    if "how" in present and (asks_means(words) or asks_means(corrected)):
+    if "how" in present and (asks_means(words)
+                             or (corrected != words and asks_means(corrected))):
         cues = cues | {"means"}
-    if not pairs.isdisjoint(_WHEN_PAIRS):
+    if not present.isdisjoint(_WHEN_WORDS) and not pairs.isdisjoint(_WHEN_PAIRS):
         cues = cues | {"when"}
     return cues
 
 
-_WHEN_PAIRS = frozenset((a, b) for a in ("what", "which") for b in ("year", "date", "month"))
+_WHEN_WORDS = frozenset(("year", "date", "month"))
+_WHEN_PAIRS = frozenset((a, b) for a in ("what", "which") for b in _WHEN_WORDS)
 
 
 def _either(words: list[str], index: Index,
@@ -468,7 +472,7 @@ def _offered(word: str, index: Index, names: frozenset[str] = frozenset()) -> bo
     or 28", "Urumqi or Kashgar"; or a name, written as one or no English word ("Cui Jia or
     Li Wei")."""
     return _is_figure(word) or word in PLACE_STEMS or word in index.things \
-        or word in names or word not in index.english
+        or word in names or (word not in index.english and index.has_word_list)
 
 
 def _singled_precisely(written: list[str], asks: Asks, content: Sequence[str],
@@ -812,13 +816,14 @@ def _scored_plain(index: Index, facts: Sequence[FactWords], query: Query, places
     asked = list(weights.items())
     both = list(compared.items())
     explained, coverage, overlaps = [], [], []
+    either, counts = query.either, query.counts
     for p in places:
         fact = facts[p]
         vocabulary, alternates, alternate_weights = fact.vocabulary, fact.alternates, fact.weights
         had = [w if word in vocabulary else 0.0 for word, w in asked]
-        if query.either:
+        if either:
             had = _chosen(query, had, weights, index.ubiquitous)
-        if query.counts:
+        if counts:
             had = _counted(query, had, weights, index.listed(p))
         explained.append(had)
         coverage.append(_sum(had) / total)

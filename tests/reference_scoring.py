@@ -192,7 +192,14 @@ def score(index: ReferenceIndex, query: Query, *, limit: int | None = None,
     found = candidates(index, query, limit=limit)
     for i in [*found, *(i for i in also if i not in set(found))]:
         profile = index.profiles[i]
-        explained = _total(w for word, w in weights.items() if word in profile.vocabulary)
+        # A choice the fact answers ("2023 or 2024") and a count of the names it lists
+        # ("which three areas") count as explained (bot/matching.py _chosen, _counted).
+        given = {w for w in query.content
+                 if w in profile.vocabulary and w not in index.index.ubiquitous}
+        credited = {a for a, b in query.either if b in given} | (
+            query.counts & index.index.listed(i))
+        explained = _total(w for word, w in weights.items()
+                           if word in profile.vocabulary or word in credited)
         coverage = explained / total
         closeness = _closeness(query, compared, compared_total, profile, t)
         value = 100 * (t.coverage_share * coverage + (1 - t.coverage_share) * closeness)
@@ -200,7 +207,8 @@ def score(index: ReferenceIndex, query: Query, *, limit: int | None = None,
             fact=profile.fact.id,
             score=round(value, 1),
             coverage=coverage,
-            unexplained=tuple(w for w in query.content if w not in profile.vocabulary),
+            unexplained=tuple(w for w in query.content
+                              if w not in profile.vocabulary and w not in credited),
             # (one intended change since: "how many" needs a count, see bot/index.py COUNT_BIT)
             figure_missing=(query.asks_quantity and not profile.has_figure)
             or (query.asks_count and "count" not in profile.answers_to)
@@ -251,8 +259,8 @@ def considered(matches: Sequence[Match], similarities: Any,
         z = weights[0] + _total(w * x for w, x in zip(weights[1:], values, strict=True))
         confidence = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
         reason = veto(m, names, judgement=judgement)
-        if reason is None and singles_out is not None and m.score < 100:
-            reason = singles_out(m)
+        if reason is None and singles_out is not None:
+            reason = singles_out(m)  # it judges itself what an alternate's words ask
         out.append((m.fact.id, values, reason, confidence))
     out.sort(key=lambda c: (-c[3], c[0]))
     return out

@@ -97,13 +97,14 @@ def test_the_engine_weighs_the_matches_as_before(real_engine: Engine) -> None:
                 runner_up = [float(similarities[i]) for i in also[:2]]
             matches = score(index, query, limit=real_engine.candidate_limit, also=also)
             asks = query.singles_out
+            when = "when" in query.cues
 
-            def singled_out(m: Match, asks: Asks = asks,
-                            content: tuple[str, ...] = query.content) -> str | None:
-                return real_engine._singled_out(asks, m, content)
+            def singled_out(m: Match, asks: Asks = asks, content: tuple[str, ...] = query.content,
+                            when: bool = when) -> str | None:
+                return real_engine._singled_out(asks, m, content, when=when)
 
             expected = considered(matches, similarities, runner_up, query.vetoing,
-                                  query.judgement, singled_out if asks else None)
+                                  query.judgement, singled_out if asks or when else None)
             # Only the best few matches (and the nearest in meaning) are weighed.
             kept = {m.fact.id for m in score(index, query, limit=real_engine.candidate_limit,
                                              also=also, top=real_engine.weighed)}
