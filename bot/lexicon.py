@@ -133,7 +133,10 @@ SYNONYMS = (
     ("author", "writer", "journalist", "reporter", "correspondent", "journo"),
     ("authors", "writers", "journalists", "reporters", "correspondents", "journos"),
     ("newspaper", "paper", "outlet", "publication", "newspapers"),
-    ("published", "released", "printed", "appeared", "posted", "put online", "went online",
+    ("published", "released", "printed", "appeared", "did it appear", "does it appear",
+     "did the article appear", "did this appear", "did the story appear",
+     "did the piece appear",  # not "who appears in the photo"
+     "posted", "put online", "went online",
      "go out", "went out", "come out", "came out"),
     # A paper's interview, as readers put it.
     ("interview", "sit down with", "sat down with", "sitting down with"),

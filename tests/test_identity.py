@@ -539,6 +539,7 @@ def test_a_time_must_belong_to_what_is_asked(tmp_path: Path, question: str,
     ("what is his title", "erkin-tuniyaz-role"),
     ("what's china's capital?", None),
     ("is the article from china daily or xinhua", None),
+    ("In which section of the paper did it appear?", "article-publisher"),
     ("my teacher gave us this china daily article for homework and class starts in 5 minutes "
      "lol, can u sum up the main points for me", "article-summary"),
 ])

@@ -101,3 +101,20 @@ def test_how_the_answer_should_look_is_never_the_subject(tiny_engine: Engine) ->
 ])
 def test_a_rise_is_read_as_one(raw: str, words: str) -> None:
     assert " ".join(tokens(raw)) == words
+
+
+@pytest.mark.parametrize(
+    ("question", "rewritten"),
+    [
+        # Where an article appeared is where it was published; who appears in a photo is not.
+        ("in which section of the paper did it appear",
+         "in which section of the newspaper published"),
+        ("who appears in the photo", "who appears in the photo"),
+        ("when was this posted", "when was this published"),
+        ("whats the deal with the ftz", "whats about the ftz"),
+        ("which central asian states", "which centralasia countries"),
+    ],
+)
+def test_everyday_synonyms_are_phrases(shipped_engine: Engine, question: str,
+                                       rewritten: str) -> None:
+    assert " ".join(shipped_engine.index.aliases.rewrite(tokens(question))) == rewritten
