@@ -446,6 +446,13 @@ class Engine:
             if language == ENGLISH else []
         nearest = [c.match.fact for c in considered[: t.max_suggestions]
                    if c.confidence >= t.nearest_confidence]
+        if not nearest and language != ENGLISH:
+            # In another language the meaning is all there is to go by, and its similarities
+            # sit low and close ("自贸区" is not read as the FTZ): the nearest three are
+            # offered rather than nothing.
+            nearest = [c.match.fact for c in sorted(
+                (c for c in considered if c.similarity is not None),
+                key=lambda c: -(c.similarity or 0.0))[: t.max_suggestions]]
         singled = identity.veto(query.singles_out, self._profile(top.position)) \
             if reason in identity.REASONS else ("voice", "") if reason == "voice" else None
         return compose.decline(

@@ -850,3 +850,12 @@ def test_how_it_was_done_is_declined_of_a_fact_that_does_not_say(tiny_engine: En
     reply = tiny_engine.answer("How were the ferry passengers counted?")
     assert not reply.answered
     assert "does not say how" in reply.text
+
+
+def test_a_question_in_another_language_is_never_left_without_suggestions(
+        shipped_engine: Engine) -> None:
+    # Its similarities sit low and close ("自贸区" is not read as the FTZ): still the nearest
+    # three facts are offered, never "not found" alone.
+    reply = shipped_engine.answer("新疆自贸区面积多大？")
+    assert not reply.answered
+    assert len(reply.suggestions) == 3
