@@ -73,6 +73,7 @@ def decline(
     figure_missing: bool = False,
     cue_missing: str | None = None,
     not_singled_out: tuple[str, str] | None = None,
+    said_of_time: str = "",
     nearest: Sequence[Fact] = (),
     score: float = 0.0,
     guide: Guide | None = None,
@@ -82,7 +83,8 @@ def decline(
     elif cue_missing == "why":
         reason = "The article does not give a reason for that."
     elif cue_missing == "when":
-        reason = "The article does not say when."
+        reason = "The article does not say when." if not said_of_time else \
+            f"The article does not say when: it says only \u201c{said_of_time}\u201d."
     elif cue_missing == "means":
         reason = "The article does not say how."
     elif cue_missing == "judgement":

@@ -215,6 +215,12 @@ class Engine:
         return bool(asked) and not any(
             d and not words.isdisjoint(asked) for words, d in clauses)
 
+    def _vague_time(self, position: int) -> str:
+        """The article's own loose time for a fact ("in recent years"), if it gives one."""
+        fact = self.kb.facts[position]
+        found = _VAGUE_TIME.search(" ".join(c.quote for c in fact.citations))
+        return found.group() if found else ""
+
     def _voices(self, position: int) -> frozenset[str]:
         """The stems that name whose words a fact gives: its speaker's name and title, or,
         for the paper's own reporting, the paper."""
@@ -462,6 +468,7 @@ class Engine:
             figure_missing=reason == "figure",
             cue_missing=reason if reason in ("why", "when", "means", "judgement") else None,
             not_singled_out=singled,
+            said_of_time=self._vague_time(top.position) if reason == "when" else "",
             nearest=nearest,
             guide=self.guide,
             score=_percent(top),
@@ -648,6 +655,11 @@ _SMALL_NUMBERS = frozenset(
     + [stem(w) for w in "one two three four five six seven eight nine ten half quarter "
        "twice once double".split()]
 )
+
+
+# Times an article may give that say no date: "when" is not answered by them.
+_VAGUE_TIME = re.compile(r"\b(?:in recent years|in the past few years|recently|lately|"
+                         r"for years|for decades|in recent months)\b", re.IGNORECASE)
 
 
 def capped(question: str) -> str:
