@@ -133,11 +133,12 @@ SYNONYMS = (
     ("author", "writer", "journalist", "reporter", "correspondent", "journo"),
     ("authors", "writers", "journalists", "reporters", "correspondents", "journos"),
     ("newspaper", "paper", "outlet", "publication", "newspapers"),
-    ("published", "released", "printed", "appeared", "did it appear", "does it appear",
-     "did the article appear", "did this appear", "did the story appear",
-     "did the piece appear",  # not "who appears in the photo"
+    ("published", "released", "printed", "appeared", "appear", "appears",
      "posted", "put online", "went online",
      "go out", "went out", "come out", "came out"),
+    # ... but who appears in a photo is shown in it (the longer phrase is read first).
+    ("shown in the photo", "appears in the photo", "appear in the photo", "appears in the picture",
+     "appear in the picture", "appears in the image", "appearing in the photo"),
     # A paper's interview, as readers put it.
     ("interview", "sit down with", "sat down with", "sitting down with"),
     ("sanctioned", "penalised", "penalized", "punished"),

@@ -544,6 +544,7 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("what's china's capital?", None),
     ("is the article from china daily or xinhua", None),
     ("In which section of the paper did it appear?", "article-publisher"),
+    ("who appears in the photo", "photo-caption"),
     ("my teacher gave us this china daily article for homework and class starts in 5 minutes "
      "lol, can u sum up the main points for me", "article-summary"),
 ])

