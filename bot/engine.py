@@ -26,7 +26,16 @@ from bot.language import (
     foreign_cues,
     split_questions,
 )
-from bot.matching import PRECISE_STEMS, Match, Query, analyse, numbers_unexplained, score
+from bot.matching import (
+    PRECISE_STEMS,
+    Match,
+    Query,
+    analyse,
+    defined,
+    definition,
+    numbers_unexplained,
+    score,
+)
 from bot.model import Kind, KnowledgeBase, Reply
 from bot.normalize import stem, tokens, word_role
 from bot.thresholds import DEFAULT, Thresholds
@@ -160,15 +169,36 @@ class Engine:
         # Features, vetoes and confidences of the matches.
         asks = query.singles_out
         when = "when" in query.cues
+        defines = self.to_define(query) if query.defines else frozenset()
         return decision.weigh(
             matches, similarities=similarities, runner_up=runner_up, names=query.vetoing,
             judgement=query.judgement,
-            singles_out=(lambda m: self._singled_out(asks, m, query.content, when=when))
-            if asks or when else None)
+            singles_out=(lambda m: self._singled_out(asks, m, query.content, when=when,
+                                                     defines=defines))
+            if asks or when or defines else None)
+
+    def to_define(self, query: Query) -> frozenset[str]:
+        """"What is the SCO?": a thing the article names, and only that, to define (not
+        "what are the sanctions", which the facts tell, nor "what is Erkin Tuniyaz's
+        position"), named by an alias, as a name, or by a word of the article that is no
+        English word ("Horgos", "Changji"; as typed: a stem is no word)."""
+        asked = query.defines - self.index.ubiquitous
+        if not asked:
+            return frozenset()
+        named = self._alias_targets | query.names | {
+            w for w in asked if self.index.knows(w) and self.index.has_word_list
+            and query.surface.get(w, w) not in self.index.english}
+        return asked if not asked.isdisjoint(named) and asked - named <= _KIND_NOUNS \
+            else frozenset()
 
     def _singled_out(self, asks: identity.Asks, match: Match,
-                     content: tuple[str, ...], *, when: bool = False) -> str | None:
+                     content: tuple[str, ...], *, when: bool = False,
+                     defines: frozenset[str] = frozenset()) -> str | None:
         position = match.position
+        if defines and not any(not defines.isdisjoint(d) for d in self._definitions[position]):
+            # Only a fact one of whose own questions asks what that thing is defines it: the
+            # others mention it ("diplomats affiliated to the SCO").
+            return "definition"
         if match.score >= 100:
             # Its words are one of the fact's alternates, the operator's choice; only whose
             # idea it was is asked beyond them ("whose idea was dual circulation").
@@ -337,6 +367,13 @@ class Engine:
                          if w not in english)
 
     @cached_property
+    def _definitions(self) -> list[list[frozenset[str]]]:
+        """Per fact, the things its own questions ask to define ("what is the npc")."""
+        return [[d for q in fact.questions
+                 if (d := defined(definition(tokens(q)), self.index))]
+                for fact in self.kb.facts]
+
+    @cached_property
     def _positions(self) -> dict[str, int]:
         return {fact.id: i for i, fact in enumerate(self.kb.facts)}
 
@@ -460,7 +497,8 @@ class Engine:
                 (c for c in considered if c.similarity is not None),
                 key=lambda c: -(c.similarity or 0.0))[: t.max_suggestions]]
         singled = identity.veto(query.singles_out, self._profile(top.position)) \
-            if reason in identity.REASONS else ("voice", "") if reason == "voice" else None
+            if reason in identity.REASONS \
+            else (reason, "") if reason in ("voice", "definition") else None
         return compose.decline(
             self.kb,
             question,
@@ -656,6 +694,11 @@ _SMALL_NUMBERS = frozenset(
        "twice once double".split()]
 )
 
+
+# What a named thing to define may be called besides its name ("the dual circulation
+# strategy", "the Belt and Road Initiative"), as stems.
+_KIND_NOUNS = frozenset(stem(w) for w in """strategy initiative policy concept term phrase idea
+project programme program organization organisation body group bloc""".split())
 
 # Times an article may give that say no date: "when" is not answered by them.
 _VAGUE_TIME = re.compile(r"\b(?:in recent years|in the past few years|recently|lately|"

@@ -118,6 +118,7 @@ class Asks:
     agent: str = ""  # stem of the deed whose doer is asked ("who invited ...")
     # ... and of the words after it: the deed may be named there ("who sent the invitations").
     agent_of: tuple[str, ...] = ()
+    agent_past: bool = False  # ... asked in the past ("who invited"), not "who is inviting"
     # Whose words are asked ("what did the diplomats say"): as typed, then (bot/matching.py)
     # as the question's content stems.
     voice: tuple[str, ...] = ()
@@ -207,6 +208,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     # a trip next year ... how many ports are there?").
     future = _future(typed, present) if len(typed) <= _FUTURE_QUESTION_WORDS else False
     agent, agent_of = _agent(typed) if "who" in present else ("", ())
+    agent_past = bool(agent) and not any(w.endswith("ing") and stem(w) == agent for w in typed)
     origin = _origin(typed) if ("who" in present or "whose" in present) \
         and not present.isdisjoint(_ORIGIN_CUES) else ""
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
@@ -228,7 +230,8 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
         return NOTHING
     return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
                 every=every, part_of=part_of, stems=stems, kinds=kinds, ordinals=ordinals,
-                ranked=ranked, future=future, agent=agent, agent_of=agent_of, voice=voice, day=day,
+                ranked=ranked, future=future, agent=agent, agent_of=agent_of,
+                agent_past=agent_past, voice=voice, day=day,
                 others=others, who_is=who_is, leader=leader, compares=compares,
                 entity=entity, origin=origin)
 
@@ -370,7 +373,7 @@ invested budget cost costs sponsor money""".split())
 # Deeds that bring about what a passive tells ("were invited"): whoever did them is its doer.
 _ARRANGING = frozenset(stem(w) for w in """organised organized arranged planned selected chose
 chosen sent coordinated approved authorised authorized ordered initiated decided
-picked""".split()) | frozenset(stem(w) for w in _PAYS)
+picked invited""".split()) | frozenset(stem(w) for w in _PAYS)
 
 _SAYING = frozenset("""said stated claimed mentioned reported told noted announced explained
 added argued wrote described called talked spoke discussed referred commented""".split())
@@ -717,6 +720,9 @@ def _derived(key: str, vague: dict[str, str]) -> str | None:
 _DECIDING = frozenset(stem(w) for w in """approved authorised authorized ordered decided chose
 chosen picked selected""".split())
 _DECISIONS = frozenset("decision decisions decided decide".split())
+# Deeds a fact may tell in other words: whoever "welcomes" people to come invites them (now:
+# "who invited" asks who did, which a welcome does not tell).
+_DEED_KIN = {stem("invited"): frozenset(stem(w) for w in "welcomes welcome welcomed".split())}
 _DERIVED = 6
 # Letters of a deed's stem that a word made from it shares ("decid": "decision").
 _DEED_PREFIX = 4
@@ -786,7 +792,8 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
         return "agent", next(iter(fact.passive.values()))
     if question.agent in _ARRANGING and not any(
             w.startswith(question.agent[:_DEED_PREFIX]) for w in fact.words) and not (
-            question.agent in _DECIDING and not fact.words.isdisjoint(_DECISIONS)):
+            question.agent in _DECIDING and not fact.words.isdisjoint(_DECISIONS)) and (
+            question.agent_past or fact.words.isdisjoint(_DEED_KIN.get(question.agent, ()))):
         # "Who chose Urumqi as the capital?" of a fact that tells of no choosing at all.
         return "doer", ""
     for deed in (question.agent, *question.agent_of) if question.agent else ():

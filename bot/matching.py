@@ -166,6 +166,9 @@ class Query:
     # "Which three areas", "name the two reporters": a count of the things asked for, which
     # a fact that lists that many names gives (Index.listed).
     counts: frozenset[str] = frozenset()
+    # "What is the SCO?", "what does dual circulation mean": the content stems of the thing
+    # to define, which only a fact the knowledge base says defines it answers (Engine).
+    defines: frozenset[str] = frozenset()
 
     @property
     def specific(self) -> frozenset[str]:
@@ -387,7 +390,50 @@ def analyse(index: Index, question: str) -> Query:
         either=either,
         members=members,
         counts=frozenset(_counts(words)) if singles_out.kinds or singles_out.which else _NONE,
+        defines=defined(definition(written), index) if written and written[0] in _DEFINE_STARTS
+        else _NONE,
     )
+
+
+def definition(typed: Sequence[str]) -> list[str] | None:
+    """The words of the thing a question asks to define, as typed ("what is the SCO", "what
+    does dual circulation mean", "what is meant by X", "define X", "what is Horgos known
+    for"), or None for any other question ("what is the article about" is not one)."""
+    words = [w for w in typed if w not in _POLITE]
+    if not words:
+        return None
+    if words[0] == "define":
+        rest = words[1:]
+    elif words[0] == "whats" or words[:2] in (["what", "is"], ["what", "are"], ["wat", "is"]):
+        rest = words[2:] if words[0] != "whats" else words[1:]
+        if rest[:2] == ["meant", "by"]:
+            rest = rest[2:]
+        elif rest[-2:] == ["known", "for"]:
+            rest = rest[:-2]
+    elif words[:2] == ["what", "does"] and words[-1:] in (["mean"], ["means"]):
+        rest = words[2:-1]
+    else:
+        return None
+    while rest[:1] and rest[0] in ("the", "a", "an"):
+        rest = rest[1:]
+    if not rest or len(rest) > _DEFINED_WORDS or any(
+            w in STOPWORDS and w not in ("of", "and", "up") for w in rest):
+        return None
+    return rest
+
+
+def defined(words: Sequence[str] | None, index: Index) -> frozenset[str]:
+    """The content stems of the thing to define (`definition`), as the facts are read."""
+    if words is None:
+        return _NONE
+    return frozenset(r[0] for w in index.aliases.rewrite(words) for r in (_role(w),)
+                     if r is not None and not r[1])
+
+
+_DEFINE_STARTS = frozenset("what whats wat define".split())
+_POLITE = frozenset("exactly actually please pls plz".split())
+_DEFINED_WORDS = 6
+
 
 
 def _counts(typed: list[str]) -> list[str]:

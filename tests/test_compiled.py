@@ -98,13 +98,15 @@ def test_the_engine_weighs_the_matches_as_before(real_engine: Engine) -> None:
             matches = score(index, query, limit=real_engine.candidate_limit, also=also)
             asks = query.singles_out
             when = "when" in query.cues
+            defines = real_engine.to_define(query)
 
             def singled_out(m: Match, asks: Asks = asks, content: tuple[str, ...] = query.content,
-                            when: bool = when) -> str | None:
-                return real_engine._singled_out(asks, m, content, when=when)
+                            when: bool = when, defines: frozenset[str] = defines) -> str | None:
+                return real_engine._singled_out(asks, m, content, when=when, defines=defines)
 
             expected = considered(matches, similarities, runner_up, query.vetoing,
-                                  query.judgement, singled_out if asks or when else None)
+                                  query.judgement,
+                                  singled_out if asks or when or defines else None)
             # Only the best few matches (and the nearest in meaning) are weighed.
             kept = {m.fact.id for m in score(index, query, limit=real_engine.candidate_limit,
                                              also=also, top=real_engine.weighed)}

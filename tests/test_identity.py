@@ -545,6 +545,19 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("is the article from china daily or xinhua", None),
     ("In which section of the paper did it appear?", "article-publisher"),
     ("who appears in the photo", "photo-caption"),
+    # The fourth review's: a named thing to define, who invited (then) or is inviting (now).
+    ("What is the Shanghai Cooperation Organization?", None),
+    ("What is the Belt and Road Initiative?", None),
+    ("What is Horgos known for?", None),
+    ("what is the npc", "npc"),
+    ("what is the xinjiang ftz", "ftz-overview"),
+    ("what is the dual circulation strategy", "dual-circulation"),
+    ("What is Erkin Tuniyaz's position?", "erkin-tuniyaz-role"),
+    ("whats the artcle titel", "article-title"),
+    ("who invited people to visit xinjiang", None),
+    ("who is inviting foreigners to xinjiang", "welcome-visitors-investors"),
+    ("who does he invite to xinjiang", "welcome-visitors-investors"),
+    ("who was invited to xinjiang last year", "visits-last-year"),
     ("my teacher gave us this china daily article for homework and class starts in 5 minutes "
      "lol, can u sum up the main points for me", "article-summary"),
 ])
