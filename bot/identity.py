@@ -331,10 +331,11 @@ def _origin(typed: Sequence[str]) -> str:
 # Words with which a fact tells whose idea something was.
 _ORIGIN_WORDS = frozenset(stem(w) for w in """coined invented devised originated conceived
 pioneered proposed idea brainchild decision decided""".split())
-_ORIGIN_CUES = frozenset("""idea brainchild came come thought dreamed dreamt first coined
-coins invented invents devised originated conceived pioneered proposed introduced""".split())
 _ORIGINATES = frozenset("""coined coins invented invents devised originated conceived
 pioneered proposed introduced""".split())
+# A word one of `_origin`'s ways of asking needs: most questions with "who" have none.
+_ORIGIN_CUES = _ORIGINATES | frozenset("idea brainchild came come thought dreamed dreamt first"
+                                       .split())
 
 
 # "Who runs/heads/chairs ...": asks for whoever leads it, which a fact gives only with a word
