@@ -57,6 +57,8 @@ _NOT_SINGLED_OUT = {
     "future": "The article does not say what will happen.{}",
     "voice": "The article does not report what they said or thought.{}",
     "day": "The article does not give the exact day.{}",
+    "contents": "The article does not say what is on display there.{}",
+    "hour": "The article gives no time of day.{}",
     "others": "The article names no other.{}",
     "leader": "The article does not say who {} it.",
     "unranked": "The article does not say which was \u201cthe {}\u201d.",

@@ -123,6 +123,8 @@ class Asks:
     # as the question's content stems.
     voice: tuple[str, ...] = ()
     day: bool = False  # asks the exact day ("on what day", "the exact date")
+    contents: bool = False  # asks what a place shows ("what's on display in the hall")
+    hour: bool = False  # asks a clock time ("what time of day")
     who_is: tuple[str, ...] = ()  # stems of "who is the X ...": a person's X, asked
     others: tuple[str, ...] = ()  # stems of things asked besides the one named ("which other")
     leader: str = ""  # as typed: who leads something is asked ("who runs the zone")
@@ -134,7 +136,8 @@ class Asks:
         return bool(self.which or self.superlatives or self.relations or self.every
                     or self.part_of or self.stems or self.ordinals or self.future
                     or self.agent or self.voice or self.day or self.others or self.who_is
-                    or self.leader or self.compares or self.entity or self.origin)
+                    or self.leader or self.compares or self.entity or self.origin
+                    or self.contents or self.hour)
 
 
 NOTHING = Asks()
@@ -165,7 +168,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                    for h, (phrase, how) in zip(heads, phrases, strict=True)]
         who_is = tuple(stem(w) for phrase, how in phrases if how == "who" for w in phrase)
         kinds = tuple(stem(phrase[-1]) for phrase, how in phrases if phrase and (
-            how == "name" or (how == "which" and _plural(phrase[-1])
+            how == "name" or (how == "which" and (_plural(phrase[-1]) or phrase[-1] in _SUBPLACES)
                               and phrase[-1] not in _ABSTRACT_KINDS)))
         # Who or what did it, asked by kind in the singular; the phrase may run on into its
         # verb ("which company built the ports").
@@ -175,6 +178,9 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
         # "What's the photographer's name", "what is the photographer called".
         entity = next((w for w, nxt in pairwise(typed) if nxt in _NAMED
                        and (w in _PERSON_KINDS or w in _BODY_KINDS)), "")
+        if not entity and ("by", "name") in set(pairwise(typed)):
+            # "Who's the photographer, by name?"
+            entity = next((w for w in typed if w in _PERSON_KINDS or w in _BODY_KINDS), "")
     superlatives = tuple(w for i, w in enumerate(typed) if w in SUPERLATIVES
                          and typed[i + 1 : i + 2] != ["of"]  # "most of the trade": a share
                          and typed[i - 1 : i] != ["at"]  # "at most": a bound
@@ -211,6 +217,10 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     agent_past = bool(agent) and not any(w.endswith("ing") and stem(w) == agent for w in typed)
     origin = _origin(typed) if ("who" in present or "whose" in present) \
         and not present.isdisjoint(_ORIGIN_CUES) else ""
+    if not origin and not present.isdisjoint(_SAYINGS) and not present.isdisjoint(_FROM_WHERE):
+        origin = _saying_origin(typed)
+    contents = not present.isdisjoint(_SHOWING) and _asks_contents(typed)
+    hour = not present.isdisjoint(_CLOCK) and not set(pairwise(typed)).isdisjoint(_HOUR_ASKED)
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
     day = not present.isdisjoint(_DAY_WORDS) and not set(pairwise(typed)).isdisjoint(_DAY_ASKED)
     others = tuple(stem(w) for i, w in enumerate(typed) if w in ("other", "else")
@@ -225,7 +235,8 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                      # "more than one city", "more than a dozen": a bound, not a comparison
                      and not _bound(typed[i + 2 : i + 3])), "") if "than" in present else ""
     if not (which or superlatives or relations or every or part_of or ordinals or future
-            or agent or voice or day or others or leader or compares or entity or origin) \
+            or agent or voice or day or others or leader or compares or entity or origin
+            or contents or hour) \
             and stems.isdisjoint(totalled):
         return NOTHING
     return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
@@ -233,13 +244,19 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                 ranked=ranked, future=future, agent=agent, agent_of=agent_of,
                 agent_past=agent_past, voice=voice, day=day,
                 others=others, who_is=who_is, leader=leader, compares=compares,
-                entity=entity, origin=origin)
+                entity=entity, origin=origin, contents=contents, hour=hour)
 
 
 # Kinds of things a fact gives without naming the kind: "what reasons did he give" of "to
 # come for sightseeing or to invest".
 _ABSTRACT_KINDS = frozenset("""reasons ways things steps measures points ideas factors examples
 details words terms aspects""".split())
+
+# Places within a city or region, asked by kind even in the singular ("which district of
+# Urumqi"): a fact names one only if it speaks of the kind; a city's name answers "which city".
+_SUBPLACES = frozenset("""district districts county counties neighbourhood neighbourhoods
+neighborhood neighborhoods street streets village villages township townships suburb suburbs
+prefecture prefectures""".split())
 
 # Beside both halves of a total, these ask for them apart ("imports vs exports").
 _APART = frozenset("breakdown split separately respectively versus vs apart".split())
@@ -306,6 +323,47 @@ def _agent(typed: Sequence[str]) -> tuple[str, tuple[str, ...]]:
             return stem(deed), tuple(stem(w) for w in after
                                      if w not in STOPWORDS and w not in _PHRASE_ENDS)
     return "", ()
+
+
+def _saying_origin(typed: Sequence[str]) -> str:
+    """ "Where does the saying come from", "what is the phrase's origin", "who said it
+    originally": where a saying began, which the one who uses it need not tell."""
+    pairs = set(pairwise(typed))
+    if "originally" in typed or "origin" in typed or "origins" in typed \
+            or not pairs.isdisjoint(_COMES_FROM):
+        return "said"
+    return ""
+
+
+_SAYINGS = frozenset("""saying sayings phrase expression idiom proverb quote quotation slogan
+motto line""".split())
+_COMES_FROM = frozenset({("come", "from"), ("comes", "from"), ("came", "from")})
+_FROM_WHERE = frozenset("originally origin origins from".split())
+
+
+def _asks_contents(typed: Sequence[str]) -> bool:
+    """ "What's on display in the hall", "what does it exhibit", "what exhibits are there":
+    what a place shows, which a fact that only names the place does not say."""
+    pairs = set(pairwise(typed))
+    if not pairs.isdisjoint(_ON_SHOW) or not _SHOWN.isdisjoint(typed):
+        return True
+    # "what exhibits", "what kind of exhibits": the noun, not "the exhibition hall".
+    return any(w == "exhibits" and typed[i - 1 : i] in (["what"], ["of"], ["which"], ["any"])
+               for i, w in enumerate(typed))
+
+
+_ON_SHOW = frozenset({("on", "display"), ("on", "show"), ("on", "exhibit"), ("on", "view"),
+                      ("does", "display"), ("does", "exhibit"), ("do", "display")})
+_SHOWN = frozenset("displayed exhibited showcased showcases displays".split())
+_SHOWING = frozenset(w for pair in _ON_SHOW for w in pair[1:]) | _SHOWN | {"exhibits"}
+# A fact that says what a place shows.
+_DISPLAY_WORDS = frozenset(stem(w) for w in "display displays showcase exhibits".split()) - {
+    stem("exhibition")}
+# "What time of day", "at what hour": a clock time, which no date gives.
+_HOUR_ASKED = frozenset({("time", "of"), ("what", "hour"), ("which", "hour"), ("what", "oclock"),
+                         ("exact", "time")})
+_CLOCK = frozenset("time hour oclock".split())
+_HOURS = frozenset("am pm oclock gmt utc beijing".split())
 
 
 def _origin(typed: Sequence[str]) -> str:
@@ -434,8 +492,8 @@ def _which(typed: Sequence[str]) -> list[tuple[list[str], str]]:
             nxt = typed[i + 1]
             # "What countries": a plural asks which ones; "what role" or "what kind of
             # ports" asks what it is like, which a modifier may say ("land ports").
-            if nxt not in _KIND_OF and _plural(nxt):
-                out.append((_phrase(typed, i + 1), "which"))
+            if nxt not in _KIND_OF and (_plural(nxt) or nxt in _SUBPLACES):
+                out.append((_phrase(typed, i + 1), "which"))  # ... and "what district"
             elif nxt not in _AUXILIARIES and nxt not in STOPWORDS and nxt not in _KIND_OF \
                     and nxt.isalpha():
                 # "What Xinjiang products": modifiers, then the plural that is asked for.
@@ -631,9 +689,26 @@ def _dated(words: Sequence[str]) -> bool:
 
 def totals_in(texts: Iterable[str]) -> tuple[tuple[str, str, str], ...]:
     """The totals of two things the texts give: (stem, stem, the phrase)."""
+    texts = list(texts)
     found = {(stem(m.group(2).lower()), stem(m.group(3).lower()), m.group(1))
              for text in texts if " and " in text for m in _TOTAL.finditer(text)}
+    # A region's trade is its imports and exports together: "Xinjiang's main imports" of
+    # "80 percent of Xinjiang's total foreign trade" asks half of it (not of a "free trade
+    # zone", which is no sum).
+    if not any(_HALVES.search(text) for text in texts):
+        trade = next((m.group() for text in texts for m in _TRADE.finditer(text)
+                      if _ACTIVITY.isdisjoint(text[: m.start()].lower().split()[-2:])), None)
+        if trade is not None:
+            found.add((_IMPORT, _EXPORT, trade))
     return tuple(sorted(found))
+
+
+_HALVES = re.compile(r"\b(?:imports?|exports?)\b", re.IGNORECASE)
+_TRADE = re.compile(r"\b(?:(?:total|overall)\s+)?(?:foreign\s+)?trade\b(?!\s+zones?)",
+                    re.IGNORECASE)
+_IMPORT, _EXPORT = stem("imports"), stem("exports")
+# ... the sum, not the activity ("ports catering to foreign trade").
+_ACTIVITY = frozenset({"to"})
 
 
 def _listed(lower: Sequence[str], i: int) -> int | None:
@@ -729,7 +804,7 @@ _DERIVED = 6
 _DEED_PREFIX = 4
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
                      "future", "day", "others", "leader", "unranked", "payer",
-                     "comparison", "entity", "origin", "doer"})
+                     "comparison", "entity", "origin", "doer", "contents", "hour"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -765,6 +840,10 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
         return "future", ""
     if question.day and not fact.dated:
         return "day", ""
+    if question.contents and fact.words.isdisjoint(_DISPLAY_WORDS):
+        return "contents", ""
+    if question.hour and fact.words.isdisjoint(_HOURS):
+        return "hour", ""
     if question.others and fact.words.isdisjoint(("other", "others")) \
             and not fact.words.isdisjoint(question.others):
         # "Which other regional leaders ...?" of a fact that names only the one.

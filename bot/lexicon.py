@@ -117,7 +117,8 @@ SYNONYMS = (
     ("country", "nation"),
     ("countries", "nations", "states"),
     ("increase", "rise", "rose", "jump", "jumped", "climb", "climbed", "growth", "grow", "grew",
-     "expand", "expanded", "surge", "surged", "soar", "soared"),
+     "expand", "expanded", "surge", "surged", "soar", "soared",
+     "went up", "gone up", "go up", "goes up", "going up"),
     ("city", "town"),
     ("cities", "towns"),
     ("foreign", "overseas", "international"),
@@ -147,11 +148,33 @@ SYNONYMS = (
     ("chairman", "chairperson"),
     ("lies", "falsehoods", "rumours", "rumors", "myths", "misinformation", "disinformation"),
     ("neighbours", "neighbors", "neighbouring", "neighboring", "adjacent", "bordering"),
+    # Compounds that name one thing other than their words: "forced labour" is not a
+    # matter of "forces", "state-run" not of a state's running, a "time zone" is no free
+    # trade zone. Each is one word, which no fact has.
+    # ("forced" is read first as the knowledge base's own form of its stem, "forces").
+    ("forcedlabour", "forced labour", "forced labor", "forces labour", "forces labor",
+     "forced labourers", "forced laborers"),
+    ("staterun", "state run", "state owned", "state media", "state controlled",
+     "government run", "government owned", "government controlled"),
+    ("timezone", "time zone", "time zones"),
+    ("tradewar", "trade war", "trade wars"),
+    ("humanrightswatch", "human rights watch"),
+    ("humanrightscouncil", "human rights council", "un human rights council"),
+    # Padding around "the facts" ("give me the key facts"), not a "key decision".
+    ("facts", "key facts", "main facts", "key points", "main points", "key takeaways",
+     "main takeaways"),
     # Compass points, one form each: they are places (PLACES) a fact must name.
     ("north", "northern"), ("south", "southern"), ("east", "eastern"), ("west", "western"),
     ("northwest", "northwestern"), ("northeast", "northeastern"),
     ("southwest", "southwestern"), ("southeast", "southeastern"),
 )
+
+# People asked of by their office who are none of the article's people: "what did the mayor
+# say" names someone no fact speaks of, as a name would ("governor", "boss", "leader" are
+# how readers call the chairman, and are not here).
+ROLES = frozenset("""mayor mayors minister ministers ambassador ambassadors spokesman spokesmen
+spokesperson spokeswoman secretary president senator senators congressman ceo mufti imam
+""".split())
 
 # A yes/no question with one of these asks the bot to judge a claim, which it never does: it
 # reports what the article and the people in it say ("is it true", "is the situation good?").

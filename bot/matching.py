@@ -43,6 +43,7 @@ from bot.lexicon import (
     NUMBER_WORDS,
     PLACES,
     QUANTITY_CUES,
+    ROLES,
     STOPWORDS,
     UNITS,
     YES_NO_STARTS,
@@ -59,6 +60,9 @@ if TYPE_CHECKING:
     from bot.index import Ints
 
 PLACE_STEMS = frozenset(stem(p) for p in PLACES)
+# Offices of people no fact speaks of, named as a name is (bot/lexicon.py ROLES).
+ROLE_STEMS = frozenset(stem(r) for r in ROLES)
+NAMING_STEMS = PLACE_STEMS | ROLE_STEMS
 # A scope is a place too: "China's national trade" is not the region's. Only of a figure: a
 # "national newspaper", "national borders" or a region's "national ranking" are not the
 # nation's own, and the "National People's Congress" is a name.
@@ -358,13 +362,14 @@ def analyse(index: Index, question: str) -> Query:
         words=tuple(words),
         content=tuple(content),
         cues=CUE_WORDS.intersection(words) if "how" not in present
-        and present.isdisjoint(_WHEN_WORDS) else _cues(words, corrected, present, pairs),
+        and present.isdisjoint(_WHEN_WORDS) and present.isdisjoint(_CAUSE_WORDS)
+        else _cues(words, corrected, present, pairs),
         corrections=tuple(corrections),
         asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
         surface=surface,
         names=frozenset(
-            s for s in content if (s in names or s in PLACE_STEMS) and not index.speller.known(s)
+            s for s in content if (s in names or s in NAMING_STEMS) and not index.speller.known(s)
         ),
         places=frozenset(s for s in content if s in PLACE_STEMS).union(_scopes(written))
         if "national" in present
@@ -468,11 +473,21 @@ def _cues(words: list[str], corrected: list[str], present: frozenset[str],
         cues = cues | {"means"}
     if not present.isdisjoint(_WHEN_WORDS) and not pairs.isdisjoint(_WHEN_PAIRS):
         cues = cues | {"when"}
+    if not present.isdisjoint(_CAUSE_WORDS) and (
+            not pairs.isdisjoint(_CAUSE_PAIRS)
+            or (("what", "is") in pairs and ("is", "behind") in pairs)):
+        cues = cues | {"why"}  # "what drove the growth", "the reason for": a cause asked
     return cues
 
 
 _WHEN_WORDS = frozenset(("year", "date", "month"))
 _WHEN_PAIRS = frozenset((a, b) for a in ("what", "which") for b in _WHEN_WORDS)
+_CAUSING = ("caused", "causes", "cause", "drove", "drives", "driving", "fuelled", "fueled",
+            "fuels", "spurred", "triggered", "prompted", "explains", "behind")
+_CAUSE_PAIRS = frozenset([*(("what", w) for w in _CAUSING), *(("whats", w) for w in _CAUSING),
+                          ("reason", "for"), ("reasons", "for"),
+                          ("cause", "of"), ("causes", "of"), ("led", "to"), ("due", "to")])
+_CAUSE_WORDS = frozenset(b for _, b in _CAUSE_PAIRS)
 
 
 def _either(words: list[str], index: Index,

@@ -67,7 +67,8 @@ FLOORS = [
 def results(shipped_engine: Engine) -> dict[str, list[tuple[Question, Prediction]]]:
     out: dict[str, list[tuple[Question, Prediction]]] = {}
     for name in ("dev", "probe2", "probe3", "probe4", "probe5", "probe6", "probe7", "probe8",
-                 "probe9", "probe10", "probe11", "probe12", "probe13", "probe14"):
+                 "probe9", "probe10", "probe11", "probe12", "probe13", "probe14", "probe15",
+                 "probe16"):
         questions = load_questions(TESTS / f"{name}_questions.yaml")
         out[name] = [(q, predict(shipped_engine.answer(q.q))) for q in questions]
     return out
