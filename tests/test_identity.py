@@ -560,6 +560,28 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("who was invited to xinjiang last year", "visits-last-year"),
     ("my teacher gave us this china daily article for homework and class starts in 5 minutes "
      "lol, can u sum up the main points for me", "article-summary"),
+    # The eighth session's: a cause asked, half of a region's trade, someone by an office no
+    # fact speaks of, a place within a city, what a hall shows, where a saying began, the
+    # hour, compounds that are one thing.
+    ("what drove the growth in trade with central asia", None),
+    ("what was the reason for the record trade in 2023", None),
+    ("why were people invited to xinjiang last year", "visits-last-year"),
+    ("what does xinjiang import from central asia", None),
+    ("what share of xinjiang's trade is with central asia", "central-asia-trade-share"),
+    ("how much did xinjiang's imports and exports total in 2023", "trade-total-2023"),
+    ("how many land ports does xinjiang have for foreign trade", "land-ports"),
+    ("what did the mayor of urumqi say about the ftz", None),
+    ("which district of urumqi is in the free trade zone", None),
+    ("which city is the regional capital", "regional-capital"),
+    ("what is on display in the exhibition hall", None),
+    ("where was the photo taken", "photo-caption"),
+    ("where does the saying 'seeing is believing' come from", None),
+    ("what did he mean by words are but wind", "seeing-is-believing"),
+    ("at what time of day was the article published", None),
+    ("what did the chairman say about forced labour", None),
+    ("is china daily state-run", None),
+    ("give me the key facts on the free trade zone", "ftz-overview"),
+    ("how much did trade with central asia go up", "central-asia-trade-growth"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
