@@ -258,6 +258,8 @@ _SUBPLACES = frozenset("""district districts county counties neighbourhood neigh
 neighborhood neighborhoods street streets village villages township townships suburb suburbs
 prefecture prefectures""".split())
 
+# A trade surplus or deficit: one half less the other, which a total does not give.
+_NET = frozenset(stem(w) for w in "surplus surpluses deficit deficits".split())
 # Beside both halves of a total, these ask for them apart ("imports vs exports").
 _APART = frozenset("breakdown split separately respectively versus vs apart".split())
 
@@ -381,8 +383,11 @@ def _origin(typed: Sequence[str]) -> str:
             return " ".join(rest[:3])
         if rest[:2] in (["thought", "up"], ["dreamed", "up"], ["dreamt", "up"]):
             return " ".join(rest[:2])
-        if rest[:2] in (["first", "said"], ["first", "used"], ["first", "proposed"]):
+        if rest[:2] in (["first", "said"], ["first", "used"], ["first", "proposed"],
+                        ["originally", "said"], ["originally", "used"]):
             return rest[1]
+        if rest[:1] in (["said"], ["used"]) and "originally" in typed[i + 2 :]:
+            return rest[0]  # "who said it originally"
     return ""
 
 
@@ -392,8 +397,8 @@ pioneered proposed idea brainchild decision decided""".split())
 _ORIGINATES = frozenset("""coined coins invented invents devised originated conceived
 pioneered proposed introduced""".split())
 # A word one of `_origin`'s ways of asking needs: most questions with "who" have none.
-_ORIGIN_CUES = _ORIGINATES | frozenset("idea brainchild came come thought dreamed dreamt first"
-                                       .split())
+_ORIGIN_CUES = _ORIGINATES | frozenset("""idea brainchild came come thought dreamed dreamt first
+originally""".split())
 
 
 # "Who runs/heads/chairs ...": asks for whoever leads it, which a fact gives only with a word
@@ -831,7 +836,8 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
         # "How much did Xinjiang export?" of "total imports and exports": one half of it;
         # "imports vs exports", "a breakdown of imports and exports": the halves apart.
         if (a in question.stems) != (b in question.stems) or (
-                a in question.stems and not question.stems.isdisjoint(_APART)):
+                a in question.stems and not question.stems.isdisjoint(_APART)) \
+                or not question.stems.isdisjoint(_NET):
             return "part", f"\u201c{phrase}\u201d"
     for word in question.relations:
         if word not in fact.words:

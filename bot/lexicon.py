@@ -40,6 +40,7 @@ tho though thought totally true try trying understand us use used wait way ways
 whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
 stated apparently allegedly send provide gimme gonna wanna gotta list
 remind check checking essay homework assignment rundown lowdown general state
+hes shes talkin sayin goin doin
 """.split()) | FORM_WORDS
 
 # Questions that ask for a figure: the fact that answers them must contain one.
@@ -151,15 +152,20 @@ SYNONYMS = (
     # Compounds that name one thing other than their words: "forced labour" is not a
     # matter of "forces", "state-run" not of a state's running, a "time zone" is no free
     # trade zone. Each is one word, which no fact has.
-    # ("forced" is read first as the knowledge base's own form of its stem, "forces").
-    ("forcedlabour", "forced labour", "forced labor", "forces labour", "forces labor",
-     "forced labourers", "forced laborers"),
+    ("forcedlabour", "forced labour", "forced labor", "forced labourers", "forced laborers"),
     ("staterun", "state run", "state owned", "state media", "state controlled",
      "government run", "government owned", "government controlled"),
     ("timezone", "time zone", "time zones"),
     ("tradewar", "trade war", "trade wars"),
     ("humanrightswatch", "human rights watch"),
     ("humanrightscouncil", "human rights council", "un human rights council"),
+    # Where someone works from is where they are ("based in Urumqi").
+    ("in", "based in", "located in", "situated in", "stationed in"),
+    # How short the answer should be, and where on the page: padding.
+    ("briefly", "in a couple lines", "in a couple of lines", "in a few lines", "in two lines",
+     "in one line", "in a sentence", "in a few words", "in short"),
+    ("above", "at the top", "up top"),
+    ("start", "up and running", "operational", "in operation"),
     # Padding around "the facts" ("give me the key facts"), not a "key decision".
     ("facts", "key facts", "main facts", "key points", "main points", "key takeaways",
      "main takeaways"),
@@ -174,6 +180,7 @@ SYNONYMS = (
 # how readers call the chairman, and are not here).
 ROLES = frozenset("""mayor mayors minister ministers ambassador ambassadors spokesman spokesmen
 spokesperson spokeswoman secretary president senator senators congressman ceo mufti imam
+director directors editor editors manager curator
 """.split())
 
 # A yes/no question with one of these asks the bot to judge a claim, which it never does: it

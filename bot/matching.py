@@ -309,7 +309,9 @@ def analyse(index: Index, question: str) -> Query:
         present = frozenset(written)
     numbers = not present.isdisjoint(NUMBER_WORDS)
     digits = not present.isdisjoint(_DIGITS_NAMED)
-    for word in written:
+    # Phrases are read as typed and again once corrected: "forced labour" before "forced"
+    # becomes the knowledge base's "forces", "reporters" after "reportrs" is corrected.
+    for word in index.aliases.phrases.rewrite(written):
         if numbers and word in _NUMBER_VALUES and not index.knows(word) \
                 and index.knows(_NUMBER_VALUES[word]):
             word = _NUMBER_VALUES[word]  # "eighteen" of a fact that says "18"
@@ -415,8 +417,13 @@ def definition(typed: Sequence[str]) -> list[str] | None:
             rest = rest[2:]
         elif rest[-2:] == ["known", "for"]:
             rest = rest[:-2]
-    elif words[:2] == ["what", "does"] and words[-1:] in (["mean"], ["means"]):
-        rest = words[2:-1]
+    elif words[:2] == ["what", "does"] and ("mean" in words or "means" in words):
+        # "what does X mean", "... mean in policy terms", "... mean legally"; not "what does
+        # X mean for Y", which asks what it brings
+        end = words.index("mean" if "mean" in words else "means")
+        if words[end + 1 : end + 2] in (["for"], ["to"]):
+            return None
+        rest = words[2:end]
     else:
         return None
     while rest[:1] and rest[0] in ("the", "a", "an"):
@@ -475,7 +482,10 @@ def _cues(words: list[str], corrected: list[str], present: frozenset[str],
         cues = cues | {"when"}
     if not present.isdisjoint(_CAUSE_WORDS) and (
             not pairs.isdisjoint(_CAUSE_PAIRS)
-            or (("what", "is") in pairs and ("is", "behind") in pairs)):
+            or (("what", "is") in pairs and ("is", "behind") in pairs)
+            # "what is the reason ...", not "is it one of the reasons ..."
+            or (("the", "reason") in pairs and ("what" in present or "whats" in present))
+            or words[:1] in (["reason"], ["reasons"])):  # "reason horgos was picked?"
         cues = cues | {"why"}  # "what drove the growth", "the reason for": a cause asked
     return cues
 
@@ -486,8 +496,10 @@ _CAUSING = ("caused", "causes", "cause", "drove", "drives", "driving", "fuelled"
             "fuels", "spurred", "triggered", "prompted", "explains", "behind")
 _CAUSE_PAIRS = frozenset([*(("what", w) for w in _CAUSING), *(("whats", w) for w in _CAUSING),
                           ("reason", "for"), ("reasons", "for"),
+                          ("reason", "why"), ("reason", "that"), ("factors", "explain"),
+                          ("factors", "behind"), ("factors", "drove"),
                           ("cause", "of"), ("causes", "of"), ("led", "to"), ("due", "to")])
-_CAUSE_WORDS = frozenset(b for _, b in _CAUSE_PAIRS)
+_CAUSE_WORDS = frozenset(_CAUSING) | frozenset("reason reasons led due factors".split())
 
 
 def _either(words: list[str], index: Index,
