@@ -261,7 +261,10 @@ prefecture prefectures""".split())
 # A trade surplus or deficit: one half less the other, which a total does not give.
 _NET = frozenset(stem(w) for w in "surplus surpluses deficit deficits".split())
 # Beside both halves of a total, these ask for them apart ("imports vs exports").
-_APART = frozenset("breakdown split separately respectively versus vs apart".split())
+# ... and so do a choice between them and a comparison ("did exports or imports grow
+# faster", "was the growth driven by exports").
+_APART = frozenset(stem(w) for w in """breakdown split separately respectively versus vs apart
+or faster slower bigger larger smaller higher lower driven mostly mainly""".split())
 
 # "What date" is loose (a month may do); "what day", "the exact date" are not.
 _DAY_WORDS = frozenset("day date".split())
@@ -618,7 +621,11 @@ def profile(answer: str, quotes: Sequence[str], *,
             determiner = _determiner(lower, i)
             if determiner is None:
                 generic = _generic(lower, i, ubiquitous)
-                if generic is None:
+                clause = _told_by_clause(lower, i) if generic is None else None
+                if clause is not None:
+                    # "the lies that they hear about it": which lies, the clause does not say.
+                    vague.setdefault(key, text[spans[i - 1][0] : spans[clause][1]])
+                elif generic is None:
                     named.add(key)
                 elif key not in vague:
                     vague[key] = text[spans[generic][0] : spans[i][1]]
@@ -661,6 +668,23 @@ def _generic(lower: Sequence[str], i: int, ubiquitous: frozenset[str]) -> int | 
         if not all(part in _SAYS_NOTHING or stem(part) in ubiquitous for part in word.split("-")):
             return None
     return None
+
+
+def _told_by_clause(lower: Sequence[str], i: int) -> int | None:
+    """Where the clause ends, when the noun at `i` is a plural told only by a relative clause
+    of what someone does with it, naming nothing: "the lies that they hear about it"."""
+    if i == 0 or lower[i - 1] != "the" or not _plural(lower[i]) \
+            or lower[i + 1 : i + 2] not in (["that"], ["which"]) \
+            or lower[i + 2 : i + 3] not in [[p] for p in _CLAUSE_SUBJECTS]:
+        return None
+    end = i + 3
+    while end < len(lower) and end < i + _PHRASE_REACH and lower[end] not in _CLAUSE_ENDS \
+            and lower[end] != ",":
+        end += 1
+    return end - 1
+
+
+_CLAUSE_SUBJECTS = frozenset("they we he she people you".split())
 
 
 # Not "of": "a series of sanctions" is counted by the phrase before it.
@@ -836,7 +860,8 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
         # "How much did Xinjiang export?" of "total imports and exports": one half of it;
         # "imports vs exports", "a breakdown of imports and exports": the halves apart.
         if (a in question.stems) != (b in question.stems) or (
-                a in question.stems and not question.stems.isdisjoint(_APART)) \
+                a in question.stems and b in question.stems
+                and not question.stems.isdisjoint(_APART)) \
                 or not question.stems.isdisjoint(_NET):
             return "part", f"\u201c{phrase}\u201d"
     for word in question.relations:

@@ -387,7 +387,8 @@ def analyse(index: Index, question: str) -> Query:
             else (s for a, b in pairs if a == "in" for s in (_stem(b),) if s in _MEASURES)
             if not present.isdisjoint(_MEASURE_WORDS) else ()),
         asks_count=asks_count(written),
-        asks_measure=not pairs.isdisjoint(MEASURE_CUES),
+        asks_measure=not pairs.isdisjoint(MEASURE_CUES) or (
+            ("area", "of") in pairs and not pairs.isdisjoint(_AREA_ASKED)),
         asks_amount=asks_amount(written),
         things=index.things.intersection(content),
         singles_out=singles_out,
@@ -490,6 +491,8 @@ def _cues(words: list[str], corrected: list[str], present: frozenset[str],
     return cues
 
 
+# "What is the area of Horgos": a measure, as "how big" is (not "which area of the city").
+_AREA_ASKED = frozenset({("the", "area"), ("total", "area"), ("whole", "area")})
 _WHEN_WORDS = frozenset(("year", "date", "month"))
 _WHEN_PAIRS = frozenset((a, b) for a in ("what", "which") for b in _WHEN_WORDS)
 _CAUSING = ("caused", "causes", "cause", "drove", "drives", "driving", "fuelled", "fueled",
