@@ -237,7 +237,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     if not (which or superlatives or relations or every or part_of or ordinals or future
             or agent or voice or day or others or leader or compares or entity or origin
             or contents or hour) \
-            and stems.isdisjoint(totalled):
+            and stems.isdisjoint(totalled) and stems.isdisjoint(_NET):
         return NOTHING
     return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
                 every=every, part_of=part_of, stems=stems, kinds=kinds, ordinals=ordinals,

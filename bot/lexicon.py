@@ -40,7 +40,7 @@ tho though thought totally true try trying understand us use used wait way ways
 whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
 stated apparently allegedly send provide gimme gonna wanna gotta list
 remind check checking essay homework assignment rundown lowdown general state
-hes shes talkin sayin goin doin
+hes shes talkin sayin goin doin mainly primarily chiefly
 """.split()) | FORM_WORDS
 
 # Questions that ask for a figure: the fact that answers them must contain one.
@@ -135,7 +135,7 @@ SYNONYMS = (
     ("author", "writer", "journalist", "reporter", "correspondent", "journo"),
     ("authors", "writers", "journalists", "reporters", "correspondents", "journos"),
     ("newspaper", "paper", "outlet", "publication", "newspapers"),
-    ("published", "released", "printed", "appeared", "appear", "appears",
+    ("published", "pub", "released", "printed", "appeared", "appear", "appears",
      "posted", "put online", "went online",
      "go out", "went out", "come out", "came out"),
     # ... but who appears in a photo is shown in it (the longer phrase is read first).
@@ -163,12 +163,17 @@ SYNONYMS = (
     ("in", "based in", "located in", "situated in", "stationed in"),
     # How short the answer should be, and where on the page: padding.
     ("briefly", "in a couple lines", "in a couple of lines", "in a few lines", "in two lines",
-     "in one line", "in a sentence", "in a few words", "in short"),
+     "in one line", "in a sentence", "in a few words", "in short", "one line", "two line",
+     "three line", "one sentence", "two sentence"),
     ("above", "at the top", "up top"),
     ("start", "up and running", "operational", "in operation"),
     # Padding around "the facts" ("give me the key facts"), not a "key decision".
     ("facts", "key facts", "main facts", "key points", "main points", "key takeaways",
      "main takeaways"),
+    # Months as the article abbreviates them ("Dec 19, 2023").
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+    ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec"),
     # Compass points, one form each: they are places (PLACES) a fact must name.
     ("north", "northern"), ("south", "southern"), ("east", "eastern"), ("west", "western"),
     ("northwest", "northwestern"), ("northeast", "northeastern"),

@@ -594,6 +594,12 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("what did the director of the exhibition hall say", None),
     ("can u sum up what this article is about in a couple lines", "article-summary"),
     ("was one of the reporters based in urumqi", "article-authors"),
+    ("who is the governor of xinjiang", "erkin-tuniyaz-role"),
+    ("did xinjiang's foreign trade pass 350 billion yuan in 2023", "trade-total-2023"),
+    ("will xinjiang's trade pass 400 billion yuan this year", None),
+    ("was the photo taken in december 2023", "photo-caption"),
+    ("what is this article mainly about", "article-summary"),
+    ("pub date", "article-date"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
