@@ -513,7 +513,8 @@ def _which(typed: Sequence[str]) -> list[tuple[list[str], str]]:
                     if not after or after[0] in _AUXILIARIES or after[0] in _EMPHASIS \
                             or after[0].endswith("ed"):
                         out.append((phrase, "which"))
-        elif word in ("name", "names") and typed[i + 1 : i + 2] == ["of"]:
+        elif word in ("name", "names") and typed[i + 1 : i + 2] == ["of"] \
+                and typed[max(0, i - 2) : i] != ["in", "the"]:  # not "in the name of"
             out.append((_phrase(typed, i + 2), "name"))
         elif word in ("name", "list") and (i == 0 or typed[i - 1] in _ASKING) \
                 and typed[i + 1 : i + 2] != ["of"]:
@@ -585,6 +586,10 @@ class Profile:
     # government"): who or which organisation did something.
     names_person: bool = False
     names_body: bool = False
+    # stem -> (the stems of its modifiers, the phrase), for a plural named only by its kind
+    # ("Central Asian countries"): it tells "which countries" (Central Asian ones), but not
+    # "which Central Asian countries".
+    kinds: dict[str, tuple[frozenset[str], str]] = field(default_factory=dict)
 
     @property
     def future(self) -> bool:
@@ -603,6 +608,7 @@ def profile(answer: str, quotes: Sequence[str], *,
     words: set[str] = {w for text in (answer, *quotes) for t in tokens(text)
                        for w in (t, stem(t))}
     vague: dict[str, str] = {}
+    kinds: dict[str, tuple[frozenset[str], str]] = {}
     named: set[str] = set()
     partial: dict[str, str] = {}
     for text in quotes:
@@ -638,6 +644,18 @@ def profile(answer: str, quotes: Sequence[str], *,
         for i, word in enumerate(lower[1:], start=1):
             if lower[i - 1] in _BE and word.endswith("ed") and "by" not in lower[i + 1 : i + 5]:
                 passive.setdefault(stem(word), f"{lower[i - 1]} {word}")
+    # Kinds in the operator's answer too: it names no more than the article does.
+    for text in (*quotes, answer):
+        spans = [m.span() for m in _WORD.finditer(text)]
+        lower = [text[a:b].lower() for a, b in spans]
+        for i, word in enumerate(lower):
+            if word[0].isalnum() and word not in STOPWORDS and _determiner(lower, i) is None \
+                    and _generic(lower, i, ubiquitous) is None:
+                kind = _kind_only(lower, i)
+                if kind is not None:
+                    kinds.setdefault(stem(word), (
+                        frozenset(stem(w) for w in lower[kind:i] if w not in _SAYS_NOTHING),
+                        text[spans[kind][0] : spans[i][1]]))
     dated = any(_dated(tokens(text)) for text in (answer, *quotes))
     ranks = frozenset(w for text in quotes for w in tokens(text) if w in ORDINALS)
     names_person = not words.isdisjoint(people)
@@ -647,8 +665,29 @@ def profile(answer: str, quotes: Sequence[str], *,
     # A thing listed in part is named in part: "which countries" gets the list.
     return Profile(frozenset(words), {k: v for k, v in vague.items()
                                       if k not in named and k not in partial},
-                   partial, totals, passive, dated, ranks, names_person, names_body)
+                   partial, totals, passive, dated, ranks, names_person, names_body,
+                   {k: v for k, v in kinds.items() if k not in partial})
 
+
+def _kind_only(lower: Sequence[str], i: int) -> int | None:
+    """Where its modifiers begin, when the noun at `i` is a plural without a determiner,
+    narrowed only by words before it ("trade between Xinjiang and Central Asian countries
+    increased"): not by a name after it ("diplomats affiliated with the SCO") nor a list."""
+    if not _plural(lower[i]) or not lower[i].isalpha() or lower[i + 1 : i + 2] and (
+            lower[i + 1] in _NARROWING):
+        return None
+    j = i
+    while j > 0 and j > i - _LOOK_BACK and lower[j - 1].isalpha() \
+            and lower[j - 1] not in STOPWORDS and lower[j - 1] not in _DEFINITE \
+            and not lower[j - 1].endswith(("ly", "ed")):  # a verb's, not the noun's
+        j -= 1
+    if j == i or lower[j - 1 : j] and (lower[j - 1] in _DEFINITE or _number(lower[j - 1])):
+        return None
+    return j
+
+
+_NARROWING = frozenset("""and or of from in with affiliated who that which including such like at
+on across between among""".split())
 
 def _generic(lower: Sequence[str], i: int, ubiquitous: frozenset[str]) -> int | None:
     """Where the phrase begins, when the noun at `i` is a bare plural whose modifiers single
@@ -847,6 +886,10 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
         if found:
             # The whole phrase: "a provincial-level region", not "a provincial-level".
             return "which", max((p for p in fact.vague.values() if p.startswith(found)), key=len)
+        kind = fact.kinds.get(key)
+        if kind is not None and kind[0] <= set(question.which):
+            # "Which Central Asian countries ...?" of "Central Asian countries": no more.
+            return "which", kind[1]
     # Any ranking in the fact may be the one asked ("most senior" and "top official").
     if question.superlatives and fact.words.isdisjoint(RANKINGS):
         return "superlative", question.superlatives[0]
