@@ -673,15 +673,15 @@ def _kind_only(lower: Sequence[str], i: int) -> int | None:
     """Where its modifiers begin, when the noun at `i` is a plural without a determiner,
     narrowed only by words before it ("trade between Xinjiang and Central Asian countries
     increased"): not by a name after it ("diplomats affiliated with the SCO") nor a list."""
-    if not _plural(lower[i]) or not lower[i].isalpha() or lower[i + 1 : i + 2] and (
-            lower[i + 1] in _NARROWING):
+    if not _plural(lower[i]) or not lower[i].isalpha() or (lower[i + 1 : i + 2] and (
+            lower[i + 1] in _NARROWING)):
         return None
     j = i
     while j > 0 and j > i - _LOOK_BACK and lower[j - 1].isalpha() \
             and lower[j - 1] not in STOPWORDS and lower[j - 1] not in _DEFINITE \
             and not lower[j - 1].endswith(("ly", "ed")):  # a verb's, not the noun's
         j -= 1
-    if j == i or lower[j - 1 : j] and (lower[j - 1] in _DEFINITE or _number(lower[j - 1])):
+    if j == i or (lower[j - 1 : j] and (lower[j - 1] in _DEFINITE or _number(lower[j - 1]))):
         return None
     return j
 
