@@ -466,7 +466,7 @@ def _voice(typed: Sequence[str]) -> tuple[str, ...]:
                     return tuple(w for w in typed[i + 2 : j]
                                  if w not in STOPWORDS and w not in FILLERS
                                  and w not in _DEFINITE and w not in _SPEAKING_FOR
-                                 and (_plural(w) or w == "people"))
+                                 and (_plural(w) or w == "people" or w in _BYSTANDERS))
     return ()
 
 
@@ -474,6 +474,9 @@ _VOICE_REACH = 9
 # Who may speak for a place ("what did the authorities say"): not someone else's voice.
 _SPEAKING_FOR = PLACES | frozenset("authorities officials leaders governments".split())
 _VOICED = frozenset("say think feel believe claim".split())
+# ... or one person of a kind that speaks for no one ("what did the staff member say").
+_BYSTANDERS = frozenset("""staff member worker employee visitor tourist investor diplomat
+representative farmer expert scholar resident student""".split())
 
 
 def _part_of(typed: Sequence[str]) -> tuple[tuple[str, str], ...]:

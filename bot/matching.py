@@ -86,8 +86,8 @@ def _nation_figure(typed: Sequence[str]) -> str:
             and _REGION.isdisjoint(typed) and "how" in typed:
         return "the country's"  # "how many land ports does the country have"
     for i, w in enumerate(typed):
-        if w in _NATION and (w != "country" or typed[i - 1 : i] in (["the"], ["whole"],
-                                                                     ["entire"])):
+        if w in _NATION and (w not in _COMMON_NATION or typed[i - 1 : i] in (
+                ["the"], ["whole"], ["entire"])):
             after = typed[i + 1 : i + 4]
             n = next((j for j, a in enumerate(after) if a not in _FIGURE_MODIFIERS), len(after))
             if after[n : n + 1] and after[n] in _SCOPED:
@@ -124,9 +124,11 @@ neighbouring neighboring surround surrounds surrounding""".split())
 _DOES = frozenset("did does do has have had is was".split())
 
 
-_NATION = frozenset("china chinas country nationwide".split())
+_NATION = frozenset("china chinas country nationwide nation nations".split())
 # Words that name the region itself ("Xinjiang's trade", "the region's exports").
 _REGION = frozenset("xinjiang xinjiangs region regional regions xj uygur uyghur".split())
+# "The country", "the nation": the nation only with its article ("a country" is any).
+_COMMON_NATION = frozenset("country nation nations".split())
 _FIGURE_MODIFIERS = frozenset("total overall foreign annual whole entire combined".split())
 # People ask with the same words again and again: each is stemmed once.
 _stem = lru_cache(maxsize=1 << 16)(stem)
@@ -421,6 +423,8 @@ def definition(typed: Sequence[str]) -> list[str] | None:
             rest = rest[2:]
         elif rest[-2:] == ["known", "for"]:
             rest = rest[:-2]
+    elif words[:2] == ["what", "does"] and words[-1:] == ["do"] and len(words) > 3:
+        rest = words[2:-1]  # "what does the SCO do": what it is
     elif words[:2] == ["what", "does"] and ("mean" in words or "means" in words):
         # "what does X mean", "... mean in policy terms", "... mean legally"; not "what does
         # X mean for Y", which asks what it brings
