@@ -40,7 +40,7 @@ tho though thought totally true try trying understand us use used wait way ways
 whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
 stated apparently allegedly send provide gimme gonna wanna gotta list
 remind check checking essay homework assignment rundown lowdown general state
-hes shes talkin sayin goin doin mainly primarily chiefly
+hes shes talkin sayin goin doin mainly primarily chiefly refer refers referring
 """.split()) | FORM_WORDS
 
 # Questions that ask for a figure: the fact that answers them must contain one.

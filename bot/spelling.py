@@ -51,19 +51,25 @@ class AliasRewriter:
         return self._phrases
 
     def rewrite(self, words: Sequence[str]) -> list[str]:
-        if self._by_first.keys().isdisjoint(words):
+        by_first = self._by_first
+        if by_first.keys().isdisjoint(words):
             return list(words)  # no phrase starts here, as in most questions
         out: list[str] = []
-        i = 0
-        while i < len(words):
-            for phrase, target in self._by_first.get(words[i], ()):
-                if tuple(words[i : i + len(phrase)]) == phrase:
+        done = 0  # words before this are in `out`
+        n = len(words)
+        for i, word in enumerate(words):
+            if i < done or word not in by_first:
+                continue
+            nxt = words[i + 1] if i + 1 < n else None
+            for phrase, target in by_first[word]:
+                # The second word first: most phrases that start alike part there.
+                if (len(phrase) == 1 or phrase[1] == nxt) \
+                        and tuple(words[i : i + len(phrase)]) == phrase:
+                    out.extend(words[done:i])
                     out.extend(target)
-                    i += len(phrase)
+                    done = i + len(phrase)
                     break
-            else:
-                out.append(words[i])
-                i += 1
+        out.extend(words[done:])
         return out
 
 
