@@ -39,7 +39,7 @@ seen simply so somehow someone sometimes somewhat stuff suppose supposed suppose
 tho though thought totally true try trying understand us use used wait way ways
 whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
 stated apparently allegedly send provide gimme gonna wanna gotta list
-remind check checking essay homework assignment rundown lowdown general state
+remind check checking essay homework assignment rundown lowdown general state bibliography
 hes shes talkin sayin goin doin mainly primarily chiefly refer refers referring
 """.split()) | FORM_WORDS
 
@@ -167,6 +167,12 @@ SYNONYMS = (
      "three line", "one sentence", "two sentence"),
     ("above", "at the top", "up top"),
     ("start", "up and running", "operational", "in operation"),
+    # The words used, whatever part of speech ("what adjectives did he use"): padding.
+    ("words", "adjectives", "adjective", "describing words"),
+    # China's "two sessions" are the annual sessions of the NPC and the CPPCC.
+    ("annual sessions", "two sessions", "lianghui"),
+    ("encompasses", "takes in", "take in"),
+    ("business", "biz"),
     # Padding around "the facts" ("give me the key facts"), not a "key decision".
     ("facts", "key facts", "main facts", "key points", "main points", "key takeaways",
      "main takeaways"),
@@ -175,7 +181,8 @@ SYNONYMS = (
     ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
     ("december", "dec"),
     # Compass points, one form each: they are places (PLACES) a fact must name.
-    ("north", "northern"), ("south", "southern"), ("east", "eastern"), ("west", "western"),
+    ("north", "northern"), ("south", "southern"), ("east", "eastern", "eastward", "eastwards"),
+    ("west", "western", "westward", "westwards"),
     ("northwest", "northwestern"), ("northeast", "northeastern"),
     ("southwest", "southwestern"), ("southeast", "southeastern"),
 )

@@ -604,6 +604,13 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("which countries will the ftz help xinjiang cooperate with", "ftz-central-asia-cooperation"),
     ("which ethnic groups took part", None),
     ("what is the west doing in the name of human rights protection", "human-rights-progress"),
+    ("what did the staff member in the photo say", None),
+    ("how much did the nation's total trade increase", None),
+    ("what does the sco do", None),
+    ("did he give the interview during the two sessions", "interview-setting"),
+    ("what adjectives did he use to describe xinjiang", "welcome-visitors-investors"),
+    ("did he speak of a frontier for china's opening to the west", "golden-channel"),
+    ("180 sq km refers to what", "ftz-area"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
