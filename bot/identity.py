@@ -220,7 +220,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     if not origin and not present.isdisjoint(_SAYINGS) and not present.isdisjoint(_FROM_WHERE):
         origin = _saying_origin(typed)
     contents = not present.isdisjoint(_SHOWING) and _asks_contents(typed)
-    hour = not present.isdisjoint(_CLOCK) and not set(pairwise(typed)).isdisjoint(_HOUR_ASKED)
+    hour = not present.isdisjoint(_CLOCK) and _asks_hour(set(pairwise(typed)))
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
     day = not present.isdisjoint(_DAY_WORDS) and not set(pairwise(typed)).isdisjoint(_DAY_ASKED)
     others = tuple(stem(w) for i, w in enumerate(typed) if w in ("other", "else")
@@ -364,8 +364,14 @@ _SHOWING = frozenset(w for pair in _ON_SHOW for w in pair[1:]) | _SHOWN | {"exhi
 # A fact that says what a place shows.
 _DISPLAY_WORDS = frozenset(stem(w) for w in "display displays showcase exhibits".split()) - {
     stem("exhibition")}
-# "What time of day", "at what hour": a clock time, which no date gives.
-_HOUR_ASKED = frozenset({("time", "of"), ("what", "hour"), ("which", "hour"), ("what", "oclock"),
+def _asks_hour(pairs: set[tuple[str, str]]) -> bool:
+    """ "What time of day", "at what hour": a clock time, which no date gives (not "at the
+    time of the interview")."""
+    return not pairs.isdisjoint(_HOUR_ASKED) or (
+        ("time", "of") in pairs and ("of", "day") in pairs)
+
+
+_HOUR_ASKED = frozenset({("what", "hour"), ("which", "hour"), ("what", "oclock"),
                          ("exact", "time")})
 _CLOCK = frozenset("time hour oclock".split())
 _HOURS = frozenset("am pm oclock gmt utc beijing".split())

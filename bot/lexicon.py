@@ -19,6 +19,7 @@ whats hows wheres whens many
 # How the answer should look: padding, and never the subject even of a question made of padding.
 FORM_WORDS = frozenset("""
 quote quotes quoted quoting direct verbatim exact actual sentence sentences couple nutshell fill
+brief
 paragraph paragraphs bullet bullets
 """.split())
 FILLERS = frozenset("""
