@@ -41,6 +41,7 @@ tho though thought totally true try trying understand us use used wait way ways
 whatever wondered wonder yeah anyway nah whether ive lately according claimed claims
 stated apparently allegedly send provide gimme gonna wanna gotta list
 remind check checking essay homework assignment rundown lowdown general state bibliography
+accompanying attached
 hes shes talkin sayin goin doin mainly primarily chiefly refer refers referring
 """.split()) | FORM_WORDS
 
@@ -123,7 +124,7 @@ SYNONYMS = (
      "went up", "gone up", "go up", "goes up", "going up"),
     ("city", "town"),
     ("cities", "towns"),
-    ("foreign", "overseas", "international"),
+    ("foreign", "overseas", "international", "abroad"),
     ("foreigners", "outsiders"),
     ("official", "leader", "head", "chief"),
     ("goal", "aim", "purpose", "objective"),
@@ -174,6 +175,7 @@ SYNONYMS = (
     ("annual sessions", "two sessions", "lianghui"),
     ("encompasses", "takes in", "take in"),
     ("business", "biz"),
+    ("tell", "please describe", "can you describe", "could you describe"),
     # Padding around "the facts" ("give me the key facts"), not a "key decision".
     ("facts", "key facts", "main facts", "key points", "main points", "key takeaways",
      "main takeaways"),
