@@ -59,6 +59,7 @@ _NOT_SINGLED_OUT = {
     "day": "The article does not give the exact day.{}",
     "contents": "The article does not say what is on display there.{}",
     "hour": "The article gives no time of day.{}",
+    "scope": "The article ranks it so only \u201c{}\u201d.",
     "others": "The article names no other.{}",
     "leader": "The article does not say who {} it.",
     "unranked": "The article does not say which was \u201cthe {}\u201d.",

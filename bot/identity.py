@@ -125,6 +125,7 @@ class Asks:
     day: bool = False  # asks the exact day ("on what day", "the exact date")
     contents: bool = False  # asks what a place shows ("what's on display in the hall")
     hour: bool = False  # asks a clock time ("what time of day")
+    scope: frozenset[str] = frozenset()  # with an ordinal, every word's canonical stem
     who_is: tuple[str, ...] = ()  # stems of "who is the X ...": a person's X, asked
     others: tuple[str, ...] = ()  # stems of things asked besides the one named ("which other")
     leader: str = ""  # as typed: who leads something is asked ("who runs the zone")
@@ -203,6 +204,9 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     # A half of a total is looked for in a question, not in a pasted text.
     stems = frozenset(map(_stem, typed)) if totalled and len(typed) <= _QUESTION_WORDS \
         else frozenset()
+    # ... and the scope of a rank asked ("China's first FTZ"), in the words the facts are read in.
+    scope = frozenset(_canonical_stem(w) for w in typed) if not present.isdisjoint(ORDINALS) \
+        and not _asks_scope(typed) else frozenset()
     # The ranks asked, after the last question word: "X came second, so who was first?"
     ordinals = () if present.isdisjoint(ORDINALS) else tuple(
         w for w in typed[max((i for i, w in enumerate(typed) if w in _WH), default=0):]
@@ -244,7 +248,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                 ranked=ranked, future=future, agent=agent, agent_of=agent_of,
                 agent_past=agent_past, voice=voice, day=day,
                 others=others, who_is=who_is, leader=leader, compares=compares,
-                entity=entity, origin=origin, contents=contents, hour=hour)
+                entity=entity, origin=origin, contents=contents, hour=hour, scope=scope)
 
 
 # Kinds of things a fact gives without naming the kind: "what reasons did he give" of "to
@@ -599,6 +603,9 @@ class Profile:
     # ("Central Asian countries"): it tells "which countries" (Central Asian ones), but not
     # "which Central Asian countries".
     kinds: dict[str, tuple[frozenset[str], str]] = field(default_factory=dict)
+    # rank -> (the stems of its scope, the phrase): "first" "in China's northwestern border
+    # regions", which "China's first FTZ" does not ask.
+    scopes: dict[str, tuple[frozenset[str], str]] = field(default_factory=dict)
 
     @property
     def future(self) -> bool:
@@ -667,6 +674,8 @@ def profile(answer: str, quotes: Sequence[str], *,
                         text[spans[kind][0] : spans[i][1]]))
     dated = any(_dated(tokens(text)) for text in (answer, *quotes))
     ranks = frozenset(w for text in quotes for w in tokens(text) if w in ORDINALS)
+    scopes = {o: found for text in quotes for o, found in _rank_scopes(text, ubiquitous)
+              if o in ranks}
     names_person = not words.isdisjoint(people)
     # In the article's own words: the operator's answer names the paper ("According to ...").
     names_body = not words.isdisjoint(_BODY_WORDS) or any(
@@ -675,7 +684,51 @@ def profile(answer: str, quotes: Sequence[str], *,
     return Profile(frozenset(words), {k: v for k, v in vague.items()
                                       if k not in named and k not in partial},
                    partial, totals, passive, dated, ranks, names_person, names_body,
-                   {k: v for k, v in kinds.items() if k not in partial})
+                   {k: v for k, v in kinds.items() if k not in partial}, scopes)
+
+
+def _rank_scopes(text: str, ubiquitous: frozenset[str]) -> list[tuple[str, _Scope]]:
+    """Each rank the text gives with the scope it holds in ("the first in China's
+    northwestern border regions"): the words after its "in", less the nation's and those in
+    half the facts, and the phrase."""
+    spans = [m.span() for m in _WORD.finditer(text)]
+    lower = [text[a:b].lower() for a, b in spans]
+    out = []
+    for i, word in enumerate(lower):
+        if word not in ORDINALS:
+            continue
+        at = next((j for j in range(i + 1, min(i + _SCOPE_REACH, len(lower)))
+                   if lower[j] == "in"), None)
+        if at is None or any(not w[0].isalnum() for w in lower[i:at]):
+            continue
+        end = at + 1
+        while end < len(lower) and lower[end][0].isalnum() and end <= at + _SCOPE_REACH:
+            end += 1
+        words = frozenset(_canonical_stem(w) for w in lower[at + 1 : end]
+                          if w not in STOPWORDS and w not in _NATIONS
+                          and stem(w) not in ubiquitous)
+        if words:
+            out.append((word, (words, text[spans[at][0] : spans[end - 1][1]])))
+    return out
+
+
+def _asks_scope(typed: Sequence[str]) -> bool:
+    """ "What is it the first of?", "in which regions is it the first", "where is it first":
+    the scope itself asked."""
+    return typed[-1:] in (["of"], ["in"]) or "where" in typed \
+        or not set(pairwise(typed)).isdisjoint(_SCOPE_ASKED)
+
+
+_SCOPE_ASKED = frozenset({("in", "which"), ("in", "what"), ("of", "what"), ("of", "which")})
+
+
+def _canonical_stem(word: str) -> str:
+    return stem(_CANONICAL.get(word, word))
+
+
+_SCOPE_REACH = 6
+_Scope = tuple[frozenset[str], str]
+_NATIONS = frozenset("china chinas china's country nation".split())
 
 
 def _kind_only(lower: Sequence[str], i: int) -> int | None:
@@ -881,7 +934,7 @@ _DERIVED = 6
 _DEED_PREFIX = 4
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
                      "future", "day", "others", "leader", "unranked", "payer",
-                     "comparison", "entity", "origin", "doer", "contents", "hour"})
+                     "comparison", "entity", "origin", "doer", "contents", "hour", "scope"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -964,6 +1017,12 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             # The deed or a word made from it: "invitations" of "were invited".
             if deed == done or (len(done) >= _DEED_STEM and deed.startswith(done)):
                 return "agent", phrase
+    for rank in fact.ranks.intersection(question.ordinals) if question.scope else ():
+        held = fact.scopes.get(rank)
+        if held is not None and held[0].isdisjoint(question.scope):
+            # "China's very first free trade zone" of "the first in China's northwestern
+            # border regions": first only there.
+            return "scope", held[1]
     if question.ordinals and fact.ranks.isdisjoint(question.ordinals):
         # "The second free trade zone" of a fact about "the first" ...
         ranks = sorted(fact.ranks)

@@ -611,6 +611,10 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("what adjectives did he use to describe xinjiang", "welcome-visitors-investors"),
     ("did he speak of a frontier for china's opening to the west", "golden-channel"),
     ("180 sq km refers to what", "ftz-area"),
+    ("which was china's very first free trade zone", None),
+    ("is the ftz the first in northwest china", "ftz-first-northwest"),
+    ("what is the xinjiang ftz the first of", "ftz-first-northwest"),
+    ("what does the accompanying photograph show", "photo-caption"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
