@@ -10,7 +10,8 @@ later to tune on, each first measured before any tuning on it, and probe8 frozen
 it was first measured at the end of that work; probe11 and probe12 (near misses above all)
 to tune on, and probe10 frozen unread until the end of the sixth session's work; probe13
 frozen unread (only its totals read, as the benchmark prints them, during the seventh session's
-work) and probe14 (fair everyday wording above all) to tune on. Judged by
+work) and probe14 (fair everyday wording above all) to tune on; probe15 frozen the same way
+during the eighth, and probe16 (near misses above all) to tune on. Judged by
 bot.evaluation, the same code as
 `citebot eval`, on the engine `citebot` runs.
 """
@@ -30,36 +31,38 @@ TESTS = Path(__file__).resolve().parent
 # (file, part, languages, answered right, answered or suggested, declined right, wrong answers):
 # the level reached, rounded down a little so that an unrelated edit does not trip it.
 FLOORS = [
-    ("dev", "tune", "en", 0.95, 0.98, 0.98, 3),
-    ("dev", "holdout", "en", 0.85, 0.98, 0.94, 2),
-    ("probe2", "probe2", "en", 0.83, 0.96, 0.94, 4),
-    ("probe3", "probe3", "en", 0.87, 0.95, 0.98, 4),
-    ("probe4", "probe4", "en", 0.89, 0.95, 0.94, 5),
-    ("probe5", "probe5", "en", 0.91, 0.95, 0.96, 4),
-    # probe6 lost one answer (77 -> 76 of 99) to the sixth session's changes; not tuned back
-    # (it is frozen), see the closing note of issue 7.
-    ("probe6", "probe6", "en", 0.75, 0.95, 0.98, 4),
-    ("probe7", "probe7", "en", 0.94, 0.98, 0.96, 1),
-    ("probe8", "probe8", "en", 0.87, 0.95, 0.89, 6),
-    ("probe9", "probe9", "en", 0.88, 0.96, 0.90, 11),
-    ("probe10", "probe10", "en", 0.93, 0.98, 0.92, 5),
-    ("probe11", "probe11", "en", 0.81, 0.95, 0.94, 6),
-    ("probe12", "probe12", "en", 0.91, 0.94, 0.92, 11),
-    ("probe13", "probe13", "en", 0.90, 0.98, 0.90, 4),
-    ("probe14", "probe14", "en", 0.90, 0.97, 0.98, 2),
+    ("dev", "tune", "en", 0.95, 0.98, 0.99, 2),
+    ("dev", "holdout", "en", 0.87, 0.99, 0.95, 2),
+    ("probe2", "probe2", "en", 0.84, 0.96, 0.94, 4),
+    ("probe3", "probe3", "en", 0.90, 0.96, 0.99, 3),
+    ("probe4", "probe4", "en", 0.90, 0.95, 0.95, 5),
+    ("probe5", "probe5", "en", 0.91, 0.95, 0.97, 4),
+    ("probe6", "probe6", "en", 0.79, 0.95, 0.99, 4),
+    ("probe7", "probe7", "en", 0.94, 0.98, 0.97, 1),
+    ("probe8", "probe8", "en", 0.89, 0.96, 0.90, 5),
+    ("probe9", "probe9", "en", 0.89, 0.96, 0.92, 9),
+    ("probe10", "probe10", "en", 0.94, 0.98, 0.96, 3),
+    ("probe11", "probe11", "en", 0.86, 0.99, 0.96, 3),
+    ("probe12", "probe12", "en", 0.91, 0.94, 0.95, 8),
+    ("probe13", "probe13", "en", 0.91, 0.98, 0.93, 3),
+    ("probe14", "probe14", "en", 0.93, 0.97, 0.99, 2),
+    ("probe15", "probe15", "en", 0.90, 0.95, 0.99, 4),
+    ("probe16", "probe16", "en", 0.88, 0.95, 0.95, 8),
     # Other languages: a wrong fact is worse than a suggestion, so none is allowed.
     ("probe2", "probe2", "other", 0.0, 0.92, 0.0, 0),
     ("probe3", "probe3", "other", 0.0, 0.92, 0.0, 0),
-    ("probe4", "probe4", "other", 0.0, 0.98, 0.0, 0),
-    ("probe5", "probe5", "other", 0.0, 0.98, 0.0, 0),
-    ("probe6", "probe6", "other", 0.0, 0.82, 0.0, 0),
+    ("probe4", "probe4", "other", 0.0, 0.99, 0.0, 0),
+    ("probe5", "probe5", "other", 0.0, 0.99, 0.0, 0),
+    ("probe6", "probe6", "other", 0.0, 0.83, 0.0, 0),
     ("probe7", "probe7", "other", 0.0, 0.87, 0.0, 0),
-    ("probe8", "probe8", "other", 0.0, 0.88, 0.0, 0),
-    ("probe10", "probe10", "other", 0.0, 0.94, 0.0, 0),
+    ("probe8", "probe8", "other", 0.0, 0.95, 0.0, 0),
+    ("probe10", "probe10", "other", 0.0, 0.95, 0.0, 0),
     ("probe11", "probe11", "other", 0.0, 0.92, 0.0, 0),
-    ("probe12", "probe12", "other", 0.0, 0.98, 0.0, 0),
-    ("probe13", "probe13", "other", 0.0, 0.90, 0.0, 0),
-    ("probe14", "probe14", "other", 0.0, 0.98, 0.0, 0),
+    ("probe12", "probe12", "other", 0.0, 0.99, 0.0, 0),
+    ("probe13", "probe13", "other", 0.0, 0.91, 0.0, 0),
+    ("probe14", "probe14", "other", 0.0, 0.99, 0.0, 0),
+    ("probe15", "probe15", "other", 0.0, 0.95, 0.0, 0),
+    ("probe16", "probe16", "other", 0.0, 0.99, 0.0, 0),
 ]
 
 
