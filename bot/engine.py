@@ -26,6 +26,7 @@ from bot.language import (
     foreign_cues,
     split_questions,
 )
+from bot.lexicon import PLACES
 from bot.matching import (
     PRECISE_STEMS,
     Match,
@@ -355,8 +356,22 @@ class Engine:
         if any(_sizeable(n) for n in numbers_unexplained(match)):
             return True
         own = analyse(self.index, narrower)
-        names_own = own.places or own.names or _PROPER_NOUN.search(narrower[1:]) is not None
+        names_own = own.places or own.names or _PROPER_NOUN.search(narrower[1:]) is not None \
+            or not self._article_names.isdisjoint(own.content)
         return not names_own and not whole.places.isdisjoint(match.unexplained)
+
+    @cached_property
+    def _article_names(self) -> frozenset[str]:
+        """The stems of the names the sources write with a capital inside a sentence, and
+        never without ("Xinjiang", "Urumqi"): a question that names one, even in lower case,
+        names its own subject."""
+        texts = [t for source in self.kb.sources for t in source.paragraphs]
+        lower = {w for t in texts for w in re.findall(r"\b[a-z]\w*", t)}
+        return frozenset(stem(m.group().lower()) for text in texts
+                         for m in _PROPER_NOUN.finditer(text)
+                         if m.start() and text[m.start() - 1] not in "\"\u201c"
+                         and m.group().lower() not in lower
+                         and m.group().lower() not in PLACES | _NOT_OWN)
 
     @cached_property
     def _alias_targets(self) -> frozenset[str]:
@@ -658,6 +673,9 @@ china daily chinadaily journalist journalists reporter reporters author authors"
 # A capitalised word inside a sentence: the question names its own subject ("... does
 # Xinjiang have").
 _PROPER_NOUN = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+")
+# Capitalised, but naming the country, a direction, the paper or the photo, not the article's
+# own subject.
+_NOT_OWN = frozenset("china chinese western national daily photo".split())
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+")

@@ -233,6 +233,19 @@ _ACCORDING = re.compile(r"\W*according to\b", re.IGNORECASE)
 # A person in the clause is one the aside names ("..., what did he call it?"); "it" may be
 # too, but then the aside's named things rule the fact out (Engine._context_vetoes).
 _PERSONAL = frozenset("he him his she her they them their".split())
+# ... unless the clause names someone first ("does the xinjiang chairman say they want ...").
+_SUBJECTS = frozenset("""chairman chairperson governor official leader head boss xinjiang region
+article paper newspaper reporters authorities government china""".split())
+
+
+def _points_back(words: list[str]) -> bool:
+    """Whether a person in the clause is one the aside names: a pronoun before any subject."""
+    for word in words:
+        if word in _SUBJECTS:
+            return False
+        if word in _PERSONAL:
+            return True
+    return False
 
 
 # A question asked inside a sentence: "I want to know how many ...", "wondering when ...".
@@ -285,7 +298,7 @@ def focus(text: str) -> list[str]:
     aside = " ".join(clauses[:-1])
     if len(clauses) > 1 and sum(ch.isalpha() for ch in clauses[-1]) >= _MIN_PART_LETTERS \
             and len(aside.split()) >= _ASIDE_WORDS and not _ACCORDING.match(aside) \
-            and _PERSONAL.isdisjoint(re.findall(r"\w+", clauses[-1].casefold())):
+            and not _points_back(re.findall(r"\w+", clauses[-1].casefold())):
         out.insert(len(out) - (len(pieces) > 1), clauses[-1])
     out.append(question)
     if last > 0:

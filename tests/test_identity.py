@@ -615,6 +615,13 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("is the ftz the first in northwest china", "ftz-first-northwest"),
     ("what is the xinjiang ftz the first of", "ftz-first-northwest"),
     ("what does the accompanying photograph show", "photo-caption"),
+    # A story before the question: its places rule a fact out only when the question names
+    # none of the article's own ("Xinjiang").
+    ("I'm curious about Hainan. How big is the FTZ?", None),
+    ("I'm curious about Hainan. How big is the Xinjiang FTZ?", "ftz-area"),
+    ("my friend and I plan to travel through central asia next year and I saw this article, "
+     "does the xinjiang chairman say they want foreign tourists to come?",
+     "welcome-visitors-investors"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
