@@ -719,7 +719,8 @@ def _asks_scope(typed: Sequence[str]) -> bool:
         or not set(pairwise(typed)).isdisjoint(_SCOPE_ASKED)
 
 
-_SCOPE_ASKED = frozenset({("in", "which"), ("in", "what"), ("of", "what"), ("of", "which")})
+_SCOPE_ASKED = frozenset({("in", "which"), ("in", "what"), ("of", "what"), ("of", "which"),
+                          ("what", "first"), ("first", "what")})  # "first what, exactly?"
 
 
 def _canonical_stem(word: str) -> str:

@@ -166,7 +166,9 @@ SYNONYMS = (
     # How short the answer should be, and where on the page: padding.
     ("briefly", "in a couple lines", "in a couple of lines", "in a few lines", "in two lines",
      "in one line", "in a sentence", "in a few words", "in short", "one line", "two line",
-     "three line", "one sentence", "two sentence"),
+     "three line", "one sentence", "two sentence", "headline number", "headline figure",
+     "bottom line", "in a word"),
+    ("northwest", "nw"), ("area", "footprint"),
     ("above", "at the top", "up top"),
     ("start", "up and running", "operational", "in operation"),
     # The words used, whatever part of speech ("what adjectives did he use"): padding.

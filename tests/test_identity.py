@@ -622,6 +622,9 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("my friend and I plan to travel through central asia next year and I saw this article, "
      "does the xinjiang chairman say they want foreign tourists to come?",
      "welcome-visitors-investors"),
+    ("what's the total footprint of the ftz", "ftz-area"),
+    ("is the ftz the first of its kind in the nw border regions", "ftz-first-northwest"),
+    ("what was the headline number for xinjiang's total trade in 2023", "trade-total-2023"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
