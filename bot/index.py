@@ -364,6 +364,15 @@ class Index:
         return frozenset(w for a, b, _ in totals_in(texts) for w in (a, b))
 
     @cached_property
+    def typed_phrases(self) -> AliasRewriter:
+        """The phrases to read before spelling (bot/matching.py analyse): those with a word
+        the speller would give another form ("forced labour": "forced" is "forces"), which
+        after it would no longer match."""
+        return AliasRewriter.of_pairs(
+            (phrase, target) for phrase, target in self.aliases.pairs
+            if len(phrase) > 1 and any(self.speller.correct(w) is not None for w in phrase))
+
+    @cached_property
     def things(self) -> frozenset[str]:
         """The article's named things, which a fact must name to answer a question about them
         ("centralasia", "sco", "kashgar"): the canonical forms of aliases that are no English

@@ -316,7 +316,7 @@ def analyse(index: Index, question: str) -> Query:
     digits = not present.isdisjoint(_DIGITS_NAMED)
     # Phrases are read as typed and again once corrected: "forced labour" before "forced"
     # becomes the knowledge base's "forces", "reporters" after "reportrs" is corrected.
-    for word in index.aliases.phrases.rewrite(written):
+    for word in index.typed_phrases.rewrite(written):
         if numbers and word in _NUMBER_VALUES and not index.knows(word) \
                 and index.knows(_NUMBER_VALUES[word]):
             word = _NUMBER_VALUES[word]  # "eighteen" of a fact that says "18"

@@ -37,18 +37,10 @@ class AliasRewriter:
 
     def _set(self, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
         self.pairs = tuple(pairs)
-        self._phrases: AliasRewriter | None = None
         by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
         for phrase, target in pairs:
             by_first[phrase[0]].append((phrase, target))
         self._by_first = {k: sorted(v, key=lambda p: -len(p[0])) for k, v in by_first.items()}
-
-    @property
-    def phrases(self) -> AliasRewriter:
-        """The rewriter of the phrases of two words or more only."""
-        if self._phrases is None:
-            self._phrases = AliasRewriter.of_pairs(p for p in self.pairs if len(p[0]) > 1)
-        return self._phrases
 
     def rewrite(self, words: Sequence[str]) -> list[str]:
         by_first = self._by_first
