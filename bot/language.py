@@ -233,18 +233,24 @@ _ACCORDING = re.compile(r"\W*according to\b", re.IGNORECASE)
 # A person in the clause is one the aside names ("..., what did he call it?"); "it" may be
 # too, but then the aside's named things rule the fact out (Engine._context_vetoes).
 _PERSONAL = frozenset("he him his she her they them their".split())
-# ... unless the clause names someone first ("does the xinjiang chairman say they want ...").
-_SUBJECTS = frozenset("""chairman chairperson governor official leader head boss xinjiang region
-article paper newspaper reporters authorities government china""".split())
+# ... unless the clause names someone first whom the pronoun may stand for: "does the
+# xinjiang chairman say they want ..." (the region's people), not "what did the chairman say
+# it helped them understand" (whom the aside names).
+_ONE_PERSON = frozenset("chairman chairperson governor official leader head boss".split())
+_COLLECTIVE = frozenset("xinjiang region china government authorities officials".split())
+_SINGULAR = frozenset("he him his she her".split())
 
 
 def _points_back(words: list[str]) -> bool:
-    """Whether a person in the clause is one the aside names: a pronoun before any subject."""
+    """Whether a person in the clause is one the aside names: a pronoun that no word before
+    it in the clause may stand for."""
+    seen: set[str] = set()
     for word in words:
-        if word in _SUBJECTS:
-            return False
         if word in _PERSONAL:
-            return True
+            named = _ONE_PERSON if word in _SINGULAR else _COLLECTIVE
+            if named.isdisjoint(seen):
+                return True
+        seen.add(word)
     return False
 
 
