@@ -31,7 +31,7 @@ run: $(STAMP)
 test: $(TEST_STAMP)
 	$(PY) -m ruff check bot tests bench
 	$(PY) -m mypy
-	CITEBOT_EMBED_THREADS=1 $(PY) -m pytest -q -n auto
+	CITEBOT_EMBED_THREADS=1 $(PY) -m pytest -q -n auto --dist loadgroup
 
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check bot tests bench
