@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 LOCK_VENV := .lock-venv
 
-.PHONY: run test lint check bench bench-load fit vectors lock clean
+.PHONY: run test lint check bench bench-load fit vectors question-vectors lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ fit: $(TEST_STAMP)
 # at start-up: run after editing its alternate questions (about 12 s per 700 alternates).
 vectors: $(STAMP)
 	$(PY) -m bot.embeddings
+
+# The model's vectors of the test question sets, which `make test` reads (tests/question_vectors.py).
+question-vectors: $(TEST_STAMP)
+	$(PY) -m tests.question_vectors
 
 # The newest versions pyproject.toml allows, for the bot and its tests (not the bench extra).
 lock:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.engine import Engine
@@ -115,3 +116,17 @@ def test_question_sets_are_well_formed() -> None:
     assert len(probe2) >= 150
     assert {q.split for q in probe2} == {"probe2"}
     assert sum(q.lang != "en" for q in probe2) >= 20
+
+
+def test_the_stored_question_vectors_are_the_models(shipped_engine: Engine) -> None:
+    """The vectors the tests read instead of running the model (tests/question_vectors.py)
+    are the model's own: a sample of them, embedded again, is the same."""
+    from question_vectors import StoredFirst
+
+    embedder = shipped_engine.semantic.embed if shipped_engine.semantic else None
+    assert isinstance(embedder, StoredFirst)
+    assert len(embedder.stored) > 1000, "run `python -m tests.question_vectors`"
+    texts = sorted(embedder.stored)[:: len(embedder.stored) // 4][:4]
+    again = embedder.model(texts)
+    for text, vector in zip(texts, again, strict=True):
+        assert np.allclose(embedder.stored[text], vector, atol=1e-5), text
