@@ -378,7 +378,9 @@ def _asks_hour(pairs: set[tuple[str, str]]) -> bool:
 _HOUR_ASKED = frozenset({("what", "hour"), ("which", "hour"), ("what", "oclock"),
                          ("exact", "time")})
 _CLOCK = frozenset("time hour oclock".split())
-_HOURS = frozenset("am pm oclock gmt utc beijing".split())
+# Words with which a fact gives a clock time ("10 pm", "GMT"); not "Beijing", which in this
+# article is a dateline, nor "am", which is mostly "I am".
+_HOURS = frozenset("pm oclock gmt utc".split())
 
 
 def _origin(typed: Sequence[str]) -> str:
