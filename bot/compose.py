@@ -65,6 +65,7 @@ _NOT_SINGLED_OUT = {
     "unranked": "The article does not say which was \u201cthe {}\u201d.",
     "origin": "The article does not say who first {} it.",
     "doer": "The article does not say who did that.{}",
+    "outcome": "The article does not say what was {}.",
     "definition": "The article mentions it but does not say what it is.{}",
 }
 

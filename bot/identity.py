@@ -132,13 +132,14 @@ class Asks:
     compares: str = ""  # as typed: a comparison asked ("bigger than")
     entity: str = ""  # as typed: a person or body asked for by kind ("which official")
     origin: str = ""  # as typed: whose idea something was ("who coined", "who came up with")
+    outcome: str = ""  # as typed: what a body decided is asked ("what did the session decide")
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
                     or self.part_of or self.stems or self.ordinals or self.future
                     or self.agent or self.voice or self.day or self.others or self.who_is
                     or self.leader or self.compares or self.entity or self.origin
-                    or self.contents or self.hour)
+                    or self.contents or self.hour or self.outcome)
 
 
 NOTHING = Asks()
@@ -225,6 +226,8 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
         origin = _saying_origin(typed)
     contents = not present.isdisjoint(_SHOWING) and _asks_contents(typed)
     hour = not present.isdisjoint(_CLOCK) and _asks_hour(set(pairwise(typed)))
+    outcome = next((w for w in typed if w in _OUTCOMES), "") if typed[:1] in (["what"], ["which"]) \
+        and not present.isdisjoint(_OUTCOMES) else ""
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
     day = not present.isdisjoint(_DAY_WORDS) and not set(pairwise(typed)).isdisjoint(_DAY_ASKED)
     others = tuple(stem(w) for i, w in enumerate(typed) if w in ("other", "else")
@@ -240,7 +243,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                      and not _bound(typed[i + 2 : i + 3])), "") if "than" in present else ""
     if not (which or superlatives or relations or every or part_of or ordinals or future
             or agent or voice or day or others or leader or compares or entity or origin
-            or contents or hour) \
+            or contents or hour or outcome) \
             and stems.isdisjoint(totalled) and stems.isdisjoint(_NET):
         return NOTHING
     return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
@@ -248,7 +251,8 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                 ranked=ranked, future=future, agent=agent, agent_of=agent_of,
                 agent_past=agent_past, voice=voice, day=day,
                 others=others, who_is=who_is, leader=leader, compares=compares,
-                entity=entity, origin=origin, contents=contents, hour=hour, scope=scope)
+                entity=entity, origin=origin, contents=contents, hour=hour, scope=scope,
+                outcome=outcome)
 
 
 # Kinds of things a fact gives without naming the kind: "what reasons did he give" of "to
@@ -312,9 +316,15 @@ _FUTURE_PAIRS = frozenset({("plan", "to"), ("plans", "to"), ("planning", "to"),
 _FUTURE_FIRSTS = frozenset(a for a, _ in _FUTURE_PAIRS)
 
 
+_HEDGES = frozenset("exactly actually really precisely specifically".split())
+
+
 def _agent(typed: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     """ "Who invited the diplomats?", "who sent out the invitations?": the deed whose doer is
     asked (a verb in the past), and the stems of the content words after it."""
+    if "who" in typed and not _HEDGES.isdisjoint(typed):
+        # "Who exactly invited them?" asks as "who invited them?" does.
+        typed = [w for i, w in enumerate(typed) if not (w in _HEDGES and typed[i - 1] == "who")]
     for i, (word, deed) in enumerate(pairwise(typed)):
         if word != "who":
             continue
@@ -376,8 +386,9 @@ def _asks_hour(pairs: set[tuple[str, str]]) -> bool:
 
 
 _HOUR_ASKED = frozenset({("what", "hour"), ("which", "hour"), ("what", "oclock"),
-                         ("exact", "time")})
-_CLOCK = frozenset("time hour oclock".split())
+                         ("exact", "time"), ("opening", "hours"), ("business", "hours"),
+                         ("visiting", "hours"), ("working", "hours"), ("office", "hours")})
+_CLOCK = frozenset("time hour hours oclock".split())
 # Words with which a fact gives a clock time ("10 pm", "GMT"); not "Beijing", which in this
 # article is a dateline, nor "am", which is mostly "I am".
 _HOURS = frozenset("pm oclock gmt utc".split())
@@ -929,6 +940,12 @@ def _derived(key: str, vague: dict[str, str]) -> str | None:
 _DECIDING = frozenset(stem(w) for w in """approved authorised authorized ordered decided chose
 chosen picked selected""".split())
 _DECISIONS = frozenset("decision decisions decided decide".split())
+_PAST = {"decide": "decided", "approve": "approved", "adopt": "adopted", "agree": "agreed",
+         "resolve": "resolved", "vote": "voted on", "voted": "voted on",
+         "conclude": "concluded"}
+# What a body does with a question put to it ("what did the congress approve").
+_OUTCOMES = frozenset("""decide decided approve approved adopt adopted agree agreed resolve
+resolved vote voted conclude concluded""".split())
 # Deeds a fact may tell in other words: whoever "welcomes" people to come invites them (now:
 # "who invited" asks who did, which a welcome does not tell).
 _DEED_KIN = {stem("invited"): frozenset(stem(w) for w in "welcomes welcome welcomed".split())}
@@ -937,7 +954,8 @@ _DERIVED = 6
 _DEED_PREFIX = 4
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
                      "future", "day", "others", "leader", "unranked", "payer",
-                     "comparison", "entity", "origin", "doer", "contents", "hour", "scope"})
+                     "comparison", "entity", "origin", "doer", "contents", "hour", "scope",
+                     "outcome"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -991,6 +1009,10 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             fact.names_person if question.entity in _PERSON_KINDS else fact.names_body):
         # "Which company built the land ports?" of a fact that names no one.
         return "entity", question.entity
+    if question.outcome and fact.words.isdisjoint(_DECISIONS) \
+            and stem(question.outcome) not in fact.words:
+        # "What did the January session decide?" of a fact that tells only who sat in on it.
+        return "outcome", _PAST.get(question.outcome, question.outcome)
     if question.origin and fact.words.isdisjoint(_ORIGIN_WORDS):
         # "Who coined the phrase 'golden channel'?" of a fact in which someone uses it.
         return "origin", question.origin

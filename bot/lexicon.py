@@ -177,6 +177,7 @@ SYNONYMS = (
     ("annual sessions", "two sessions", "lianghui"),
     ("encompasses", "takes in", "take in"),
     ("business", "biz"),
+    ("agriculture", "agri", "agricultural"),
     ("tell", "please describe", "can you describe", "could you describe"),
     # Padding around "the facts" ("give me the key facts"), not a "key decision".
     ("facts", "key facts", "main facts", "key points", "main points", "key takeaways",

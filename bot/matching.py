@@ -386,6 +386,12 @@ def analyse(index: Index, question: str) -> Query:
         # ... and the things it asks which ones are ("what crops", "which countries").
         asked=frozenset(_stem(w) for w in asked_for(corrected)).union(
             singles_out.kinds,
+            # ... a statistic no plain figure is ("the national average"), and the place
+            # meant "itself" (not a zone in it)
+            (s for s in content if s in _STATISTICS),
+            (s for w, after in pairs if after == "itself" for s in (_stem(w),)
+             if s in PLACE_STEMS or s in index.things or s in index.ubiquitous)
+            if "itself" in present else (),
             # ... and the unit of the figure asked ("how long ... in km").
             (s for s in content if s in _MEASURES) if not pairs.isdisjoint(QUANTITY_CUES)
             # ... or named as the unit to give it in ("the total in euros").
@@ -638,9 +644,14 @@ def _no_pronoun_one(words: list[str]) -> list[str]:
 # answers "who" gives a name without the word.
 _ASKED_FOR = re.compile(
     r"\b(?:what|whats|which)(?: is| was| are| were| s)? the"
-    r"(?: total| exact| current| whole| overall| average| approximate)? (\w+) (?:of|for|behind)\b"
+    r"(?: total| exact| current| whole| overall| average| approximate)?"
+    # ... with the word before it ("the visa policy for", "the opening hours of")
+    r"(?: (\w+))? (\w+) (?:of|for|behind)\b"
 )
 _NOT_ATTRIBUTES = frozenset({"name", "names"})
+_STATISTICS = frozenset(_stem(w) for w in "average median averages medians".split())
+_FIGURE_HEADS = frozenset("""rate figure figures number numbers amount value equivalent level size
+volume total sum""".split())
 
 
 # Skipped before the unit: "how many square kilometres", "how many billion yuan".
@@ -662,7 +673,11 @@ def asked_for(typed: list[str]) -> list[str]:
     if "of" not in typed and "for" not in typed and "behind" not in typed:
         return []  # each way of asking ends in one of these words: most questions have none
     text = " ".join(typed)
-    return [m.group(1) for m in _ASKED_FOR.finditer(text) if m.group(1) not in _NOT_ATTRIBUTES]
+    # A figure's generic head is its modifier's: "the growth rate of" asks the growth.
+    return [word for m in _ASKED_FOR.finditer(text)
+            for word in (m.group(1) if m.group(1) and m.group(2) in _FIGURE_HEADS
+                         else m.group(2),)
+            if word not in _NOT_ATTRIBUTES]
 
 
 def asks_judgement(typed: list[str]) -> bool:

@@ -30,7 +30,7 @@ KINDS = (
 )
 SPLITS = ("tune", "holdout", "probe", "probe2", "probe3", "probe4", "probe5", "probe6", "probe7",
           "probe8", "probe9", "probe10", "probe11",
-          "probe12", "probe13", "probe14", "probe15", "probe16")
+          "probe12", "probe13", "probe14", "probe15", "probe16", "probe17", "probe18")
 _KEYS = ("q", "expect", "kind", "split")
 _OPTIONAL = ("lang",)
 # Several questions in one message expect several facts: stored joined by this.
