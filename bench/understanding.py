@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "understanding.md"
 SETS = ("dev", "dev_foreign", "probe", "probe2", "probe3", "probe4", "probe5", "probe6",
         "probe7", "probe8", "probe9", "probe10", "probe11", "probe12",
-        "probe13", "probe14", "probe15", "probe16")
+        "probe13", "probe14", "probe15", "probe16", "probe17", "probe18")
 RUNS = 5
 QUESTION = "how big is the free trade zone"
 

@@ -66,6 +66,7 @@ _NOT_SINGLED_OUT = {
     "origin": "The article does not say who first {} it.",
     "doer": "The article does not say who did that.{}",
     "outcome": "The article does not say what was {}.",
+    "where": "The article does not say where.{}",
     "definition": "The article mentions it but does not say what it is.{}",
 }
 

@@ -175,7 +175,7 @@ class Engine:
             matches, similarities=similarities, runner_up=runner_up, names=query.vetoing,
             judgement=query.judgement,
             singles_out=(lambda m: self._singled_out(asks, m, query.content, when=when,
-                                                     defines=defines))
+                                                     defines=defines, deeds=query.dated_deeds))
             if asks or when or defines else None)
 
     def to_define(self, query: Query) -> frozenset[str]:
@@ -194,7 +194,8 @@ class Engine:
 
     def _singled_out(self, asks: identity.Asks, match: Match,
                      content: tuple[str, ...], *, when: bool = False,
-                     defines: frozenset[str] = frozenset()) -> str | None:
+                     defines: frozenset[str] = frozenset(),
+                     deeds: frozenset[str] = frozenset()) -> str | None:
         position = match.position
         if defines and not any(not defines.isdisjoint(d) for d in self._definitions[position]):
             # Only a fact one of whose own questions asks what that thing is defines it: the
@@ -208,7 +209,9 @@ class Engine:
                                            self._profile(position))) is not None:
                 return found[0]
             return None
-        if when and match.cue_missing is None and self._dated_elsewhere(match, content):
+        if when and match.cue_missing is None and (
+                self._dated_elsewhere(match, content)
+                or not deeds.isdisjoint(match.unexplained)):
             return "when"
         if not asks:
             return None

@@ -133,13 +133,16 @@ class Asks:
     entity: str = ""  # as typed: a person or body asked for by kind ("which official")
     origin: str = ""  # as typed: whose idea something was ("who coined", "who came up with")
     outcome: str = ""  # as typed: what a body decided is asked ("what did the session decide")
+    # Where something is, asked: the words of the question, a place among which the fact's
+    # places must not all be ("where are Xinjiang's land ports" of "Xinjiang has 18 ports").
+    where: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
                     or self.part_of or self.stems or self.ordinals or self.future
                     or self.agent or self.voice or self.day or self.others or self.who_is
                     or self.leader or self.compares or self.entity or self.origin
-                    or self.contents or self.hour or self.outcome)
+                    or self.contents or self.hour or self.outcome or self.where)
 
 
 NOTHING = Asks()
@@ -228,6 +231,8 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     hour = not present.isdisjoint(_CLOCK) and _asks_hour(set(pairwise(typed)))
     outcome = next((w for w in typed if w in _OUTCOMES), "") if typed[:1] in (["what"], ["which"]) \
         and not present.isdisjoint(_OUTCOMES) else ""
+    where = tuple(w for w in typed if w not in STOPWORDS) if not present.isdisjoint(_WHERE) \
+        and present.isdisjoint(_NOT_WHERE) else ()
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
     day = not present.isdisjoint(_DAY_WORDS) and not set(pairwise(typed)).isdisjoint(_DAY_ASKED)
     others = tuple(stem(w) for i, w in enumerate(typed) if w in ("other", "else")
@@ -243,7 +248,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                      and not _bound(typed[i + 2 : i + 3])), "") if "than" in present else ""
     if not (which or superlatives or relations or every or part_of or ordinals or future
             or agent or voice or day or others or leader or compares or entity or origin
-            or contents or hour or outcome) \
+            or contents or hour or outcome or where) \
             and stems.isdisjoint(totalled) and stems.isdisjoint(_NET):
         return NOTHING
     return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
@@ -252,7 +257,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                 agent_past=agent_past, voice=voice, day=day,
                 others=others, who_is=who_is, leader=leader, compares=compares,
                 entity=entity, origin=origin, contents=contents, hour=hour, scope=scope,
-                outcome=outcome)
+                outcome=outcome, where=where)
 
 
 # Kinds of things a fact gives without naming the kind: "what reasons did he give" of "to
@@ -619,6 +624,8 @@ class Profile:
     # rank -> (the stems of its scope, the phrase): "first" "in China's northwestern border
     # regions", which "China's first FTZ" does not ask.
     scopes: dict[str, tuple[frozenset[str], str]] = field(default_factory=dict)
+    # The words written as names, and addresses ("http..."), that may say where something is.
+    places: frozenset[str] = frozenset()
 
     @property
     def future(self) -> bool:
@@ -697,7 +704,8 @@ def profile(answer: str, quotes: Sequence[str], *,
     return Profile(frozenset(words), {k: v for k, v in vague.items()
                                       if k not in named and k not in partial},
                    partial, totals, passive, dated, ranks, names_person, names_body,
-                   {k: v for k, v in kinds.items() if k not in partial}, scopes)
+                   {k: v for k, v in kinds.items() if k not in partial}, scopes,
+                   _places((answer, *quotes)))
 
 
 def _rank_scopes(text: str, ubiquitous: frozenset[str]) -> list[tuple[str, _Scope]]:
@@ -824,6 +832,30 @@ def _capitalised_name(text: str, known: frozenset[str]) -> bool:
 _NAME_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 
 
+def _places(texts: Sequence[str]) -> frozenset[str]:
+    """The words (lower case) written as names, not first in a sentence nor the source's
+    ("According to China Daily, ..."), nor months, and any web address: where a fact may
+    say something is."""
+    found = set()
+    for text in texts:
+        if "http" in text or "www." in text:
+            found.add("http")
+        text = _ATTRIBUTION.sub("", text)
+        skipped = -1  # where the last name skipped ends: "Erkin Tuniyaz" goes with "Erkin"
+        for match in _NAME_WORD.finditer(text):
+            if match.start() == 0 or text[: match.start()].rstrip()[-1:] in ".!?\"\u201c" \
+                    or match.start() == skipped + 1:
+                skipped = match.end()
+                continue
+            word = match.group().lower()
+            if word not in _MONTHS:
+                found.add(word)
+    return frozenset(found)
+
+
+_ATTRIBUTION = re.compile(r"^According to [^,]*,\s*")
+
+
 def _dated(words: Sequence[str]) -> bool:
     """A day of a month: a number of one or two digits beside a month ("Dec 19", "7 March")."""
     return any(w in _MONTHS and any(n.isdigit() and len(n) <= 2
@@ -943,6 +975,19 @@ _DECISIONS = frozenset("decision decisions decided decide".split())
 _PAST = {"decide": "decided", "approve": "approved", "adopt": "adopted", "agree": "agreed",
          "resolve": "resolved", "vote": "voted on", "voted": "voted on",
          "conclude": "concluded"}
+_WHERE = frozenset("where wheres located location situated venue".split())
+# "Where does it rank", "where do things stand": no place asked.
+_NOT_WHERE = frozenset("rank ranks ranked ranking stand stands standing".split())
+
+
+def _locates(places: frozenset[str], asked: Sequence[str]) -> bool:
+    """Whether a fact's places (or an address) tell more than the question's words: "Changji"
+    does, "Xinjiang" not to "where in Xinjiang", "Central Asian" not to "Central Asia"."""
+    return any(not any(p == a or p == stem(a) or (len(a) >= _PLACE_PREFIX and p.startswith(a))
+                       for a in asked) for p in places)
+
+
+_PLACE_PREFIX = 4
 # What a body does with a question put to it ("what did the congress approve").
 _OUTCOMES = frozenset("""decide decided approve approved adopt adopted agree agreed resolve
 resolved vote voted conclude concluded""".split())
@@ -955,7 +1000,7 @@ _DEED_PREFIX = 4
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
                      "future", "day", "others", "leader", "unranked", "payer",
                      "comparison", "entity", "origin", "doer", "contents", "hour", "scope",
-                     "outcome"})
+                     "outcome", "where"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -1009,6 +1054,10 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             fact.names_person if question.entity in _PERSON_KINDS else fact.names_body):
         # "Which company built the land ports?" of a fact that names no one.
         return "entity", question.entity
+    if question.where and not _locates(fact.places, question.where):
+        # "Where are Xinjiang's 18 land ports?" of "Xinjiang has 18 land ports": no place
+        # but the one asked in.
+        return "where", ""
     if question.outcome and fact.words.isdisjoint(_DECISIONS) \
             and stem(question.outcome) not in fact.words:
         # "What did the January session decide?" of a fact that tells only who sat in on it.

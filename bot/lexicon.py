@@ -170,7 +170,8 @@ SYNONYMS = (
      "bottom line", "in a word"),
     ("northwest", "nw"), ("area", "footprint"),
     ("above", "at the top", "up top"),
-    ("start", "up and running", "operational", "in operation"),
+    ("start", "up and running", "operational", "in operation", "inaugurated", "inaugurate",
+     "commenced", "commence", "kicked off", "kick off", "begin", "began", "begun"),
     # The words used, whatever part of speech ("what adjectives did he use"): padding.
     ("words", "adjectives", "adjective", "describing words"),
     # China's "two sessions" are the annual sessions of the NPC and the CPPCC.

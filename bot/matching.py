@@ -175,6 +175,9 @@ class Query:
     # "What is the SCO?", "what does dual circulation mean": the content stems of the thing
     # to define, which only a fact the knowledge base says defines it answers (Engine).
     defines: frozenset[str] = frozenset()
+    # The deed whose time is asked ("when was the hall built"): a fact that does not tell of
+    # it gives the date of another (bot/engine.py).
+    dated_deeds: frozenset[str] = frozenset()
 
     @property
     def specific(self) -> frozenset[str]:
@@ -411,6 +414,7 @@ def analyse(index: Index, question: str) -> Query:
         counts=frozenset(_counts(words)) if singles_out.kinds or singles_out.which else _NONE,
         defines=defined(definition(written), index) if written and written[0] in _DEFINE_STARTS
         else _NONE,
+        dated_deeds=frozenset(_dated_deeds(written)) if written[:1] == ["when"] else _NONE,
     )
 
 
@@ -649,6 +653,22 @@ _ASKED_FOR = re.compile(
     r"(?: (\w+))? (\w+) (?:of|for|behind)\b"
 )
 _NOT_ATTRIBUTES = frozenset({"name", "names"})
+def _dated_deeds(typed: list[str]) -> list[str]:
+    """The stems of the deeds a "when" question asks the time of: past forms after its
+    subject ("when was the hall built", "when were they invited"), or the verb after "did"
+    and its subject, last ("when did the zone open")."""
+    if typed[1:2] in (["did"], ["does"], ["do"], ["will"]) and len(typed) > 3:
+        # ... or the verb that begins or ends the deed ("start running", "open its doors")
+        last = [w for w in typed[3:] if w in _ASPECTS][:1] \
+            or [w for w in typed[3:] if w not in STOPWORDS][-1:]
+        return [_stem(w) for w in last]
+    return [_stem(w) for w in typed[3:]
+            if (len(w) > 4 and w.endswith("ed")) or w in _PAST_PARTICIPLES]
+
+
+_ASPECTS = frozenset("start begin open stop end finish close".split())
+_PAST_PARTICIPLES = frozenset("""built made given taken written held begun set founded done
+shot""".split())
 _STATISTICS = frozenset(_stem(w) for w in "average median averages medians".split())
 _FIGURE_HEADS = frozenset("""rate figure figures number numbers amount value equivalent level size
 volume total sum""".split())

@@ -42,7 +42,8 @@ QUESTION_FILES = ("dev_questions.yaml", "probe_questions.yaml", "probe2_question
                   "probe10_questions.yaml", "probe11_questions.yaml",
                   "probe12_questions.yaml", "probe13_questions.yaml",
                   "probe14_questions.yaml", "probe15_questions.yaml",
-                  "probe16_questions.yaml")
+                  "probe16_questions.yaml", "probe17_questions.yaml",
+                  "probe18_questions.yaml")
 
 
 def _long_questions(kb: KnowledgeBase) -> list[str]:
@@ -102,8 +103,10 @@ def test_the_engine_weighs_the_matches_as_before(real_engine: Engine) -> None:
             defines = real_engine.to_define(query)
 
             def singled_out(m: Match, asks: Asks = asks, content: tuple[str, ...] = query.content,
-                            when: bool = when, defines: frozenset[str] = defines) -> str | None:
-                return real_engine._singled_out(asks, m, content, when=when, defines=defines)
+                            when: bool = when, defines: frozenset[str] = defines,
+                            deeds: frozenset[str] = query.dated_deeds) -> str | None:
+                return real_engine._singled_out(asks, m, content, when=when, defines=defines,
+                                                deeds=deeds)
 
             expected = considered(matches, similarities, runner_up, query.vetoing,
                                   query.judgement,

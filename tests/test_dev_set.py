@@ -11,7 +11,8 @@ it was first measured at the end of that work; probe11 and probe12 (near misses 
 to tune on, and probe10 frozen unread until the end of the sixth session's work; probe13
 frozen unread (only its totals read, as the benchmark prints them, during the seventh session's
 work) and probe14 (fair everyday wording above all) to tune on; probe15 frozen the same way
-during the eighth, and probe16 (near misses above all) to tune on. Judged by
+during the eighth, and probe16 (near misses above all) to tune on; probe17 frozen the same way
+during the ninth, and probe18 (near misses above all) to tune on. Judged by
 bot.evaluation, the same code as
 `citebot eval`, on the engine `citebot` runs.
 """
@@ -49,6 +50,8 @@ FLOORS = [
     ("probe14", "probe14", "en", 0.93, 0.97, 0.99, 2),
     ("probe15", "probe15", "en", 0.90, 0.95, 0.99, 4),
     ("probe16", "probe16", "en", 0.88, 0.95, 0.95, 8),
+    ("probe17", "probe17", "en", 0.88, 0.95, 0.90, 7),
+    ("probe18", "probe18", "en", 0.93, 0.96, 0.91, 12),
     # Other languages: a wrong fact is worse than a suggestion, so none is allowed.
     ("probe2", "probe2", "other", 0.0, 0.92, 0.0, 0),
     ("probe3", "probe3", "other", 0.0, 0.92, 0.0, 0),
@@ -64,6 +67,8 @@ FLOORS = [
     ("probe14", "probe14", "other", 0.0, 0.99, 0.0, 0),
     ("probe15", "probe15", "other", 0.0, 0.95, 0.0, 0),
     ("probe16", "probe16", "other", 0.0, 0.99, 0.0, 0),
+    ("probe17", "probe17", "other", 0.0, 0.75, 0.0, 0),
+    ("probe18", "probe18", "other", 0.0, 0.75, 0.0, 0),
 ]
 
 

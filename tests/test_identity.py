@@ -636,6 +636,17 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("what is the average trade growth", None),
     ("what did the npc decide", None),
     ("what did the central government decide", "ftz-milestone"),
+    # Where something is, of a fact that names no place but the one asked in; the time of a
+    # deed, of a fact dated by another.
+    ("where in xinjiang are the land ports", None),
+    ("where is the free trade zone", "ftz-areas-covered"),
+    ("where is urumqi", "regional-capital"),
+    ("where can i read the article online", "article-url"),
+    ("where are the reporters based", "article-authors"),
+    ("when was the exhibition hall built", None),
+    ("when did the exhibition hall open", None),
+    ("when did the free trade zone begin operating", "ftz-launch"),
+    ("when was the photo taken", "photo-caption"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
