@@ -184,8 +184,10 @@ class Engine:
         position"), named by an alias, as a name, or by a word of the article that is no
         English word ("Horgos", "Changji"; as typed: a stem is no word)."""
         asked = query.defines - self.index.ubiquitous
-        if not asked:
-            return frozenset()
+        if not asked or query.defines_meaning:
+            # A meaning asked is a definition whatever the thing ("what does high-level
+            # opening-up mean").
+            return asked
         named = self._alias_targets | query.names | {
             w for w in asked if self.index.knows(w) and self.index.has_word_list
             and query.surface.get(w, w) not in self.index.english}

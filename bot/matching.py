@@ -178,6 +178,8 @@ class Query:
     # The deed whose time is asked ("when was the hall built"): a fact that does not tell of
     # it gives the date of another (bot/engine.py).
     dated_deeds: frozenset[str] = frozenset()
+    # `defines` asked by its meaning ("what does X mean", "define X"), not "what is X".
+    defines_meaning: bool = False
 
     @property
     def specific(self) -> frozenset[str]:
@@ -415,6 +417,8 @@ def analyse(index: Index, question: str) -> Query:
         defines=defined(definition(written), index) if written and written[0] in _DEFINE_STARTS
         else _NONE,
         dated_deeds=frozenset(_dated_deeds(written)) if written[:1] == ["when"] else _NONE,
+        defines_meaning=bool(written) and written[0] in _DEFINE_STARTS
+        and not present.isdisjoint(_MEANING),
     )
 
 
@@ -461,6 +465,7 @@ def defined(words: Sequence[str] | None, index: Index) -> frozenset[str]:
 
 
 _DEFINE_STARTS = frozenset("what whats wat define".split())
+_MEANING = frozenset("mean means meant define".split())
 _POLITE = frozenset("exactly actually please pls plz".split())
 _DEFINED_WORDS = 6
 

@@ -647,6 +647,9 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("when did the exhibition hall open", None),
     ("when did the free trade zone begin operating", "ftz-launch"),
     ("when was the photo taken", "photo-caption"),
+    # A meaning asked of a thing no fact defines.
+    ("what does high-level opening-up mean", None),
+    ("what does dual circulation mean", "dual-circulation"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
