@@ -209,8 +209,10 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     stems = frozenset(map(_stem, typed)) if totalled and len(typed) <= _QUESTION_WORDS \
         else frozenset()
     # ... and the scope of a rank asked ("China's first FTZ"), in the words the facts are read in.
+    # Only a scope named: "is it the first of its kind?" names none.
     scope = frozenset(_canonical_stem(w) for w in typed) if not present.isdisjoint(ORDINALS) \
-        and not _asks_scope(typed) else frozenset()
+        and not _asks_scope(typed) and not (present.isdisjoint(_SCOPE_NAMES)
+                                            and present.isdisjoint(PLACES)) else frozenset()
     # The ranks asked, after the last question word: "X came second, so who was first?"
     ordinals = () if present.isdisjoint(ORDINALS) else tuple(
         w for w in typed[max((i for i, w in enumerate(typed) if w in _WH), default=0):]
@@ -231,8 +233,12 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     hour = not present.isdisjoint(_CLOCK) and _asks_hour(set(pairwise(typed)))
     outcome = next((w for w in typed if w in _OUTCOMES), "") if typed[:1] in (["what"], ["which"]) \
         and not present.isdisjoint(_OUTCOMES) else ""
+    # As a question word ("where are ...", "so where is ..."), not a relative ("is Central Asia
+    # where most trade goes"); or by its nouns ("the venue", "located").
     where = tuple(w for w in typed if w not in STOPWORDS) if not present.isdisjoint(_WHERE) \
-        and present.isdisjoint(_NOT_WHERE) else ()
+        and present.isdisjoint(_NOT_WHERE) and (
+            not present.isdisjoint(_LOCATING) or "where" in typed[:_WHERE_REACH]
+            or "wheres" in typed[:_WHERE_REACH]) else ()
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
     day = not present.isdisjoint(_DAY_WORDS) and not set(pairwise(typed)).isdisjoint(_DAY_ASKED)
     others = tuple(stem(w) for i, w in enumerate(typed) if w in ("other", "else")
@@ -751,6 +757,10 @@ def _canonical_stem(word: str) -> str:
 _SCOPE_REACH = 6
 _Scope = tuple[frozenset[str], str]
 _NATIONS = frozenset("china chinas china's country nation".split())
+_SCOPE_NAMES = _NATIONS | frozenset("""countrys nations national nationally nationwide world
+worlds ever history global globally xinjiang xinjiangs region regions regional province
+provinces north south east west northern southern eastern western northwest northwestern
+northeast southwest southeast border borders asia asian central""".split())
 
 
 def _kind_only(lower: Sequence[str], i: int) -> int | None:
@@ -976,6 +986,8 @@ _PAST = {"decide": "decided", "approve": "approved", "adopt": "adopted", "agree"
          "resolve": "resolved", "vote": "voted on", "voted": "voted on",
          "conclude": "concluded"}
 _WHERE = frozenset("where wheres located location situated venue".split())
+_LOCATING = _WHERE - {"where", "wheres"}
+_WHERE_REACH = 3
 # "Where does it rank", "where do things stand": no place asked.
 _NOT_WHERE = frozenset("rank ranks ranked ranking stand stands standing".split())
 

@@ -43,6 +43,7 @@ stated apparently allegedly send provide gimme gonna wanna gotta list
 remind check checking essay homework assignment rundown lowdown general state bibliography
 accompanying attached
 hes shes talkin sayin goin doin mainly primarily chiefly refer refers referring
+forgot forget forgotten
 """.split()) | FORM_WORDS
 
 # Questions that ask for a figure: the fact that answers them must contain one.
@@ -180,6 +181,9 @@ SYNONYMS = (
     ("business", "biz"),
     ("agriculture", "agri", "agricultural"),
     ("tell", "please describe", "can you describe", "could you describe"),
+    # The speed of a growth is its size: "how fast did trade grow" asks the figure.
+    ("how much", "how fast", "how quickly", "how rapidly"),
+    ("website", "site", "web site", "webpage", "web page", "homepage"),
     # Padding around "the facts" ("give me the key facts"), not a "key decision".
     ("facts", "key facts", "main facts", "key points", "main points", "key takeaways",
      "main takeaways"),

@@ -328,7 +328,9 @@ def analyse(index: Index, question: str) -> Query:
         elif digits and word in _NUMBER_NAMES and not index.knows(word) \
                 and index.knows(_NUMBER_NAMES[word]):
             word = _NUMBER_NAMES[word]  # "8" of a fact that says "eight"
-        meant = None if word in PLACES else index.speller.correct(word)
+        # (not a variant the aliases rewrite: "site" is no form of the article's "sit")
+        meant = None if word in PLACES or index.aliases.rewrites(word) \
+            else index.speller.correct(word)
         if meant is not None:
             corrections.append((word, meant))
             typed.setdefault(meant, word)
@@ -373,9 +375,10 @@ def analyse(index: Index, question: str) -> Query:
         text=" ".join(words),
         words=tuple(words),
         content=tuple(content),
-        cues=CUE_WORDS.intersection(words) if "how" not in present
-        and present.isdisjoint(_WHEN_WORDS) and present.isdisjoint(_CAUSE_WORDS)
-        else _cues(words, corrected, present, pairs),
+        cues=_no_clause_when(CUE_WORDS.intersection(words) if "how" not in present
+                             and present.isdisjoint(_WHEN_WORDS)
+                             and present.isdisjoint(_CAUSE_WORDS)
+                             else _cues(words, corrected, present, pairs), words),
         corrections=tuple(corrections),
         asks_quantity=not pairs.isdisjoint(QUANTITY_CUES),
         small_talk_only=bool(stems) and not content,
@@ -513,6 +516,18 @@ def _cues(words: list[str], corrected: list[str], present: frozenset[str],
     return cues
 
 
+def _no_clause_when(cues: frozenset[str], words: list[str]) -> frozenset[str]:
+    """The cues, less a "when" that opens a clause of a question asked with another word
+    ("where was she based when filing this?"), not "... and when?"."""
+    if "when" not in cues or words[:1] == ["when"] or "when" not in words:
+        return cues  # (or asked as "what year")
+    at = words.index("when")
+    if any(w in _OTHER_WH for w in words[:at]) and words[at - 1] not in ("and", "or", "but"):
+        return cues - {"when"}
+    return cues
+
+
+_OTHER_WH = frozenset("where what whats who whos which how why".split())
 # "What is the area of Horgos": a measure, as "how big" is (not "which area of the city").
 _AREA_ASKED = frozenset({("the", "area"), ("total", "area"), ("whole", "area")})
 _WHEN_WORDS = frozenset(("year", "date", "month"))

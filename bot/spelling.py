@@ -42,6 +42,10 @@ class AliasRewriter:
             by_first[phrase[0]].append((phrase, target))
         self._by_first = {k: sorted(v, key=lambda p: -len(p[0])) for k, v in by_first.items()}
 
+    def rewrites(self, word: str) -> bool:
+        """Whether the word alone is a variant ("site" of "website")."""
+        return any(len(phrase) == 1 for phrase, _ in self._by_first.get(word, ()))
+
     def rewrite(self, words: Sequence[str]) -> list[str]:
         by_first = self._by_first
         if by_first.keys().isdisjoint(words):
