@@ -67,6 +67,7 @@ _NOT_SINGLED_OUT = {
     "doer": "The article does not say who did that.{}",
     "outcome": "The article does not say what was {}.",
     "where": "The article does not say where.{}",
+    "details": "The article gives no more detail than this.{}",
     "definition": "The article mentions it but does not say what it is.{}",
 }
 

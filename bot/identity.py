@@ -136,13 +136,17 @@ class Asks:
     # Where something is, asked: the words of the question, a place among which the fact's
     # places must not all be ("where are Xinjiang's land ports" of "Xinjiang has 18 ports").
     where: tuple[str, ...] = ()
+    # Details asked ("what specific achievements", "who exactly was invited"): the words of
+    # the question, beyond which a fact must name something (a name, a figure).
+    details: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
                     or self.part_of or self.stems or self.ordinals or self.future
                     or self.agent or self.voice or self.day or self.others or self.who_is
                     or self.leader or self.compares or self.entity or self.origin
-                    or self.contents or self.hour or self.outcome or self.where)
+                    or self.contents or self.hour or self.outcome or self.where
+                    or self.details)
 
 
 NOTHING = Asks()
@@ -233,6 +237,9 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     hour = not present.isdisjoint(_CLOCK) and _asks_hour(set(pairwise(typed)))
     outcome = next((w for w in typed if w in _OUTCOMES), "") if typed[:1] in (["what"], ["which"]) \
         and not present.isdisjoint(_OUTCOMES) else ""
+    details = tuple(w for w in typed if w not in STOPWORDS) \
+        if not present.isdisjoint(_DETAILED) and present.isdisjoint(_QUOTED) \
+        and typed[:1] and typed[0] in _DETAIL_ASKERS else ()
     # As a question word ("where are ...", "so where is ..."), not a relative ("is Central Asia
     # where most trade goes"); or by its nouns ("the venue", "located").
     where = tuple(w for w in typed if w not in STOPWORDS) if not present.isdisjoint(_WHERE) \
@@ -254,7 +261,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                      and not _bound(typed[i + 2 : i + 3])), "") if "than" in present else ""
     if not (which or superlatives or relations or every or part_of or ordinals or future
             or agent or voice or day or others or leader or compares or entity or origin
-            or contents or hour or outcome or where) \
+            or contents or hour or outcome or where or details) \
             and stems.isdisjoint(totalled) and stems.isdisjoint(_NET):
         return NOTHING
     return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
@@ -263,7 +270,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                 agent_past=agent_past, voice=voice, day=day,
                 others=others, who_is=who_is, leader=leader, compares=compares,
                 entity=entity, origin=origin, contents=contents, hour=hour, scope=scope,
-                outcome=outcome, where=where)
+                outcome=outcome, where=where, details=details)
 
 
 # Kinds of things a fact gives without naming the kind: "what reasons did he give" of "to
@@ -632,6 +639,8 @@ class Profile:
     scopes: dict[str, tuple[frozenset[str], str]] = field(default_factory=dict)
     # The words written as names, and addresses ("http..."), that may say where something is.
     places: frozenset[str] = frozenset()
+    # In the article's own words, the names and figures: the details it gives.
+    details: frozenset[str] = frozenset()
 
     @property
     def future(self) -> bool:
@@ -711,7 +720,10 @@ def profile(answer: str, quotes: Sequence[str], *,
                                       if k not in named and k not in partial},
                    partial, totals, passive, dated, ranks, names_person, names_body,
                    {k: v for k, v in kinds.items() if k not in partial}, scopes,
-                   _places((answer, *quotes)))
+                   _places((answer, *quotes)),
+                   {w for w in _places(quotes) if not w.endswith(_ADJECTIVAL)}
+                   | {w for text in quotes for w in tokens(text)
+                      if any(ch.isdigit() for ch in w)})
 
 
 def _rank_scopes(text: str, ubiquitous: frozenset[str]) -> list[tuple[str, _Scope]]:
@@ -987,6 +999,14 @@ _PAST = {"decide": "decided", "approve": "approved", "adopt": "adopted", "agree"
          "conclude": "concluded"}
 _WHERE = frozenset("where wheres located location situated venue".split())
 _LOCATING = _WHERE - {"where", "wheres"}
+# Names of kinds, not of things: "some Western political forces", "Central Asian countries".
+_ADJECTIVAL = ("ern", "ese", "ian", "ean", "ish")
+_DETAILED = frozenset("""specific specifically exactly precisely concrete concretely detailed
+complete full""".split())
+# ... but "what exactly did he say" asks his words, which a saying gives.
+_QUOTED = frozenset("""say said says saying quote quoted words word call called mean meant
+describe described put""".split())
+_DETAIL_ASKERS = frozenset("what whats which who whom where how list name".split())
 _WHERE_REACH = 3
 # "Where does it rank", "where do things stand": no place asked.
 _NOT_WHERE = frozenset("rank ranks ranked ranking stand stands standing".split())
@@ -1012,7 +1032,7 @@ _DEED_PREFIX = 4
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
                      "future", "day", "others", "leader", "unranked", "payer",
                      "comparison", "entity", "origin", "doer", "contents", "hour", "scope",
-                     "outcome", "where"})
+                     "outcome", "where", "details"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -1066,6 +1086,10 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             fact.names_person if question.entity in _PERSON_KINDS else fact.names_body):
         # "Which company built the land ports?" of a fact that names no one.
         return "entity", question.entity
+    if question.details and not _locates(fact.details, question.details):
+        # "What specific improvements has Xinjiang made?" of "significant and obvious
+        # progress": nothing named, no figure.
+        return "details", ""
     if question.where and not _locates(fact.places, question.where):
         # "Where are Xinjiang's 18 land ports?" of "Xinjiang has 18 land ports": no place
         # but the one asked in.

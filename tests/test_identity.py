@@ -657,6 +657,11 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("is the ftz the first of its kind", "ftz-first-northwest"),
     ("what's the url on the china daily site", "article-url"),
     ("how fast did trade with central asia grow", "central-asia-trade-growth"),
+    # Details asked of a fact that names none.
+    ("what specific human rights progress has xinjiang made", None),
+    ("who exactly was invited to xinjiang last year", None),
+    ("what exactly did he say about the move", "ftz-milestone"),
+    ("which areas exactly does the ftz include", "ftz-areas-covered"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
