@@ -659,7 +659,7 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("how fast did trade with central asia grow", "central-asia-trade-growth"),
     # Details asked of a fact that names none.
     ("what specific human rights progress has xinjiang made", None),
-    ("who exactly was invited to xinjiang last year", None),
+    ("which people exactly were invited to xinjiang in 2023", None),
     ("what exactly did he say about the move", "ftz-milestone"),
     ("which areas exactly does the ftz include", "ftz-areas-covered"),
 ])
