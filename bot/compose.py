@@ -68,6 +68,7 @@ _NOT_SINGLED_OUT = {
     "outcome": "The article does not say what was {}.",
     "where": "The article does not say where.{}",
     "details": "The article gives no more detail than this.{}",
+    "proportion": "The article gives no such share.{}",
     "definition": "The article mentions it but does not say what it is.{}",
 }
 

@@ -71,6 +71,10 @@ SUPERLATIVES = frozenset("""most least highest lowest largest biggest smallest b
 fastest slowest greatest richest poorest oldest newest longest shortest closest nearest
 furthest farthest""".split())
 RANKINGS = SUPERLATIVES | frozenset("top first second third record leading chief".split())
+# Superlatives of a size, which only a size ranked answers ("record high" is one).
+_SIZES = frozenset("""largest biggest smallest longest shortest widest richest poorest busiest
+greatest""".split())
+_MAGNITUDES = SUPERLATIVES | frozenset("record top".split())
 RELATIONS = frozenset("""predecessor predecessors successor successors preceded succeeded
 replaced""".split())
 # Relations only before a role: "the former chairman", not "the previous year".
@@ -139,6 +143,7 @@ class Asks:
     # Details asked ("what specific achievements", "who exactly was invited"): the words of
     # the question, beyond which a fact must name something (a name, a figure).
     details: tuple[str, ...] = ()
+    proportion: bool = False  # a share asked ("what share of", "what percentage")
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
@@ -146,7 +151,7 @@ class Asks:
                     or self.agent or self.voice or self.day or self.others or self.who_is
                     or self.leader or self.compares or self.entity or self.origin
                     or self.contents or self.hour or self.outcome or self.where
-                    or self.details)
+                    or self.details or self.proportion)
 
 
 NOTHING = Asks()
@@ -240,6 +245,8 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
     details = tuple(w for w in typed if w not in STOPWORDS) \
         if not present.isdisjoint(_DETAILED) and present.isdisjoint(_QUOTED) \
         and typed[:1] and typed[0] in _DETAIL_ASKERS else ()
+    proportion = not present.isdisjoint(_PROPORTIONS) \
+        and not set(pairwise(typed)).isdisjoint(_PROPORTION_ASKED)
     # As a question word ("where are ...", "so where is ..."), not a relative ("is Central Asia
     # where most trade goes"); or by its nouns ("the venue", "located").
     where = tuple(w for w in typed if w not in STOPWORDS) if not present.isdisjoint(_WHERE) \
@@ -261,7 +268,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                      and not _bound(typed[i + 2 : i + 3])), "") if "than" in present else ""
     if not (which or superlatives or relations or every or part_of or ordinals or future
             or agent or voice or day or others or leader or compares or entity or origin
-            or contents or hour or outcome or where or details) \
+            or contents or hour or outcome or where or details or proportion) \
             and stems.isdisjoint(totalled) and stems.isdisjoint(_NET):
         return NOTHING
     return Asks(which=which, superlatives=superlatives, relations=tuple(relations),
@@ -270,7 +277,7 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                 agent_past=agent_past, voice=voice, day=day,
                 others=others, who_is=who_is, leader=leader, compares=compares,
                 entity=entity, origin=origin, contents=contents, hour=hour, scope=scope,
-                outcome=outcome, where=where, details=details)
+                outcome=outcome, where=where, details=details, proportion=proportion)
 
 
 # Kinds of things a fact gives without naming the kind: "what reasons did he give" of "to
@@ -999,6 +1006,11 @@ _PAST = {"decide": "decided", "approve": "approved", "adopt": "adopted", "agree"
          "conclude": "concluded"}
 _WHERE = frozenset("where wheres located location situated venue".split())
 _LOCATING = _WHERE - {"where", "wheres"}
+_PROPORTIONS = frozenset("share percentage proportion fraction percent portion".split())
+_PROPORTION_ASKED = frozenset((a, b) for a in ("what", "which", "whats", "the")
+                              for b in _PROPORTIONS)
+# Words with which a fact gives a part of a whole.
+_PARTS = frozenset("percent % pct half quarter third fraction proportion majority".split())
 # Names of kinds, not of things: "some Western political forces", "Central Asian countries".
 _ADJECTIVAL = ("ern", "ese", "ian", "ean", "ish")
 _DETAILED = frozenset("""specific specifically exactly precisely concrete concretely detailed
@@ -1032,7 +1044,7 @@ _DEED_PREFIX = 4
 REASONS = frozenset({"which", "superlative", "relation", "partial", "part", "rank", "agent",
                      "future", "day", "others", "leader", "unranked", "payer",
                      "comparison", "entity", "origin", "doer", "contents", "hour", "scope",
-                     "outcome", "where", "details"})
+                     "outcome", "where", "details", "proportion"})
 
 
 def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
@@ -1052,6 +1064,10 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             return "which", kind[1]
     # Any ranking in the fact may be the one asked ("most senior" and "top official").
     if question.superlatives and fact.words.isdisjoint(RANKINGS):
+        return "superlative", question.superlatives[0]
+    if question.superlatives and fact.words.isdisjoint(_MAGNITUDES) \
+            and _SIZES.issuperset(question.superlatives):
+        # "The largest FTZ in China?" of "the first in ...": an order, not a size.
         return "superlative", question.superlatives[0]
     for key in question.every:
         if key in fact.partial:
@@ -1086,6 +1102,9 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
             fact.names_person if question.entity in _PERSON_KINDS else fact.names_body):
         # "Which company built the land ports?" of a fact that names no one.
         return "entity", question.entity
+    if question.proportion and fact.words.isdisjoint(_PARTS):
+        # "What share of the trade is with Kazakhstan?" of a fact that "shares borders".
+        return "proportion", ""
     if question.details and not _locates(fact.details, question.details):
         # "What specific improvements has Xinjiang made?" of "significant and obvious
         # progress": nothing named, no figure.

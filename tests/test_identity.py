@@ -662,6 +662,9 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("which people exactly were invited to xinjiang in 2023", None),
     ("what exactly did he say about the move", "ftz-milestone"),
     ("which areas exactly does the ftz include", "ftz-areas-covered"),
+    # A share of a fact that "shares borders"; a size ranked of one ranked in order.
+    ("what share of xinjiang's trade is with pakistan", None),
+    ("is the xinjiang ftz the biggest in china", None),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
