@@ -144,6 +144,7 @@ class Asks:
     # the question, beyond which a fact must name something (a name, a figure).
     details: tuple[str, ...] = ()
     proportion: bool = False  # a share asked ("what share of", "what percentage")
+    known: frozenset[str] = frozenset()  # with `entity`, the stems of the question's words
 
     def __bool__(self) -> bool:
         return bool(self.which or self.superlatives or self.relations or self.every
@@ -277,7 +278,8 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
                 agent_past=agent_past, voice=voice, day=day,
                 others=others, who_is=who_is, leader=leader, compares=compares,
                 entity=entity, origin=origin, contents=contents, hour=hour, scope=scope,
-                outcome=outcome, where=where, details=details, proportion=proportion)
+                outcome=outcome, where=where, details=details, proportion=proportion,
+                known=frozenset(map(stem, typed)) if entity else frozenset())
 
 
 # Kinds of things a fact gives without naming the kind: "what reasons did he give" of "to
@@ -648,6 +650,9 @@ class Profile:
     places: frozenset[str] = frozenset()
     # In the article's own words, the names and figures: the details it gives.
     details: frozenset[str] = frozenset()
+    # The bodies it names without a capital ("the central government"), when it names none
+    # with one.
+    bodies: frozenset[str] = frozenset()
 
     @property
     def future(self) -> bool:
@@ -720,8 +725,8 @@ def profile(answer: str, quotes: Sequence[str], *,
               if o in ranks}
     names_person = not words.isdisjoint(people)
     # In the article's own words: the operator's answer names the paper ("According to ...").
-    names_body = not words.isdisjoint(_BODY_WORDS) or any(
-        _capitalised_name(text, ubiquitous | people) for text in quotes)
+    capitalised = any(_capitalised_name(text, ubiquitous | people) for text in quotes)
+    names_body = not words.isdisjoint(_BODY_WORDS) or capitalised
     # A thing listed in part is named in part: "which countries" gets the list.
     return Profile(frozenset(words), {k: v for k, v in vague.items()
                                       if k not in named and k not in partial},
@@ -730,7 +735,8 @@ def profile(answer: str, quotes: Sequence[str], *,
                    _places((answer, *quotes)),
                    {w for w in _places(quotes) if not w.endswith(_ADJECTIVAL)}
                    | {w for text in quotes for w in tokens(text)
-                      if any(ch.isdigit() for ch in w)})
+                      if any(ch.isdigit() for ch in w)},
+                   frozenset() if capitalised else words & _BODY_WORDS)
 
 
 def _rank_scopes(text: str, ubiquitous: frozenset[str]) -> list[tuple[str, _Scope]]:
@@ -1101,6 +1107,11 @@ def veto(question: Asks, fact: Profile) -> tuple[str, str] | None:
     if question.entity and stem(question.entity) not in fact.words and not (
             fact.names_person if question.entity in _PERSON_KINDS else fact.names_body):
         # "Which company built the land ports?" of a fact that names no one.
+        return "entity", question.entity
+    if question.entity in _BODY_KINDS and stem(question.entity) not in fact.words \
+            and fact.bodies and fact.bodies <= question.known:
+        # "Which central government ministry approved it?" of "a decision made by the central
+        # government": the body the question names already, not which part of it.
         return "entity", question.entity
     if question.proportion and fact.words.isdisjoint(_PARTS):
         # "What share of the trade is with Kazakhstan?" of a fact that "shares borders".

@@ -665,6 +665,9 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     # A share of a fact that "shares borders"; a size ranked of one ranked in order.
     ("what share of xinjiang's trade is with pakistan", None),
     ("is the xinjiang ftz the biggest in china", None),
+    # Which part of a body the question names already.
+    ("which central government department approved the ftz", None),
+    ("which body decided on the ftz", "ftz-milestone"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
