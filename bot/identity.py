@@ -304,7 +304,8 @@ or faster slower bigger larger smaller higher lower driven mostly mainly""".spli
 # "What date" is loose (a month may do); "what day", "the exact date" are not.
 _DAY_WORDS = frozenset("day date".split())
 _DAY_ASKED = frozenset({("what", "day"), ("which", "day"), ("exact", "day"), ("exact", "date"),
-                        ("precise", "date"), ("precise", "day")})
+                        ("precise", "date"), ("precise", "day"), ("what", "date"),
+                        ("which", "date")})
 
 
 def _soon(typed: Sequence[str]) -> bool:

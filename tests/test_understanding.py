@@ -631,7 +631,7 @@ def test_a_named_thing_of_the_article_must_be_named_by_the_fact(
     # Fair questions the vetoes must leave alone.
     ("what's the name of the newspaper?", "article-publisher"),
     ("will xinjiang welcome foreign investors?", "welcome-visitors-investors"),
-    ("on what date did the ftz open?", "ftz-launch"),
+    ("in what month did the ftz open?", "ftz-launch"),  # ("on what date": a day, not given)
     ("what is central asia's contribution to total trade?", "central-asia-trade-share"),
     ("what did the top official say about smear campaigns?", "smear-no-deterrent"),
     ("who borders xinjiang?", "borders"),
