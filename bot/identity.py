@@ -256,9 +256,11 @@ def asks(typed: Sequence[str], *, people: frozenset[str] = frozenset(),
             or "wheres" in typed[:_WHERE_REACH]) else ()
     voice = _voice(typed) if not present.isdisjoint(_VOICED) else ()
     day = not present.isdisjoint(_DAY_WORDS) and not set(pairwise(typed)).isdisjoint(_DAY_ASKED)
-    others = tuple(stem(w) for i, w in enumerate(typed) if w in ("other", "else")
+    others = tuple(s for i, w in enumerate(typed) if w in ("other", "else")
                    and typed[i - 1 : i] in (["which"], ["what"], ["any"])
-                   for w in _phrase(typed, i + 1)) if "other" in present else ()
+                   for w in _phrase(typed, i + 1)
+                   for s in {stem(w), _canonical_stem(w), _canonical_stem(stem(w))}) \
+        if "other" in present else ()
     leader = next((deed for i, (word, deed) in enumerate(pairwise(typed))
                    if word == "who" and deed in _LEADS
                    and _NOT_LED.isdisjoint(typed[i + 2 : i + 4])), "") \
