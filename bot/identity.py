@@ -493,7 +493,8 @@ invested budget cost costs sponsor money""".split())
 # Deeds that bring about what a passive tells ("were invited"): whoever did them is its doer.
 _ARRANGING = frozenset(stem(w) for w in """organised organized arranged planned selected chose
 chosen sent coordinated approved authorised authorized ordered initiated decided
-picked invited""".split()) | frozenset(stem(w) for w in _PAYS)
+picked invited launched founded created proposed established""".split()) \
+    | frozenset(stem(w) for w in _PAYS)
 
 _SAYING = frozenset("""said stated claimed mentioned reported told noted announced explained
 added argued wrote described called talked spoke discussed referred commented""".split())

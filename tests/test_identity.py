@@ -672,6 +672,8 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("on what date did he give the interview", None),
     ("what date was the article published", "article-date"),
     ("which other regional leaders did china daily interview", None),
+    ("who launched the belt and road initiative", None),
+    ("who launched the smear campaigns", "human-rights-progress"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
