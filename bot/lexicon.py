@@ -161,6 +161,9 @@ SYNONYMS = (
     ("timezone", "time zone", "time zones"),
     ("tradewar", "trade war", "trade wars"),
     ("humanrightswatch", "human rights watch"),
+    # The Party's secretary is another office than the region's chairman.
+    ("partychief", "party chief", "party secretary", "party boss", "party leader",
+     "party chiefs", "party secretaries"),
     ("humanrightscouncil", "human rights council", "un human rights council"),
     # Where someone works from is where they are ("based in Urumqi").
     ("in", "based in", "located in", "situated in", "stationed in"),
@@ -198,12 +201,18 @@ SYNONYMS = (
     ("southwest", "southwestern"), ("southeast", "southeastern"),
 )
 
+# Practical things a reader asks about (a visa, a price, the weather) that only a fact naming
+# them answers: never a paraphrase of something else a fact says.
+CONCRETE = frozenset("""visa visas permit permits incentive incentives tax taxes tariff tariffs
+price prices cost costs fee fees hotel hotels weather climate population gdp ticket tickets
+salary salaries wage wages currency""".split())
+
 # People asked of by their office who are none of the article's people: "what did the mayor
 # say" names someone no fact speaks of, as a name would ("governor", "boss", "leader" are
 # how readers call the chairman, and are not here).
 ROLES = frozenset("""mayor mayors minister ministers ambassador ambassadors spokesman spokesmen
 spokesperson spokeswoman secretary president senator senators congressman ceo mufti imam
-director directors editor editors manager curator
+director directors editor editors manager curator partychief
 """.split())
 
 # A yes/no question with one of these asks the bot to judge a claim, which it never does: it

@@ -36,6 +36,7 @@ from bot.index import (
     asks_means,
 )
 from bot.lexicon import (
+    CONCRETE,
     COUNT_CUES,
     FORM_WORDS,
     JUDGEMENT_WORDS,
@@ -396,7 +397,7 @@ def analyse(index: Index, question: str) -> Query:
             singles_out.kinds,
             # ... a statistic no plain figure is ("the national average"), and the place
             # meant "itself" (not a zone in it)
-            (s for s in content if s in _STATISTICS),
+            (s for s in content if s in _STATISTICS or s in _CONCRETE),
             (s for w, after in pairs if after == "itself" for s in (_stem(w),)
              if s in PLACE_STEMS or s in index.things or s in index.ubiquitous)
             if "itself" in present else (),
@@ -689,6 +690,7 @@ def _dated_deeds(typed: list[str]) -> list[str]:
 _ASPECTS = frozenset("start begin open stop end finish close".split())
 _PAST_PARTICIPLES = frozenset("""built made given taken written held begun set founded done
 shot""".split())
+_CONCRETE = frozenset(_stem(w) for w in CONCRETE)
 _STATISTICS = frozenset(_stem(w) for w in "average median averages medians".split())
 _FIGURE_HEADS = frozenset("""rate figure figures number numbers amount value equivalent level size
 volume total sum""".split())

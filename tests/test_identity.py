@@ -674,6 +674,12 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("which other regional leaders did china daily interview", None),
     ("who launched the belt and road initiative", None),
     ("who launched the smear campaigns", "human-rights-progress"),
+    # Practical things only a fact naming them answers; the Party's secretary.
+    ("do tourists need a visa for xinjiang", None),
+    ("are there tax incentives for investors in xinjiang", None),
+    ("does he welcome investors to xinjiang", "welcome-visitors-investors"),
+    ("who is the party secretary of xinjiang", None),
+    ("who is the chairman of xinjiang", "erkin-tuniyaz-role"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
