@@ -322,7 +322,8 @@ def analyse(index: Index, question: str) -> Query:
     digits = not present.isdisjoint(_DIGITS_NAMED)
     # Phrases are read as typed and again once corrected: "forced labour" before "forced"
     # becomes the knowledge base's "forces", "reporters" after "reportrs" is corrected.
-    for word in index.typed_phrases.rewrite(written):
+    joined: dict[str, str] = {}
+    for word in index.typed_phrases.rewrite(written, joined=joined):
         if numbers and word in _NUMBER_VALUES and not index.knows(word) \
                 and index.knows(_NUMBER_VALUES[word]):
             word = _NUMBER_VALUES[word]  # "eighteen" of a fact that says "18"
@@ -338,7 +339,7 @@ def analyse(index: Index, question: str) -> Query:
             word = meant
         words.append(word)
     corrected = words
-    words = _no_pronoun_one(index.aliases.rewrite(words))
+    words = _no_pronoun_one(index.aliases.rewrite(words, joined=joined))
     # The content stems (as `content_stems`), and the surface of each for messages: the first
     # word with that stem, as the reader typed it.
     seen: dict[str, None] = {}
@@ -348,7 +349,7 @@ def analyse(index: Index, question: str) -> Query:
         role = _role(w)
         if role is not None:
             (padding if role[1] else seen).setdefault(role[0], None)
-            surface.setdefault(role[0], typed.get(w, w))
+            surface.setdefault(role[0], typed.get(w) or joined.get(w, w))
     stems = content_of(seen, padding)
     content = [s for s in stems if s not in index.small_talk_words]
     nation = _nation_figure(written) if "national" not in present \

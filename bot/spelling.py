@@ -46,7 +46,10 @@ class AliasRewriter:
         """Whether the word alone is a variant ("site" of "website")."""
         return any(len(phrase) == 1 for phrase, _ in self._by_first.get(word, ()))
 
-    def rewrite(self, words: Sequence[str]) -> list[str]:
+    def rewrite(self, words: Sequence[str], *,
+                joined: dict[str, str] | None = None) -> list[str]:
+        """`words`, each variant phrase replaced by its canonical form; into `joined`, each
+        one-word form of a phrase of several ("forcedlabour": "forced labour"), as typed."""
         by_first = self._by_first
         if by_first.keys().isdisjoint(words):
             return list(words)  # no phrase starts here, as in most questions
@@ -64,6 +67,8 @@ class AliasRewriter:
                     out.extend(words[done:i])
                     out.extend(target)
                     done = i + len(phrase)
+                    if joined is not None and len(target) == 1 < len(phrase):
+                        joined.setdefault(target[0], " ".join(phrase))
                     break
         out.extend(words[done:])
         return out

@@ -714,7 +714,9 @@ def test_a_figure_asked_in_another_unit_is_declined(tiny_engine: Engine) -> None
     assert not tiny_engine.answer("how much is the ticket price in euros").answered
     assert not tiny_engine.answer("what is the ticket price in euros").answered
     assert not tiny_engine.answer("whats the ticket price in rubles").answered
-    assert analyse(tiny_engine.index, "what is the ticket price in 2024").asked == frozenset()
+    # ... and a year after "in" is no unit to give it in (the price itself is asked).
+    assert analyse(tiny_engine.index, "what is the ticket price in 2024").asked \
+        == frozenset({"ticket", "pric"})
 
 
 def test_a_count_asked_of_a_measure_is_declined(tiny_engine: Engine) -> None:
