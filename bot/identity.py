@@ -737,10 +737,10 @@ def profile(answer: str, quotes: Sequence[str], *,
                    partial, totals, passive, dated, ranks, names_person, names_body,
                    {k: v for k, v in kinds.items() if k not in partial}, scopes,
                    _places((answer, *quotes)),
-                   {w for w in _places(quotes) if not w.endswith(_ADJECTIVAL)}
+                   frozenset(w for w in _places(quotes) if not w.endswith(_ADJECTIVAL))
                    | {w for text in quotes for w in tokens(text)
                       if any(ch.isdigit() for ch in w)},
-                   frozenset() if capitalised else words & _BODY_WORDS)
+                   frozenset() if capitalised else frozenset(words & _BODY_WORDS))
 
 
 def _rank_scopes(text: str, ubiquitous: frozenset[str]) -> list[tuple[str, _Scope]]:
