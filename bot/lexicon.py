@@ -44,6 +44,7 @@ remind check checking essay homework assignment rundown lowdown general state bi
 accompanying attached
 hes shes talkin sayin goin doin mainly primarily chiefly refer refers referring
 forgot forget forgotten
+theyve weve youve theyre youre theyd youd heres anywhere somewhere
 """.split()) | FORM_WORDS
 
 # Questions that ask for a figure: the fact that answers them must contain one.
@@ -120,7 +121,8 @@ SYNONYMS = (
      "begin", "began", "begun", "commence", "kick", "launch", "launched"),
     ("country", "nation"),
     ("countries", "nations", "states"),
-    ("increase", "rise", "rose", "jump", "jumped", "climb", "climbed", "growth", "grow", "grew",
+    ("increase", "growth rate", "growth rates", "rate of growth", "rate of increase",
+     "rise", "rose", "jump", "jumped", "climb", "climbed", "growth", "grow", "grew",
      "expand", "expanded", "surge", "surged", "soar", "soared",
      "went up", "gone up", "go up", "goes up", "going up"),
     ("city", "town"),
@@ -186,6 +188,8 @@ SYNONYMS = (
     ("tell", "please describe", "can you describe", "could you describe"),
     # The speed of a growth is its size: "how fast did trade grow" asks the figure.
     ("how much", "how fast", "how quickly", "how rapidly"),
+    ("particular", "especially", "particularly"),
+    ("then", "at the time", "at that time"),
     ("website", "site", "web site", "webpage", "web page", "homepage"),
     # Padding around "the facts" ("give me the key facts"), not a "key decision".
     ("facts", "key facts", "main facts", "key points", "main points", "key takeaways",

@@ -680,6 +680,10 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("does he welcome investors to xinjiang", "welcome-visitors-investors"),
     ("who is the party secretary of xinjiang", None),
     ("who is the chairman of xinjiang", "erkin-tuniyaz-role"),
+    # A growth rate is the growth; "especially" is "in particular".
+    ("what was the growth rate of trade with central asia", "central-asia-trade-growth"),
+    ("which countries will the ftz especially help xinjiang work with",
+     "ftz-central-asia-cooperation"),
 ])
 def test_fair_questions_pass_and_near_misses_do_not(shipped_engine: Engine, question: str,
                                                     fact: str | None) -> None:
