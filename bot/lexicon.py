@@ -209,7 +209,8 @@ SYNONYMS = (
 # them answers: never a paraphrase of something else a fact says.
 CONCRETE = frozenset("""visa visas permit permits incentive incentives tax taxes tariff tariffs
 price prices cost costs fee fees hotel hotels weather climate population gdp ticket tickets
-salary salaries wage wages currency""".split())
+salary salaries wage wages currency cotton tomato tomatoes polysilicon coal steel textile
+textiles garments""".split())
 
 # People asked of by their office who are none of the article's people: "what did the mayor
 # say" names someone no fact speaks of, as a name would ("governor", "boss", "leader" are
