@@ -190,8 +190,18 @@ def content_of(seen: Iterable[str], padding: Iterable[str]) -> list[str]:
     """The content stems, from the stems that are not padding and those that are: padding
     only when there is nothing else, and then not an adverb ("basically", "briefly") nor how
     the answer should look ("nutshell"), which are never what a question is about."""
-    return list(seen) or [w for w in padding if not w.endswith("ly") and w not in _FORM_STEMS] \
+    if seen:
+        return list(seen)
+    padding = list(padding)
+    if not _SUMMARIES.isdisjoint(padding):
+        return ["gist"]  # "give me a quick rundown of the story": the gist of it, asked
+    return [w for w in padding if not w.endswith("ly") and w not in _FORM_STEMS] \
         or list(padding)
+
+
+# Padding elsewhere ("a rundown of the zone"), but all a question of padding asks ("can you
+# give me a quick rundown?").
+_SUMMARIES = frozenset("rundown lowdown recap".split())
 
 
 def word_role(word: str, *, stem_of: Callable[[str], str] = stem) -> tuple[str, bool] | None:

@@ -677,6 +677,8 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     # Practical things only a fact naming them answers; the Party's secretary.
     ("do tourists need a visa for xinjiang", None),
     ("are the sanctions on xinjiang cotton", None),
+    ("can you give me a quick rundown?", "article-summary"),
+    ("give me a rundown of the ftz", "ftz-overview"),
     ("are there tax incentives for investors in xinjiang", None),
     ("does he welcome investors to xinjiang", "welcome-visitors-investors"),
     ("who is the party secretary of xinjiang", None),
