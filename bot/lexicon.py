@@ -189,6 +189,9 @@ SYNONYMS = (
     # The speed of a growth is its size: "how fast did trade grow" asks the figure.
     ("how much", "how fast", "how quickly", "how rapidly"),
     ("particular", "especially", "particularly"),
+    ("congress", "parliament", "parliaments"),
+    ("session", "meeting"), ("sessions", "meetings"),
+    ("national", "nationally", "nationwide"),
     ("then", "at the time", "at that time"),
     ("website", "site", "web site", "webpage", "web page", "homepage"),
     # Padding around "the facts" ("give me the key facts"), not a "key decision".

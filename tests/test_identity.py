@@ -678,6 +678,7 @@ def test_a_loose_time_is_quoted_when_no_date_is_given(shipped_engine: Engine) ->
     ("do tourists need a visa for xinjiang", None),
     ("are the sanctions on xinjiang cotton", None),
     ("can you give me a quick rundown?", "article-summary"),
+    ("which meetings did the diplomats attend", "sco-diplomats-sessions"),
     ("give me a rundown of the ftz", "ftz-overview"),
     ("are there tax incentives for investors in xinjiang", None),
     ("does he welcome investors to xinjiang", "welcome-visitors-investors"),
