@@ -326,6 +326,10 @@ def _future(typed: Sequence[str], present: frozenset[str]) -> bool:
         return True  # "what is coming soon", not "is the zone opening soon?", "ftz open soon?"
     if not present.isdisjoint(_WILL) and typed and typed[0] not in _YES_NO_FUTURE:
         return True  # "what will happen to trade?", not "will foreigners be welcome?"
+    if typed and typed[0] in _YES_NO_FUTURE and "this" in present \
+            and ("this", "year") in set(pairwise(typed)):
+        return True  # "will trade keep growing this year?": a forecast
+
     if present.isdisjoint(_FUTURE_FIRSTS):
         return False
     return not set(pairwise(typed)).isdisjoint(_FUTURE_PAIRS)
@@ -737,9 +741,12 @@ def profile(answer: str, quotes: Sequence[str], *,
                    partial, totals, passive, dated, ranks, names_person, names_body,
                    {k: v for k, v in kinds.items() if k not in partial}, scopes,
                    _places((answer, *quotes)),
-                   frozenset(w for w in _places(quotes) if not w.endswith(_ADJECTIVAL))
+                   frozenset(w for w in _places(quotes, ubiquitous)
+                             if not w.endswith(_ADJECTIVAL))
                    | {w for text in quotes for w in tokens(text)
-                      if any(ch.isdigit() for ch in w)},
+                      if any(ch.isdigit() for ch in w)}
+                   # ... and a list is details ("railway, road and civil aviation networks")
+                   | ({_LISTED} if any(_ENUMERATION.search(text) for text in quotes) else set()),
                    frozenset() if capitalised else frozenset(words & _BODY_WORDS))
 
 
@@ -871,7 +878,7 @@ def _capitalised_name(text: str, known: frozenset[str]) -> bool:
 _NAME_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 
 
-def _places(texts: Sequence[str]) -> frozenset[str]:
+def _places(texts: Sequence[str], ubiquitous: frozenset[str] = frozenset()) -> frozenset[str]:
     """The words (lower case) written as names, not first in a sentence nor the source's
     ("According to China Daily, ..."), nor months, and any web address: where a fact may
     say something is."""
@@ -880,10 +887,14 @@ def _places(texts: Sequence[str]) -> frozenset[str]:
         if "http" in text or "www." in text:
             found.add("http")
         text = _ATTRIBUTION.sub("", text)
-        skipped = -1  # where the last name skipped ends: "Erkin Tuniyaz" goes with "Erkin"
+        skipped = -2  # where the last name skipped ends: "Erkin Tuniyaz" goes with "Erkin"
         for match in _NAME_WORD.finditer(text):
-            if match.start() == 0 or text[: match.start()].rstrip()[-1:] in ".!?\"\u201c" \
-                    or match.start() == skipped + 1:
+            first = match.start() == 0 or text[: match.start()].rstrip()[-1:] in ".!?\"\u201c"
+            if match.start() == skipped + 1 or (first and not (
+                    stem(match.group().lower()) in ubiquitous
+                    and not _NAME_WORD.match(text, match.end() + 1))):
+                # (first in a sentence, a name only when the facts say it often and it stands
+                # alone: "Xinjiang currently has", not "China Daily published")
                 skipped = match.end()
                 continue
             word = match.group().lower()
@@ -893,6 +904,8 @@ def _places(texts: Sequence[str]) -> frozenset[str]:
 
 
 _ATTRIBUTION = re.compile(r"^According to [^,]*,\s*")
+_ENUMERATION = re.compile(r"\b\w+, \w+(?: \w+)?,? (?:and|or) \w+")
+_LISTED = "#list"  # among a fact's details: it lists things
 
 
 def _dated(words: Sequence[str]) -> bool:
@@ -1009,7 +1022,7 @@ def _derived(key: str, vague: dict[str, str]) -> str | None:
 # A decision tells who approved, chose or ordered it ("a key decision made by the central
 # government": "who approved the FTZ").
 _DECIDING = frozenset(stem(w) for w in """approved authorised authorized ordered decided chose
-chosen picked selected""".split())
+chosen picked selected established launched founded created""".split())
 _DECISIONS = frozenset("decision decisions decided decide".split())
 _PAST = {"decide": "decided", "approve": "approved", "adopt": "adopted", "agree": "agreed",
          "resolve": "resolved", "vote": "voted on", "voted": "voted on",

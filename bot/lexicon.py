@@ -123,6 +123,7 @@ SYNONYMS = (
     ("countries", "nations", "states"),
     ("increase", "growth rate", "growth rates", "rate of growth", "rate of increase",
      "rise", "rose", "jump", "jumped", "climb", "climbed", "growth", "grow", "grew",
+     "growing", "grows", "grown", "rising", "rises", "risen",
      "expand", "expanded", "surge", "surged", "soar", "soared",
      "went up", "gone up", "go up", "goes up", "going up"),
     ("city", "town"),
@@ -212,7 +213,7 @@ SYNONYMS = (
 # them answers: never a paraphrase of something else a fact says.
 CONCRETE = frozenset("""visa visas permit permits incentive incentives tax taxes tariff tariffs
 price prices cost costs fee fees hotel hotels weather climate population gdp ticket tickets
-salary salaries wage wages currency cotton tomato tomatoes polysilicon coal steel textile
+salary salaries wage wages cotton tomato tomatoes polysilicon coal steel textile
 textiles garments""".split())
 
 # People asked of by their office who are none of the article's people: "what did the mayor

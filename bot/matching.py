@@ -684,13 +684,15 @@ def _dated_deeds(typed: list[str]) -> list[str]:
         last = [w for w in typed[3:] if w in _ASPECTS][:1] \
             or [w for w in typed[3:] if w not in STOPWORDS][-1:]
         return [_stem(w) for w in last]
-    return [_stem(w) for w in typed[3:]
-            if (len(w) > 4 and w.endswith("ed")) or w in _PAST_PARTICIPLES]
+    return [_stem(w) for w in typed[3:] if w not in _EVENTS
+            and ((len(w) > 4 and w.endswith("ed")) or w in _PAST_PARTICIPLES)]
 
 
 _ASPECTS = frozenset("start begin open stop end finish close".split())
-_PAST_PARTICIPLES = frozenset("""built made given taken written held begun set founded done
-shot""".split())
+_PAST_PARTICIPLES = frozenset("""built made written begun founded shot""".split())
+# Deeds that are the event itself ("when was the interview held"): its date is theirs.
+_EVENTS = frozenset("""held conducted organised organized staged hosted happened occurred
+given done""".split())
 _CONCRETE = frozenset(_stem(w) for w in CONCRETE)
 _STATISTICS = frozenset(_stem(w) for w in "average median averages medians".split())
 _FIGURE_HEADS = frozenset("""rate figure figures number numbers amount value equivalent level size
