@@ -881,7 +881,8 @@ _NAME_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 def _places(texts: Sequence[str], ubiquitous: frozenset[str] = frozenset()) -> frozenset[str]:
     """The words (lower case) written as names, not first in a sentence nor the source's
     ("According to China Daily, ..."), nor months, and any web address: where a fact may
-    say something is."""
+    say something is. With `ubiquitous` (for a fact's details), a sentence may begin with
+    one that half the facts name ("Xinjiang currently has ...")."""
     found = set()
     for text in texts:
         if "http" in text or "www." in text:
